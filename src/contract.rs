@@ -1,0 +1,482 @@
+//! The contract's methods: each reads its input through `host`, calls the pure
+//! logic in the other modules and writes the result. Only compiled for wasm.
+
+use alloc::vec::Vec;
+
+use crate::args::{self, Usage};
+use crate::events;
+use crate::host::{self, fail};
+use crate::json::{write_u128, Writer};
+use crate::limits::STALE_AFTER_NS;
+use crate::payload;
+use crate::pricing::{self, Pricing, RECORD_OVERHEAD};
+use crate::state::{self, Config, Format, Request, CONFIG_KEY};
+
+const TGAS: u64 = 1_000_000_000_000;
+
+/// Gas reserved for `on_execution_response`: its measured worst case (largest
+/// output, refund transfer, failure receipt) plus a margin; see README.md.
+pub const CALLBACK_GAS: u64 = 5 * TGAS;
+/// Gas attached to the `fail_execution` receipt, which only panics.
+const FAIL_GAS: u64 = TGAS / 2;
+/// What `request_execution` itself may still need after its gas check: the
+/// yield's receipt fees, two storage writes, plus its event, priced per byte.
+const REQUEST_TAIL_GAS: u64 = 2 * TGAS;
+const LOG_GAS_PER_BYTE: u64 = 310_000_000;
+
+const CALLBACK: &[u8] = b"on_execution_response";
+
+fn load_config() -> Config {
+    match host::storage_read(CONFIG_KEY).as_deref().map(Config::decode) {
+        Some(Some(c)) => c,
+        Some(None) => fail(b"config record is corrupt"),
+        None => fail(b"contract is not initialized"),
+    }
+}
+
+fn save_config(c: &Config) {
+    host::storage_write(CONFIG_KEY, &c.encode());
+}
+
+/// A raw contract has no automatic payable check: every non-payable method
+/// rejects deposits itself.
+fn no_deposit() {
+    if host::attached_deposit() != 0 {
+        fail(b"this method does not accept a deposit");
+    }
+}
+
+/// Admin calls take no deposit, or exactly 1 yoctoNEAR for owners who want the
+/// full-access-key guarantee.
+fn owner_config() -> Config {
+    if host::attached_deposit() > 1 {
+        fail(b"admin methods accept no deposit or exactly 1 yoctoNEAR");
+    }
+    let c = load_config();
+    if host::predecessor() != c.owner {
+        fail(b"only the owner may call this method");
+    }
+    c
+}
+
+fn operator_config() -> Config {
+    no_deposit();
+    let c = load_config();
+    if host::predecessor() != c.operator {
+        fail(b"only the operator may call this method");
+    }
+    c
+}
+
+fn private() {
+    if host::predecessor() != host::current_account() {
+        fail(b"private method: only the contract itself may call it");
+    }
+}
+
+fn message(parts: &[&[u8]], amount: u128, tail: &[u8]) -> Vec<u8> {
+    let mut v = parts.concat();
+    write_u128(&mut v, amount);
+    v.extend_from_slice(tail);
+    v
+}
+
+pub fn new() {
+    no_deposit();
+    if host::predecessor() != host::current_account() {
+        fail(b"only the contract account itself may initialize it");
+    }
+    if host::storage_has(CONFIG_KEY) {
+        fail(b"contract is already initialized");
+    }
+    let (owner, operator) = args::new(&host::input());
+    save_config(&Config {
+        operator: operator.unwrap_or_else(|| owner.clone()),
+        owner,
+        keystore: None,
+        paused: false,
+        next_request_id: 0,
+        pricing: Pricing::DEFAULT,
+        total_executions: 0,
+        total_fees: 0,
+    });
+}
+
+pub fn request_execution() {
+    let deposit = host::attached_deposit();
+    let mut cfg = load_config();
+    if cfg.paused {
+        fail(b"contract is paused: new requests are not accepted");
+    }
+    let input = host::input();
+    let a = args::request_execution(&input);
+    let estimate = cfg.pricing.estimate(&a.limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
+    let sender = host::predecessor();
+    let id = cfg.next_request_id;
+    let mut req = Request {
+        id,
+        has_output: false,
+        payment: deposit,
+        timestamp: host::block_timestamp(),
+        data_id: [0; 32],
+        pricing: cfg.pricing,
+        limits: a.limits,
+        format: a.format,
+        sender: &sender,
+        code: a.code,
+        input_data: a.input_data,
+        secrets: a.secrets.as_deref(),
+    };
+    // The record has a fixed-width slot for the data id, so its size (what the
+    // deposit must stake) is known before the yield exists.
+    let mut record = req.encode();
+    let stored_bytes = (record.len() + 9) as u64 + RECORD_OVERHEAD;
+    let required = pricing::required_deposit(estimate, stored_bytes).unwrap_or_else(|| fail(b"required deposit exceeds u128::MAX"));
+    if deposit < required {
+        fail(&message(&[b"attached deposit is too small: required "], required, b" yoctoNEAR (estimated cost plus storage of the request)"));
+    }
+    // Fail before any write or yield when the callback could not be paid for.
+    let needed = CALLBACK_GAS + REQUEST_TAIL_GAS + LOG_GAS_PER_BYTE * 2 * record.len() as u64;
+    if host::gas_left() < needed {
+        fail(&message(&[b"not enough gas attached: this request needs at least "], (needed / TGAS + 1) as u128, b" Tgas more than used so far"));
+    }
+    let (promise, data_id) = host::yield_create(CALLBACK, &id.to_le_bytes(), CALLBACK_GAS);
+    req.data_id = data_id;
+    if let Some(slot) = record.get_mut(state::DATA_ID_OFFSET..state::DATA_ID_OFFSET + 32) {
+        slot.copy_from_slice(&data_id);
+    }
+    host::storage_write(&state::request_key(id), &record);
+    cfg.next_request_id = id.checked_add(1).unwrap_or_else(|| fail(b"request ids exhausted"));
+    save_config(&cfg);
+    host::log(&events::execution_requested(&req));
+    host::promise_return(promise);
+}
+
+fn pending(stored: &[u8]) -> Request<'_> {
+    Request::decode(stored).unwrap_or_else(|| fail(b"request record is corrupt"))
+}
+
+fn read_pending(id: u64) -> Vec<u8> {
+    host::storage_read(&state::request_key(id)).unwrap_or_else(|| fail(b"no pending request with this request_id"))
+}
+
+pub fn resolve_execution() {
+    operator_config();
+    let input = host::input();
+    let (id, resp) = args::resolve_execution(&input);
+    let stored = read_pending(id);
+    let req = pending(&stored);
+    if req.has_output && resp.output.is_some() {
+        fail(b"an output was already submitted for this request: resolve with \"output\": null");
+    }
+    let payload = payload::encode(id, &resp);
+    if !host::yield_resume(&req.data_id, &payload) {
+        fail(b"the request's yield is not waiting: it ended (resolved or timed out) or was created in this block; retry in a later block if the request is still pending");
+    }
+}
+
+pub fn submit_execution_output() {
+    operator_config();
+    let input = host::input();
+    let (id, out) = args::submit_execution_output(&input);
+    let mut stored = read_pending(id);
+    let req = pending(&stored);
+    if req.has_output {
+        fail(b"an output was already submitted for this request");
+    }
+    let value = state::encode_output(out.kind(), out.body());
+    let bytes = (stored.len() + value.len() + 2 * 9) as u64 + 2 * RECORD_OVERHEAD;
+    if pricing::storage_cost(bytes) > req.payment {
+        fail(&message(&[b"output too large for this request's payment: storing it needs "], pricing::storage_cost(bytes), b" yoctoNEAR of deposit"));
+    }
+    if let Some(flag) = stored.get_mut(state::HAS_OUTPUT_OFFSET) {
+        *flag = 1;
+    }
+    host::storage_write(&state::request_key(id), &stored);
+    host::storage_write(&state::output_key(id), &value);
+}
+
+/// The yield's callback: runs once per request, on resume or on timeout. It must
+/// never panic (that would revert the refund), so every failure is reported
+/// through a separate `fail_execution` receipt after the clean-up commits.
+pub fn on_execution_response() {
+    private();
+    let id = u64::from_le_bytes(host::input().try_into().unwrap_or([0xff; 8]));
+    let result = host::promise_result_0();
+    let Some(stored) = host::storage_take(&state::request_key(id)) else {
+        // Cancelled while pending: the refund was made then.
+        return fail_caller(b"request was cancelled before it completed");
+    };
+    let Some(req) = Request::decode(&stored) else {
+        return fail_caller(b"request record is corrupt");
+    };
+    let saved_output = if req.has_output { host::storage_take(&state::output_key(id)) } else { None };
+    let now = host::block_timestamp();
+    let Some(payload) = result else {
+        return finish_failed(&req, 0, &Usage::ZERO, b"execution timed out: no result arrived before the yield expired; deposit refunded", now);
+    };
+    let p = match payload::decode(&payload) {
+        Some(p) if p.id == id => p,
+        _ => return finish_failed(&req, 0, &Usage::ZERO, b"malformed result for this request; deposit refunded", now),
+    };
+    if !p.success {
+        let kept = req.pricing.base_fee.min(req.payment);
+        return finish_failed(&req, kept, &p.usage, p.error.unwrap_or(b"execution failed"), now);
+    }
+    let cost = pricing::charge(&req.pricing, &req.limits, req.payment, p.usage.instructions, p.usage.time_ms, p.usage.memory_mb);
+    settle(&req, cost);
+    host::log(&events::execution_completed(&req, &p.usage, None, now));
+    let output = p.output.or_else(|| saved_output.as_deref().and_then(state::decode_output));
+    if let Some((kind, body)) = output {
+        host::value_return(&return_value(kind, body));
+    }
+}
+
+/// Refunds what was not charged and books the charge; statistics saturate so
+/// they can never make the callback fail.
+fn settle(req: &Request, charged: u128) {
+    refund(req.sender, req.payment - charged);
+    let mut cfg = load_config();
+    cfg.total_executions = cfg.total_executions.saturating_add(1);
+    cfg.total_fees = cfg.total_fees.saturating_add(charged);
+    save_config(&cfg);
+}
+
+fn refund(to: &[u8], amount: u128) {
+    if amount > 0 {
+        host::transfer(to, amount);
+    }
+}
+
+fn finish_failed(req: &Request, kept: u128, usage: &Usage, error: &[u8], now: u64) {
+    if kept > 0 {
+        settle(req, kept);
+    } else {
+        refund(req.sender, req.payment);
+    }
+    host::log(&events::execution_completed(req, usage, Some(error), now));
+    fail_caller(error);
+}
+
+/// Makes the caller's final result a failure carrying `msg`, in a receipt of its
+/// own so the refund and clean-up of this one stay committed.
+fn fail_caller(msg: &[u8]) {
+    host::call_self_and_return(b"fail_execution", events::truncate_utf8(msg, 1024), FAIL_GAS);
+}
+
+/// Text as a JSON string, Json as the value itself, Bytes as a base64 string.
+fn return_value(kind: Format, body: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(body.len() * 4 / 3 + 4);
+    match kind {
+        Format::Json => v.extend_from_slice(body),
+        Format::Text => {
+            v.push(b'"');
+            v.extend_from_slice(body);
+            v.push(b'"');
+        }
+        Format::Bytes => {
+            v.push(b'"');
+            crate::encoding::base64_into(&mut v, body);
+            v.push(b'"');
+        }
+    }
+    v
+}
+
+pub fn fail_execution() {
+    private();
+    let mut msg = b"Execution failed: ".to_vec();
+    msg.extend_from_slice(&host::input());
+    fail(&msg);
+}
+
+fn cancel(id: u64, req: &Request, why: &[u8]) {
+    host::storage_take(&state::request_key(id));
+    if req.has_output {
+        host::storage_take(&state::output_key(id));
+    }
+    refund(req.sender, req.payment);
+    host::log(&events::execution_completed(req, &Usage::ZERO, Some(why), host::block_timestamp()));
+}
+
+pub fn cancel_stale_execution() {
+    no_deposit();
+    let id = args::request_id(&host::input());
+    let stored = read_pending(id);
+    let req = pending(&stored);
+    if host::predecessor() != req.sender {
+        fail(b"only the request's sender may cancel it");
+    }
+    if host::block_timestamp() < req.timestamp.saturating_add(STALE_AFTER_NS) {
+        fail(b"a request can be cancelled only 10 minutes after it was made");
+    }
+    cancel(id, &req, b"cancelled by the sender");
+}
+
+pub fn emergency_cancel_execution() {
+    owner_config();
+    let id = args::request_id(&host::input());
+    let stored = read_pending(id);
+    cancel(id, &pending(&stored), b"cancelled by the owner");
+}
+
+pub fn set_operator() {
+    let mut c = owner_config();
+    args::single(&host::input(), b"new_operator_id", &mut |r| c.operator = args::account(r));
+    save_config(&c);
+}
+
+pub fn set_owner() {
+    let mut c = owner_config();
+    args::single(&host::input(), b"new_owner_id", &mut |r| c.owner = args::account(r));
+    save_config(&c);
+}
+
+pub fn set_paused() {
+    let mut c = owner_config();
+    args::single(&host::input(), b"paused", &mut |r| c.paused = r.bool());
+    save_config(&c);
+}
+
+pub fn set_pricing() {
+    let mut c = owner_config();
+    args::set_pricing(&host::input(), &mut c.pricing);
+    // With this bound no request can ever overflow its estimate.
+    if c.pricing.estimate(&crate::limits::Limits::CAP).is_none() {
+        fail(b"pricing too large: the cost of the maximum limits would overflow u128");
+    }
+    save_config(&c);
+}
+
+pub fn set_keystore_account() {
+    let mut c = owner_config();
+    args::single(&host::input(), b"keystore_account_id", &mut |r| c.keystore = args::opt_account(r));
+    save_config(&c);
+}
+
+pub fn set_keystore_pubkey() {
+    if host::attached_deposit() > 1 {
+        fail(b"admin methods accept no deposit or exactly 1 yoctoNEAR");
+    }
+    let c = load_config();
+    let caller = host::predecessor();
+    if caller != c.owner && c.keystore.as_deref() != Some(&caller[..]) {
+        fail(b"only the owner or the keystore account may set the keystore pubkey");
+    }
+    let mut key = Vec::new();
+    args::single(&host::input(), b"pubkey", &mut |r| {
+        key = crate::encoding::parse_pubkey(r.string().as_bytes())
+            .unwrap_or_else(|| r.fail("expected 64 hex chars or ed25519:<base58 of 32 bytes>"));
+    });
+    host::storage_write(state::PUBKEY_KEY, &key);
+}
+
+// ---- views: one storage read at most, JSON out ----
+
+fn view(w: Writer) {
+    host::value_return(&w.0);
+}
+
+pub fn get_request() {
+    let id = args::request_id(&host::input());
+    let mut w = Writer::new();
+    match host::storage_read(&state::request_key(id)) {
+        Some(stored) => events::request_json(&mut w, &pending(&stored)),
+        None => {
+            w.raw(b"null");
+        }
+    }
+    view(w);
+}
+
+pub fn get_stats() {
+    let c = load_config();
+    let mut w = Writer::new();
+    w.raw(b"{\"total_executions\":").u64(c.total_executions);
+    w.raw(b",\"total_fees_collected\":").u128_str(c.total_fees).raw(b"}");
+    view(w);
+}
+
+pub fn get_pricing() {
+    let p = load_config().pricing;
+    let mut w = Writer::new();
+    w.raw(b"{\"base_fee\":").u128_str(p.base_fee);
+    w.raw(b",\"per_instruction_fee\":").u128_str(p.per_instruction_fee);
+    w.raw(b",\"per_mb_fee\":").u128_str(p.per_mb_fee);
+    w.raw(b",\"per_second_fee\":").u128_str(p.per_second_fee).raw(b"}");
+    view(w);
+}
+
+pub fn get_config() {
+    let c = load_config();
+    let mut w = Writer::new();
+    w.raw(b"{\"owner_id\":").str(&c.owner);
+    w.raw(b",\"operator_id\":").str(&c.operator);
+    w.raw(b",\"paused\":").bool(c.paused);
+    w.raw(b",\"keystore_account_id\":");
+    match &c.keystore {
+        Some(k) => w.str(k),
+        None => w.raw(b"null"),
+    };
+    w.raw(b"}");
+    view(w);
+}
+
+pub fn get_keystore_pubkey() {
+    let mut w = Writer::new();
+    match host::storage_read(state::PUBKEY_KEY) {
+        Some(k) => w.str(&k),
+        None => w.raw(b"null"),
+    };
+    view(w);
+}
+
+pub fn estimate_execution_cost() {
+    let limits = args::estimate(&host::input());
+    let cost = load_config().pricing.estimate(&limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
+    let mut w = Writer::new();
+    w.u128_str(cost);
+    view(w);
+}
+
+pub fn get_max_limits() {
+    host::value_return(crate::limits::MAX_LIMITS_JSON);
+}
+
+pub fn is_paused() {
+    host::value_return(if load_config().paused { b"true" } else { b"false" });
+}
+
+pub fn get_pending_output() {
+    let id = args::request_id(&host::input());
+    let mut w = Writer::new();
+    match host::storage_read(&state::output_key(id)).as_deref().and_then(state::decode_output) {
+        Some((kind, body)) => {
+            w.raw(b"{\"").raw(kind.name()).raw(b"\":");
+            match kind {
+                Format::Text => w.raw(b"\"").raw(body).raw(b"\""),
+                Format::Json => w.raw(body),
+                Format::Bytes => w.byte_array(body),
+            };
+            w.raw(b"}");
+        }
+        None => {
+            w.raw(b"null");
+        }
+    }
+    view(w);
+}
+
+pub fn has_pending_output() {
+    let id = args::request_id(&host::input());
+    host::value_return(if host::storage_has(&state::output_key(id)) { b"true" } else { b"false" });
+}
+
+/// NEP-330.
+pub fn contract_source_metadata() {
+    host::value_return(concat!(
+        "{\"version\":\"", env!("CARGO_PKG_VERSION"),
+        "\",\"link\":\"", env!("CARGO_PKG_REPOSITORY"),
+        "\",\"standards\":[{\"standard\":\"nep330\",\"version\":\"1.2.0\"},{\"standard\":\"nep297\",\"version\":\"1.0.0\"}]}"
+    ).as_bytes());
+}

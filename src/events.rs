@@ -1,0 +1,85 @@
+//! NEP-297 events (`EVENT_JSON:` logs, standard "near-offshore" 1.0.0) and the
+//! request's JSON form, which `get_request` returns and `request_data` carries.
+
+use alloc::vec::Vec;
+
+use crate::args::Usage;
+use crate::json::{escape_into, Writer};
+use crate::limits::MAX_LOGGED_ERROR;
+use crate::state::Request;
+
+const PREFIX: &[u8] = b"EVENT_JSON:{\"standard\":\"near-offshore\",\"version\":\"1.0.0\",\"event\":\"";
+
+pub fn request_json(w: &mut Writer, r: &Request) {
+    w.raw(b"{\"request_id\":").u64(r.id);
+    w.raw(b",\"sender_id\":").str(r.sender);
+    w.raw(b",\"code_source\":{\"repo\":").raw_str(r.code.repo);
+    w.raw(b",\"commit\":").raw_str(r.code.commit);
+    w.raw(b",\"build_target\":").opt_raw_str(r.code.build_target);
+    w.raw(b"},\"resource_limits\":{\"max_instructions\":").u64(r.limits.max_instructions);
+    w.raw(b",\"max_memory_mb\":").u64(r.limits.max_memory_mb);
+    w.raw(b",\"max_execution_seconds\":").u64(r.limits.max_execution_seconds);
+    w.raw(b"},\"input_data\":").opt_raw_str(r.input_data);
+    w.raw(b",\"encrypted_secrets\":");
+    match r.secrets {
+        Some(s) => w.byte_array(s),
+        None => w.raw(b"null"),
+    };
+    w.raw(b",\"response_format\":").str(r.format.name());
+    w.raw(b",\"payment\":").u128_str(r.payment);
+    w.raw(b",\"timestamp\":").u64(r.timestamp).raw(b"}");
+}
+
+pub fn execution_requested(r: &Request) -> Vec<u8> {
+    let mut inner = Writer::new();
+    request_json(&mut inner, r);
+    let mut w = Writer(Vec::with_capacity(inner.0.len() * 2 + 300));
+    w.raw(PREFIX).raw(b"execution_requested\",\"data\":[{\"request_data\":").str(&inner.0);
+    w.raw(b",\"data_id\":").byte_array(&r.data_id);
+    w.raw(b",\"timestamp\":").u64(r.timestamp).raw(b"}]}");
+    w.0
+}
+
+/// One event per outcome: resolved, failed, timed out or cancelled. `usage` is
+/// what the operator reported (all zero when nothing ran); an error is logged
+/// shortened so the log stays small whatever the operator sent.
+pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, timestamp: u64) -> Vec<u8> {
+    let mut w = Writer(Vec::with_capacity(512));
+    w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{\"request_id\":").u64(r.id);
+    w.raw(b",\"sender_id\":").str(r.sender);
+    w.raw(b",\"code_source\":{\"repo\":").raw_str(r.code.repo);
+    w.raw(b",\"commit\":").raw_str(r.code.commit);
+    w.raw(b",\"build_target\":").opt_raw_str(r.code.build_target);
+    w.raw(b"},\"resources_used\":{\"instructions\":").u64(usage.instructions);
+    w.raw(b",\"time_ms\":").u64(usage.time_ms);
+    if let Some(m) = usage.memory_mb {
+        w.raw(b",\"memory_mb\":").u64(m);
+    }
+    w.raw(b"},\"success\":").bool(error.is_none());
+    if let Some(e) = error {
+        w.raw(b",\"error_message\":").str(truncate_utf8(e, MAX_LOGGED_ERROR));
+    }
+    w.raw(b",\"timestamp\":").u64(timestamp).raw(b"}]}");
+    w.0
+}
+
+/// The longest prefix of at most `max` bytes that ends on a UTF-8 boundary.
+pub fn truncate_utf8(s: &[u8], max: usize) -> &[u8] {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    // Continuation bytes are 0b10xx_xxxx: back up to the start of a character.
+    while end > 0 && s.get(end).is_some_and(|c| c & 0xC0 == 0x80) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or(&[])
+}
+
+/// A short log line: `msg` followed by escaped `detail`.
+pub fn line(msg: &[u8], detail: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(msg.len() + detail.len() + 8);
+    v.extend_from_slice(msg);
+    escape_into(&mut v, detail);
+    v
+}

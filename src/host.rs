@@ -1,0 +1,246 @@
+//! The one safe layer over the NEAR host functions (`near-sys`): every `unsafe`
+//! block of the contract lives in this file, next to the allocator.
+//!
+//! Registers: each purpose has its own fixed register so that a value read into
+//! one is never clobbered by a later call that uses another.
+
+use alloc::vec::Vec;
+use near_sys as sys;
+
+const REG_INPUT: u64 = 0;
+const REG_ACCOUNT: u64 = 1;
+const REG_STORAGE: u64 = 2;
+const REG_DATA_ID: u64 = 3;
+const REG_PROMISE: u64 = 4;
+
+/// A host length argument of `u64::MAX` tells the host to read from the register
+/// named by the pointer argument instead of from wasm memory; that skips a copy
+/// through the guest and is charged per byte at the (much cheaper) register rate.
+const FROM_REGISTER: u64 = u64::MAX;
+
+fn register_to_vec(register: u64) -> Vec<u8> {
+    // SAFETY: the buffer is sized from `register_len` before the host writes it.
+    unsafe {
+        let len = sys::register_len(register) as usize;
+        let mut buf = Vec::with_capacity(len);
+        sys::read_register(register, buf.as_mut_ptr() as u64);
+        buf.set_len(len);
+        buf
+    }
+}
+
+/// Aborts the call with `msg`: NEAR reports it as "Smart contract panicked: msg".
+pub fn fail(msg: &[u8]) -> ! {
+    // SAFETY: pointer and length come from a live slice.
+    unsafe { sys::panic_utf8(msg.len() as u64, msg.as_ptr() as u64) }
+}
+
+pub fn input() -> Vec<u8> {
+    // SAFETY: plain host call writing a register.
+    unsafe { sys::input(REG_INPUT) };
+    register_to_vec(REG_INPUT)
+}
+
+pub fn predecessor() -> Vec<u8> {
+    // SAFETY: plain host call writing a register.
+    unsafe { sys::predecessor_account_id(REG_ACCOUNT) };
+    register_to_vec(REG_ACCOUNT)
+}
+
+pub fn current_account() -> Vec<u8> {
+    // SAFETY: plain host call writing a register.
+    unsafe { sys::current_account_id(REG_ACCOUNT) };
+    register_to_vec(REG_ACCOUNT)
+}
+
+pub fn attached_deposit() -> u128 {
+    let mut buf = [0u8; 16];
+    // SAFETY: the host writes exactly 16 bytes into `buf`.
+    unsafe { sys::attached_deposit(buf.as_mut_ptr() as u64) };
+    u128::from_le_bytes(buf)
+}
+
+pub fn block_timestamp() -> u64 {
+    // SAFETY: plain host call.
+    unsafe { sys::block_timestamp() }
+}
+
+/// Gas still available to this call (prepaid minus used so far).
+pub fn gas_left() -> u64 {
+    // SAFETY: plain host calls.
+    unsafe { sys::prepaid_gas().saturating_sub(sys::used_gas()) }
+}
+
+pub fn storage_read(key: &[u8]) -> Option<Vec<u8>> {
+    // SAFETY: pointer and length come from a live slice.
+    let found = unsafe { sys::storage_read(key.len() as u64, key.as_ptr() as u64, REG_STORAGE) };
+    (found == 1).then(|| register_to_vec(REG_STORAGE))
+}
+
+pub fn storage_write(key: &[u8], value: &[u8]) {
+    // SAFETY: pointers and lengths come from live slices.
+    unsafe {
+        sys::storage_write(
+            key.len() as u64,
+            key.as_ptr() as u64,
+            value.len() as u64,
+            value.as_ptr() as u64,
+            REG_STORAGE,
+        )
+    };
+}
+
+/// Removes `key` and returns what it held: one host call instead of a read plus
+/// a remove.
+pub fn storage_take(key: &[u8]) -> Option<Vec<u8>> {
+    // SAFETY: pointer and length come from a live slice.
+    let found = unsafe { sys::storage_remove(key.len() as u64, key.as_ptr() as u64, REG_STORAGE) };
+    (found == 1).then(|| register_to_vec(REG_STORAGE))
+}
+
+pub fn storage_has(key: &[u8]) -> bool {
+    // SAFETY: pointer and length come from a live slice.
+    unsafe { sys::storage_has_key(key.len() as u64, key.as_ptr() as u64) == 1 }
+}
+
+pub fn log(msg: &[u8]) {
+    // SAFETY: pointer and length come from a live slice.
+    unsafe { sys::log_utf8(msg.len() as u64, msg.as_ptr() as u64) }
+}
+
+pub fn value_return(value: &[u8]) {
+    // SAFETY: pointer and length come from a live slice.
+    unsafe { sys::value_return(value.len() as u64, value.as_ptr() as u64) }
+}
+
+/// Creates the yield whose callback is `method(args)` and returns the promise
+/// index together with the data id that `promise_yield_resume` needs later.
+pub fn yield_create(method: &[u8], args: &[u8], gas: u64) -> (u64, [u8; 32]) {
+    let mut data_id = [0u8; 32];
+    // SAFETY: pointers and lengths come from live slices; the data id register
+    // always holds exactly 32 bytes after a successful yield.
+    let index = unsafe {
+        let index = sys::promise_yield_create(
+            method.len() as u64,
+            method.as_ptr() as u64,
+            args.len() as u64,
+            args.as_ptr() as u64,
+            gas,
+            // weight 1: whatever gas this call leaves unused also goes to the callback.
+            1,
+            REG_DATA_ID,
+        );
+        sys::read_register(REG_DATA_ID, data_id.as_mut_ptr() as u64);
+        index
+    };
+    (index, data_id)
+}
+
+/// True when the yield existed and now carries `payload`; false when it has
+/// already ended (resumed, timed out) or was created in this same block.
+pub fn yield_resume(data_id: &[u8; 32], payload: &[u8]) -> bool {
+    // SAFETY: pointers and lengths come from live slices.
+    unsafe {
+        sys::promise_yield_resume(32, data_id.as_ptr() as u64, payload.len() as u64, payload.as_ptr() as u64) == 1
+    }
+}
+
+/// The callback's single promise result: `Some(payload)` on success, `None`
+/// when the promise failed (the yield timed out).
+pub fn promise_result_0() -> Option<Vec<u8>> {
+    // SAFETY: plain host calls; index 0 exists because every caller of this is a
+    // yield callback (checked by `promise_results_count`).
+    unsafe {
+        if sys::promise_results_count() != 1 {
+            return None;
+        }
+        (sys::promise_result(0, REG_PROMISE) == 1).then(|| register_to_vec(REG_PROMISE))
+    }
+}
+
+pub fn transfer(receiver: &[u8], amount: u128) {
+    let amount = amount.to_le_bytes();
+    // SAFETY: pointers and lengths come from live slices.
+    unsafe {
+        let p = sys::promise_batch_create(receiver.len() as u64, receiver.as_ptr() as u64);
+        sys::promise_batch_action_transfer(p, amount.as_ptr() as u64);
+    }
+}
+
+/// Calls `method(args)` on this contract with `gas` and makes its outcome the
+/// outcome of the current call.
+pub fn call_self_and_return(method: &[u8], args: &[u8], gas: u64) {
+    // SAFETY: the current account id goes straight from its register into the
+    // host call (FROM_REGISTER); the rest are live slices.
+    unsafe {
+        sys::current_account_id(REG_ACCOUNT);
+        let p = sys::promise_batch_create(FROM_REGISTER, REG_ACCOUNT);
+        let zero = 0u128.to_le_bytes();
+        sys::promise_batch_action_function_call(
+            p,
+            method.len() as u64,
+            method.as_ptr() as u64,
+            args.len() as u64,
+            args.as_ptr() as u64,
+            zero.as_ptr() as u64,
+            gas,
+        );
+        sys::promise_return(p);
+    }
+}
+
+pub fn promise_return(index: u64) {
+    // SAFETY: plain host call.
+    unsafe { sys::promise_return(index) }
+}
+
+/// Every call runs in a fresh wasm instance that is thrown away afterwards, so a
+/// bump allocator that never frees is sound and is the smallest and cheapest one.
+mod bump {
+    use core::alloc::{GlobalAlloc, Layout};
+    use core::cell::UnsafeCell;
+
+    pub struct Bump(UnsafeCell<usize>);
+
+    // SAFETY: wasm contracts are single-threaded.
+    unsafe impl Sync for Bump {}
+
+    extern "C" {
+        static __heap_base: u8;
+    }
+
+    const PAGE: usize = 65536;
+
+    unsafe impl GlobalAlloc for Bump {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let next = &mut *self.0.get();
+            if *next == 0 {
+                *next = &__heap_base as *const u8 as usize;
+            }
+            let start = (*next + layout.align() - 1) & !(layout.align() - 1);
+            let end = match start.checked_add(layout.size()) {
+                Some(end) => end,
+                None => return core::ptr::null_mut(),
+            };
+            let have = core::arch::wasm32::memory_size(0) * PAGE;
+            if end > have {
+                let pages = (end - have).div_ceil(PAGE);
+                if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
+                    return core::ptr::null_mut();
+                }
+            }
+            *next = end;
+            start as *mut u8
+        }
+
+        unsafe fn dealloc(&self, _: *mut u8, _: Layout) {}
+    }
+
+    #[global_allocator]
+    static ALLOC: Bump = Bump(UnsafeCell::new(0));
+}
+
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    fail(b"internal error")
+}

@@ -1,0 +1,429 @@
+//! A hand-written JSON reader and writer: small in wasm where serde-json-core
+//! costs ~8 KB, and strict where NEAR tooling needs it (u128 as decimal
+//! strings, no floats where integers belong, no duplicate keys, no lone
+//! surrogates). Anything malformed aborts the call with a message that names
+//! the argument being read.
+//!
+//! Strings are kept in their JSON-escaped form (`Raw`) wherever the contract only
+//! passes them back out as JSON; they are decoded only where the contract needs
+//! the text itself (account ids, keys, error messages).
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::error::abort;
+
+/// Nesting deeper than this is refused: it bounds recursion and gas.
+const MAX_DEPTH: u32 = 32;
+
+/// The body of a JSON string as it appeared between its quotes: valid UTF-8,
+/// valid escapes, no raw control characters. Written back out verbatim.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Raw<'a>(pub &'a [u8]);
+
+pub struct Reader<'a> {
+    s: &'a [u8],
+    pos: usize,
+    depth: u32,
+    /// The argument being read, for error messages.
+    pub field: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    /// The whole input must be UTF-8; checking it once here means every string
+    /// taken from it later is UTF-8 too.
+    pub fn new(s: &'a [u8]) -> Self {
+        if core::str::from_utf8(s).is_err() {
+            abort(b"", "arguments are not valid UTF-8");
+        }
+        Reader { s, pos: 0, depth: 0, field: b"" }
+    }
+
+    pub fn fail(&self, msg: &str) -> ! {
+        abort(self.field, msg)
+    }
+
+    /// The next byte, consumed; 0 at the end (never valid JSON there).
+    fn next(&mut self) -> u8 {
+        let c = self.s.get(self.pos).copied().unwrap_or(0);
+        self.pos += 1;
+        c
+    }
+
+    /// The next non-whitespace byte, not consumed; 0 at the end.
+    pub fn peek(&mut self) -> u8 {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.pos) {
+            self.pos += 1;
+        }
+        self.s.get(self.pos).copied().unwrap_or(0)
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        let hit = self.peek() == c;
+        self.pos += hit as usize;
+        hit
+    }
+
+    fn literal(&mut self, word: &[u8]) -> bool {
+        self.peek();
+        let hit = self.s.get(self.pos..).is_some_and(|rest| rest.starts_with(word));
+        if hit {
+            self.pos += word.len();
+        }
+        hit
+    }
+
+    /// Consumes `null` if it is next.
+    pub fn null(&mut self) -> bool {
+        self.literal(b"null")
+    }
+
+    /// Only whitespace may follow the top-level value.
+    pub fn end(&mut self) {
+        if self.peek() != 0 || self.pos < self.s.len() {
+            abort(b"", "trailing characters after the JSON arguments");
+        }
+    }
+
+    fn enter(&mut self) {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.fail("JSON nested too deeply");
+        }
+    }
+
+    /// Calls `field(reader, key)` for each member of an object; the callback must
+    /// consume the value. Keys are compared in their raw form.
+    pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &'a [u8])) {
+        self.enter();
+        if !self.eat(b'{') {
+            self.fail("expected a JSON object");
+        }
+        if !self.eat(b'}') {
+            loop {
+                let key = self.raw_string().0;
+                if !self.eat(b':') {
+                    self.fail("expected ':' in object");
+                }
+                field(self, key);
+                if self.eat(b'}') {
+                    break;
+                }
+                if !self.eat(b',') {
+                    self.fail("expected ',' or '}' in object");
+                }
+            }
+        }
+        self.depth -= 1;
+    }
+
+    /// Calls `item(reader)` for each element of an array.
+    pub fn array(&mut self, item: &mut dyn FnMut(&mut Self)) {
+        self.enter();
+        if !self.eat(b'[') {
+            self.fail("expected a JSON array");
+        }
+        if !self.eat(b']') {
+            loop {
+                item(self);
+                if self.eat(b']') {
+                    break;
+                }
+                if !self.eat(b',') {
+                    self.fail("expected ',' or ']' in array");
+                }
+            }
+        }
+        self.depth -= 1;
+    }
+
+    /// The body of the next string, validated but not decoded.
+    pub fn raw_string(&mut self) -> Raw<'a> {
+        if !self.eat(b'"') {
+            self.fail("expected a string");
+        }
+        let start = self.pos;
+        loop {
+            match self.next() {
+                b'"' => return Raw(self.s.get(start..self.pos - 1).unwrap_or(&[])),
+                b'\\' => {
+                    self.escape();
+                }
+                0 if self.pos > self.s.len() => self.fail("unterminated string"),
+                0..=0x1f => self.fail("control character in string"),
+                _ => {}
+            }
+        }
+    }
+
+    /// Reads the escape after a backslash; returns the character it stands for.
+    fn escape(&mut self) -> char {
+        let cp = match self.next() {
+            c @ (b'"' | b'\\' | b'/') => c as u32,
+            b'b' => 8,
+            b'f' => 12,
+            b'n' => 10,
+            b'r' => 13,
+            b't' => 9,
+            b'u' => {
+                let hi = self.hex4();
+                if (0xD800..0xDC00).contains(&hi) {
+                    // A high surrogate must be followed by an escaped low one.
+                    let lo = if self.next() == b'\\' && self.next() == b'u' { self.hex4() } else { 0 };
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        self.fail("lone surrogate in string escape");
+                    }
+                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                } else {
+                    hi
+                }
+            }
+            _ => self.fail("invalid string escape"),
+        };
+        // Only a lone low surrogate is left that is not a char.
+        char::from_u32(cp).unwrap_or_else(|| self.fail("lone surrogate in string escape"))
+    }
+
+    fn hex4(&mut self) -> u32 {
+        let mut v = 0;
+        for _ in 0..4 {
+            let d = (self.next() as char).to_digit(16).unwrap_or_else(|| self.fail("invalid \\u escape"));
+            v = v * 16 + d;
+        }
+        v
+    }
+
+    /// The next string, decoded.
+    pub fn string(&mut self) -> String {
+        let raw = self.raw_string();
+        let mut sub = Reader { s: raw.0, pos: 0, depth: 0, field: self.field };
+        let mut out = String::with_capacity(raw.0.len());
+        while sub.pos < raw.0.len() {
+            let start = sub.pos;
+            if sub.next() == b'\\' {
+                out.push(sub.escape());
+            } else {
+                // Copy the run of plain bytes up to the next escape in one go;
+                // the input is known to be UTF-8 and escapes are ASCII.
+                while sub.s.get(sub.pos).is_some_and(|&c| c != b'\\') {
+                    sub.pos += 1;
+                }
+                out.push_str(core::str::from_utf8(raw.0.get(start..sub.pos).unwrap_or(&[])).unwrap_or(""));
+            }
+        }
+        out
+    }
+
+    /// A JSON number that is a whole, unsigned u64: no sign, fraction, exponent or
+    /// leading zero.
+    pub fn u64(&mut self) -> u64 {
+        let start = self.pos_after_ws();
+        let mut v: u64 = 0;
+        while let Some(&d @ b'0'..=b'9') = self.s.get(self.pos) {
+            v = v
+                .checked_mul(10)
+                .and_then(|v| v.checked_add((d - b'0') as u64))
+                .unwrap_or_else(|| self.fail("number does not fit in u64"));
+            self.pos += 1;
+        }
+        self.check_digits(start, "expected an unsigned integer");
+        if let Some(b'.' | b'e' | b'E') = self.s.get(self.pos) {
+            self.fail("expected an integer, found a fraction or exponent");
+        }
+        v
+    }
+
+    fn pos_after_ws(&mut self) -> usize {
+        self.peek();
+        self.pos
+    }
+
+    fn check_digits(&self, start: usize, empty: &str) {
+        let len = self.pos - start;
+        if len == 0 {
+            self.fail(empty);
+        }
+        if len > 1 && self.s.get(start) == Some(&b'0') {
+            self.fail("leading zero in number");
+        }
+    }
+
+    /// A u128 written, as NEAR tooling does, as a decimal string: "123".
+    pub fn u128_string(&mut self) -> u128 {
+        if self.peek() != b'"' {
+            self.fail("amounts must be decimal strings, e.g. \"1000\"");
+        }
+        let d = self.raw_string().0;
+        if d.is_empty() || (d.len() > 1 && d.first() == Some(&b'0')) {
+            self.fail("amount must be a decimal number without leading zeros");
+        }
+        let mut v: u128 = 0;
+        for &c in d {
+            if !c.is_ascii_digit() {
+                self.fail("amount must contain only decimal digits");
+            }
+            v = v
+                .checked_mul(10)
+                .and_then(|v| v.checked_add((c - b'0') as u128))
+                .unwrap_or_else(|| self.fail("amount exceeds u128::MAX"));
+        }
+        v
+    }
+
+    pub fn bool(&mut self) -> bool {
+        if self.literal(b"true") {
+            true
+        } else if self.literal(b"false") {
+            false
+        } else {
+            self.fail("expected true or false")
+        }
+    }
+
+    /// Validates and skips any value; returns the slice it spanned.
+    pub fn value(&mut self) -> &'a [u8] {
+        let start = self.pos_after_ws();
+        match self.peek() {
+            b'{' => self.object(&mut |r, _| {
+                r.value();
+            }),
+            b'[' => self.array(&mut |r| {
+                r.value();
+            }),
+            b'"' => {
+                self.raw_string();
+            }
+            b't' | b'f' => {
+                self.bool();
+            }
+            b'n' if self.null() => {}
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => self.fail("invalid JSON value"),
+        }
+        self.s.get(start..self.pos).unwrap_or(&[])
+    }
+
+    /// Any JSON number (in values the contract only validates and passes on).
+    fn number(&mut self) {
+        self.eat(b'-');
+        let start = self.pos;
+        self.skip_digits();
+        self.check_digits(start, "invalid number");
+        if self.s.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if self.skip_digits() == 0 {
+                self.fail("invalid number");
+            }
+        }
+        if let Some(b'e' | b'E') = self.s.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.s.get(self.pos) {
+                self.pos += 1;
+            }
+            if self.skip_digits() == 0 {
+                self.fail("invalid number");
+            }
+        }
+    }
+
+    fn skip_digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.s.get(self.pos) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+}
+
+/// Builds JSON output into a byte buffer.
+pub struct Writer(pub Vec<u8>);
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer(Vec::with_capacity(256))
+    }
+
+    pub fn raw(&mut self, s: &[u8]) -> &mut Self {
+        self.0.extend_from_slice(s);
+        self
+    }
+
+    /// `"body"` for a string already in JSON-escaped form.
+    pub fn raw_str(&mut self, s: Raw) -> &mut Self {
+        self.raw(b"\"").raw(s.0).raw(b"\"")
+    }
+
+    /// `"..."` escaping any text.
+    pub fn str(&mut self, s: &[u8]) -> &mut Self {
+        self.0.push(b'"');
+        escape_into(&mut self.0, s);
+        self.0.push(b'"');
+        self
+    }
+
+    pub fn opt_raw_str(&mut self, s: Option<Raw>) -> &mut Self {
+        match s {
+            Some(s) => self.raw_str(s),
+            None => self.raw(b"null"),
+        }
+    }
+
+    pub fn u64(&mut self, v: u64) -> &mut Self {
+        write_u128(&mut self.0, v as u128);
+        self
+    }
+
+    /// u128 amounts as decimal strings, as NEAR tooling expects.
+    pub fn u128_str(&mut self, v: u128) -> &mut Self {
+        self.0.push(b'"');
+        write_u128(&mut self.0, v);
+        self.0.push(b'"');
+        self
+    }
+
+    pub fn bool(&mut self, v: bool) -> &mut Self {
+        self.raw(if v { b"true" } else { b"false" })
+    }
+
+    /// `[1,2,3]`
+    pub fn byte_array(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.push(b'[');
+        for (i, &b) in bytes.iter().enumerate() {
+            if i > 0 {
+                self.0.push(b',');
+            }
+            write_u128(&mut self.0, b as u128);
+        }
+        self.0.push(b']');
+        self
+    }
+}
+
+/// JSON string escaping of arbitrary UTF-8 text.
+pub fn escape_into(out: &mut Vec<u8>, s: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for &c in s {
+        match c {
+            b'"' | b'\\' => out.extend_from_slice(&[b'\\', c]),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0..=0x1f => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]),
+            _ => out.push(c),
+        }
+    }
+}
+
+pub fn write_u128(out: &mut Vec<u8>, mut v: u128) {
+    // Digits come out lowest first: fill a buffer from its end.
+    let mut buf = [0u8; 39];
+    let mut i = buf.len();
+    while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+        let (q, digit) = crate::num::div_rem(v, 10);
+        *slot = b'0' + digit as u8;
+        i -= 1;
+        v = q;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(buf.get(i..).unwrap_or(&[]));
+}

@@ -1,0 +1,68 @@
+//! OffchainVM: a raw, no-SDK NEAR contract that takes requests to run WASM
+//! off-chain, pauses the caller with yield/resume until an operator answers,
+//! then charges for what was used and refunds the rest.
+//!
+//! Everything but `host` and `contract` is plain Rust that the host tests cover;
+//! those two only exist in the wasm build.
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
+
+pub mod account;
+pub mod args;
+pub mod borsh;
+pub mod encoding;
+pub mod error;
+pub mod events;
+pub mod json;
+pub mod limits;
+pub mod num;
+pub mod payload;
+pub mod pricing;
+pub mod state;
+
+#[cfg(target_arch = "wasm32")]
+mod contract;
+#[cfg(target_arch = "wasm32")]
+mod host;
+
+/// Each exported method is one line: the logic lives in `contract`.
+macro_rules! exports {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[cfg(target_arch = "wasm32")]
+            #[no_mangle]
+            pub extern "C" fn $name() {
+                contract::$name()
+            }
+        )*
+    };
+}
+
+exports!(
+    new,
+    request_execution,
+    cancel_stale_execution,
+    resolve_execution,
+    submit_execution_output,
+    on_execution_response,
+    fail_execution,
+    set_operator,
+    set_owner,
+    set_paused,
+    set_pricing,
+    set_keystore_account,
+    set_keystore_pubkey,
+    emergency_cancel_execution,
+    get_request,
+    get_stats,
+    get_pricing,
+    get_config,
+    get_keystore_pubkey,
+    estimate_execution_cost,
+    get_max_limits,
+    is_paused,
+    get_pending_output,
+    has_pending_output,
+    contract_source_metadata,
+);

@@ -1,0 +1,37 @@
+//! Resource limits a request may ask for, and the caps on every stored field.
+//! The field caps keep the `execution_requested` event (each byte at most twice
+//! its size after being escaped into `request_data`) under NEAR's 16 KiB log
+//! limit and keep the stored request small.
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Limits {
+    pub max_instructions: u64,
+    pub max_memory_mb: u64,
+    pub max_execution_seconds: u64,
+}
+
+impl Limits {
+    pub const DEFAULT: Limits = Limits { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 };
+    pub const CAP: Limits = Limits { max_instructions: 100_000_000_000, max_memory_mb: 1024, max_execution_seconds: 60 };
+}
+
+/// Byte caps, on the JSON-escaped form of strings as sent.
+pub const MAX_REPO: usize = 512;
+pub const MAX_COMMIT: usize = 128;
+pub const MAX_BUILD_TARGET: usize = 64;
+pub const MAX_INPUT_DATA: usize = 4096;
+pub const MAX_SECRETS: usize = 1024;
+/// A stored (submitted) output: the text, JSON or bytes as they will be returned.
+pub const MAX_OUTPUT: usize = 32768;
+/// NEAR's limit on a `promise_yield_resume` payload.
+pub const MAX_YIELD_PAYLOAD: usize = 1024;
+/// An error message is shortened to this many bytes in the completed event.
+pub const MAX_LOGGED_ERROR: usize = 256;
+
+/// Minutes after which the sender may cancel a request that is still pending.
+pub const STALE_AFTER_NS: u64 = 10 * 60 * 1_000_000_000;
+
+/// The `get_max_limits` view.
+pub const MAX_LIMITS_JSON: &[u8] = b"{\"max_instructions\":100000000000,\"max_memory_mb\":1024,\"max_execution_seconds\":60,\
+\"max_repo_bytes\":512,\"max_commit_bytes\":128,\"max_build_target_bytes\":64,\"max_input_data_bytes\":4096,\
+\"max_encrypted_secrets_bytes\":1024,\"max_output_bytes\":32768,\"max_yield_payload_bytes\":1024}";

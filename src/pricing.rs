@@ -1,0 +1,148 @@
+//! Prices and costs. All amounts are yoctoNEAR; every product is checked so no
+//! report, however absurd, can overflow into a wrong charge.
+
+use crate::limits::Limits;
+use crate::num::div_rem;
+
+pub const NEAR: u128 = 1_000_000_000_000_000_000_000_000;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Pricing {
+    pub base_fee: u128,
+    /// Per million instructions.
+    pub per_instruction_fee: u128,
+    pub per_mb_fee: u128,
+    pub per_second_fee: u128,
+}
+
+impl Pricing {
+    /// 0.01 NEAR base, 0.000001 NEAR per 1M instructions, 0.0001 NEAR per MB,
+    /// 0.001 NEAR per second.
+    pub const DEFAULT: Pricing = Pricing {
+        base_fee: NEAR / 100,
+        per_instruction_fee: NEAR / 1_000_000,
+        per_mb_fee: NEAR / 10_000,
+        per_second_fee: NEAR / 1_000,
+    };
+
+    /// The most a request with these limits can cost; `None` if that does not
+    /// fit in a u128.
+    pub fn estimate(&self, l: &Limits) -> Option<u128> {
+        self.cost(l.max_instructions, l.max_memory_mb, l.max_execution_seconds.checked_mul(1000)?)
+    }
+
+    /// base + fee/1M instructions + fee/MB + fee/s, each term rounded up to the yocto.
+    pub fn cost(&self, instructions: u64, memory_mb: u64, time_ms: u64) -> Option<u128> {
+        self.base_fee
+            .checked_add(mul_div_ceil(self.per_instruction_fee, instructions, 1_000_000)?)?
+            .checked_add(self.per_mb_fee.checked_mul(memory_mb as u128)?)?
+            .checked_add(mul_div_ceil(self.per_second_fee, time_ms, 1000)?)
+    }
+}
+
+/// What a finished request is charged: usage above the requested limits counts
+/// as the limit, a missing memory report counts as the requested memory, and the
+/// charge never exceeds the payment (which covers the estimate).
+pub fn charge(p: &Pricing, l: &Limits, payment: u128, instructions: u64, time_ms: u64, memory_mb: Option<u64>) -> u128 {
+    let instructions = instructions.min(l.max_instructions);
+    let time_ms = time_ms.min(l.max_execution_seconds.saturating_mul(1000));
+    let memory_mb = memory_mb.unwrap_or(l.max_memory_mb).min(l.max_memory_mb);
+    p.cost(instructions, memory_mb, time_ms).unwrap_or(u128::MAX).min(payment)
+}
+
+/// ceil(fee * n / d) without overflow for any u64 n; None if the result itself
+/// does not fit.
+fn mul_div_ceil(fee: u128, n: u64, d: u32) -> Option<u128> {
+    // fee = q*d + r  =>  fee*n/d = q*n + r*n/d, and r*n < 2^96 cannot overflow.
+    let (q, r) = div_rem(fee, d);
+    let (rq, rr) = div_rem(r as u128 * n as u128, d);
+    q.checked_mul(n as u128)?.checked_add(rq + (rr > 0) as u128)
+}
+
+pub fn required_deposit(estimate: u128, storage_bytes: u64) -> Option<u128> {
+    estimate.checked_add(storage_cost(storage_bytes))
+}
+
+/// NEAR's storage staking price per byte (10^19 yocto; no host function exposes it).
+pub const STORAGE_PRICE_PER_BYTE: u128 = 10_000_000_000_000_000_000;
+
+/// Bytes NEAR counts for each stored record on top of its key and value.
+pub const RECORD_OVERHEAD: u64 = 40;
+
+pub fn storage_cost(bytes: u64) -> u128 {
+    bytes as u128 * STORAGE_PRICE_PER_BYTE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(i: u64, m: u64, s: u64) -> Limits {
+        Limits { max_instructions: i, max_memory_mb: m, max_execution_seconds: s }
+    }
+
+    #[test]
+    fn seed_example_costs_0_02141_near() {
+        let est = Pricing::DEFAULT.estimate(&limits(10_000_000, 64, 5)).unwrap();
+        assert_eq!(est, 21_410_000_000_000_000_000_000);
+    }
+
+    #[test]
+    fn default_limits_estimate() {
+        // 0.01 + 1000*1e-6 + 128*1e-4 + 60*1e-3 = 0.0838 NEAR
+        let est = Pricing::DEFAULT.estimate(&Limits::DEFAULT).unwrap();
+        assert_eq!(est, 83_800_000_000_000_000_000_000);
+    }
+
+    #[test]
+    fn terms_round_up_to_the_yocto() {
+        let p = Pricing { base_fee: 0, per_instruction_fee: 3, per_mb_fee: 0, per_second_fee: 7 };
+        assert_eq!(p.cost(1, 0, 0), Some(1));
+        assert_eq!(p.cost(0, 0, 1), Some(1));
+        assert_eq!(p.cost(1_000_000, 0, 1000), Some(10));
+        assert_eq!(p.cost(0, 0, 0), Some(0));
+    }
+
+    #[test]
+    fn overflow_is_none_not_wrap() {
+        let p = Pricing { base_fee: u128::MAX, per_instruction_fee: 0, per_mb_fee: 0, per_second_fee: 0 };
+        assert_eq!(p.cost(0, 0, 0), Some(u128::MAX));
+        let p2 = Pricing { base_fee: 1, ..p };
+        assert_eq!(p2.cost(0, 0, 0), Some(1));
+        let p3 = Pricing { base_fee: u128::MAX, per_mb_fee: 1, ..p };
+        assert_eq!(p3.cost(0, 1, 0), None);
+        let p4 = Pricing { base_fee: 0, per_instruction_fee: u128::MAX, per_mb_fee: 0, per_second_fee: 0 };
+        assert_eq!(p4.cost(u64::MAX, 0, 0), None);
+        assert!(p4.cost(999_999, 0, 0).is_some());
+        let p5 = Pricing { base_fee: 0, per_instruction_fee: 0, per_mb_fee: u128::MAX, per_second_fee: 0 };
+        assert_eq!(p5.estimate(&limits(0, 2, 0)), None);
+    }
+
+    #[test]
+    fn mul_div_ceil_matches_exact_arithmetic() {
+        // Where fee * n fits, compare with the direct formula.
+        for &(fee, n, d) in &[(u128::MAX, 1u64, 1_000_000u32), (u128::MAX / 3, 2, 1000), (12345678901234567890123, 987654321, 1_000_000), (1, u64::MAX, 1000), (999, 1001, 1000)] {
+            if let Some(prod) = fee.checked_mul(n as u128) {
+                assert_eq!(mul_div_ceil(fee, n, d), Some(prod.div_ceil(d as u128)), "{fee} {n} {d}");
+            }
+        }
+        // fee * n overflows but the quotient fits: (2^127 * 4) / 8 = 2^126.
+        assert_eq!(mul_div_ceil(1u128 << 127, 4, 8), Some(1u128 << 126));
+        // and where the quotient itself does not fit.
+        assert_eq!(mul_div_ceil(u128::MAX, 2000, 1000), None);
+    }
+
+    #[test]
+    fn charge_caps_usage_at_limits_and_payment() {
+        let l = limits(10_000_000, 64, 5);
+        let p = Pricing::DEFAULT;
+        let est = p.estimate(&l).unwrap();
+        assert_eq!(charge(&p, &l, est, u64::MAX, u64::MAX, Some(u64::MAX)), est);
+        assert_eq!(charge(&p, &l, est - 1, u64::MAX, u64::MAX, Some(u64::MAX)), est - 1);
+        // memory not reported counts as the requested maximum
+        assert_eq!(charge(&p, &l, est, 0, 0, None), p.base_fee + 64 * p.per_mb_fee);
+        assert_eq!(charge(&p, &l, est, 1_000_000, 100, Some(1)), p.base_fee + p.per_instruction_fee + p.per_mb_fee + p.per_second_fee / 10);
+        let huge = Pricing { base_fee: u128::MAX, ..p };
+        assert_eq!(charge(&huge, &l, 7, 1, 1, Some(1)), 7);
+    }
+}
