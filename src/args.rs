@@ -6,8 +6,8 @@
 //! The helpers take `dyn` callbacks rather than generics on purpose: one copy of
 //! each in the wasm instead of one per call site.
 
-use alloc::string::String;
-use alloc::vec::Vec;
+use crate::Bytes;
+
 
 use crate::error::abort;
 use crate::json::{Raw, Reader};
@@ -61,8 +61,8 @@ fn cap(field: &[u8], len: usize, cap: usize, msg: &str) {
 }
 
 /// An account id argument, decoded and validated.
-pub fn account(r: &mut Reader) -> Vec<u8> {
-    let id = r.string().into_bytes();
+pub fn account(r: &mut Reader) -> Bytes {
+    let id = r.string();
     if let Err(e) = crate::account::validate(&id) {
         r.fail(e);
     }
@@ -70,7 +70,7 @@ pub fn account(r: &mut Reader) -> Vec<u8> {
 }
 
 /// An account id, or null for none.
-pub fn opt_account(r: &mut Reader) -> Option<Vec<u8>> {
+pub fn opt_account(r: &mut Reader) -> Option<Bytes> {
     if r.null() {
         None
     } else {
@@ -95,7 +95,7 @@ pub struct RequestArgs<'a> {
     pub code: CodeSource<'a>,
     pub limits: Limits,
     pub input_data: Option<Raw<'a>>,
-    pub secrets: Option<Vec<u8>>,
+    pub secrets: Option<Bytes>,
     pub format: Format,
 }
 
@@ -165,8 +165,8 @@ pub fn resource_limits(r: &mut Reader) -> Limits {
 }
 
 /// `[1, 2, 3]`: each element a whole number 0..=255, at most `max` of them.
-fn byte_array(r: &mut Reader, max: usize, over: &str) -> Vec<u8> {
-    let mut v = Vec::new();
+fn byte_array(r: &mut Reader, max: usize, over: &str) -> Bytes {
+    let mut v = Bytes::new();
     r.array(&mut |r| {
         let b = r.u64();
         if b > 255 {
@@ -185,7 +185,7 @@ fn byte_array(r: &mut Reader, max: usize, over: &str) -> Vec<u8> {
 pub enum Output<'a> {
     Text(Raw<'a>),
     Json(&'a [u8]),
-    Bytes(Vec<u8>),
+    Bytes(Bytes),
 }
 
 impl Output<'_> {
@@ -240,7 +240,8 @@ impl Usage {
 pub struct Response<'a> {
     pub success: bool,
     pub output: Option<Output<'a>>,
-    pub error: Option<String>,
+    /// UTF-8 text, decoded.
+    pub error: Option<Bytes>,
     pub usage: Usage,
 }
 
@@ -293,8 +294,8 @@ pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
     (id, out)
 }
 
-pub fn new(input: &[u8]) -> (Vec<u8>, Option<Vec<u8>>) {
-    let mut owner = Vec::new();
+pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {
+    let mut owner = Bytes::new();
     let mut operator = None;
     let seen = parse(input, &[b"owner_id", b"operator_id"], &mut |r, i| {
         if i == 0 {

@@ -3,13 +3,14 @@
 //! crate's derives would pull `core::fmt` into the wasm; host tests prove these
 //! bytes equal the crate's.
 
-use alloc::vec::Vec;
+use crate::Bytes;
 
-pub struct Out(pub Vec<u8>);
+
+pub struct Out(pub Bytes);
 
 impl Out {
     pub fn with_capacity(n: usize) -> Self {
-        Out(Vec::with_capacity(n))
+        Out(Bytes::with_capacity(n))
     }
     pub fn u8(&mut self, v: u8) {
         self.0.push(v);

@@ -1,7 +1,8 @@
 //! The contract's methods: each reads its input through `host`, calls the pure
 //! logic in the other modules and writes the result. Only compiled for wasm.
 
-use alloc::vec::Vec;
+use crate::Bytes;
+
 
 use crate::args::{self, Usage};
 use crate::events;
@@ -74,8 +75,8 @@ fn private() {
     }
 }
 
-fn message(parts: &[&[u8]], amount: u128, tail: &[u8]) -> Vec<u8> {
-    let mut v = parts.concat();
+fn message(head: &[u8], amount: u128, tail: &[u8]) -> Bytes {
+    let mut v = Bytes::from(head);
     write_u128(&mut v, amount);
     v.extend_from_slice(tail);
     v
@@ -133,12 +134,12 @@ pub fn request_execution() {
     let stored_bytes = (record.len() + 9) as u64 + RECORD_OVERHEAD;
     let required = pricing::required_deposit(estimate, stored_bytes).unwrap_or_else(|| fail(b"required deposit exceeds u128::MAX"));
     if deposit < required {
-        fail(&message(&[b"attached deposit is too small: required "], required, b" yoctoNEAR (estimated cost plus storage of the request)"));
+        fail(&message(b"attached deposit is too small: required ", required, b" yoctoNEAR (estimated cost plus storage of the request)"));
     }
     // Fail before any write or yield when the callback could not be paid for.
     let needed = CALLBACK_GAS + REQUEST_TAIL_GAS + LOG_GAS_PER_BYTE * 2 * record.len() as u64;
     if host::gas_left() < needed {
-        fail(&message(&[b"not enough gas attached: this request needs at least "], (needed / TGAS + 1) as u128, b" Tgas more than used so far"));
+        fail(&message(b"not enough gas attached: this request needs at least ", (needed / TGAS + 1) as u128, b" Tgas more than used so far"));
     }
     let (promise, data_id) = host::yield_create(CALLBACK, &id.to_le_bytes(), CALLBACK_GAS);
     req.data_id = data_id;
@@ -156,7 +157,7 @@ fn pending(stored: &[u8]) -> Request<'_> {
     Request::decode(stored).unwrap_or_else(|| fail(b"request record is corrupt"))
 }
 
-fn read_pending(id: u64) -> Vec<u8> {
+fn read_pending(id: u64) -> Bytes {
     host::storage_read(&state::request_key(id)).unwrap_or_else(|| fail(b"no pending request with this request_id"))
 }
 
@@ -187,7 +188,7 @@ pub fn submit_execution_output() {
     let value = state::encode_output(out.kind(), out.body());
     let bytes = (stored.len() + value.len() + 2 * 9) as u64 + 2 * RECORD_OVERHEAD;
     if pricing::storage_cost(bytes) > req.payment {
-        fail(&message(&[b"output too large for this request's payment: storing it needs "], pricing::storage_cost(bytes), b" yoctoNEAR of deposit"));
+        fail(&message(b"output too large for this request's payment: storing it needs ", pricing::storage_cost(bytes), b" yoctoNEAR of deposit"));
     }
     if let Some(flag) = stored.get_mut(state::HAS_OUTPUT_OFFSET) {
         *flag = 1;
@@ -201,7 +202,7 @@ pub fn submit_execution_output() {
 /// through a separate `fail_execution` receipt after the clean-up commits.
 pub fn on_execution_response() {
     private();
-    let id = u64::from_le_bytes(host::input().try_into().unwrap_or([0xff; 8]));
+    let id = u64::from_le_bytes(host::input()[..].try_into().unwrap_or([0xff; 8]));
     let result = host::promise_result_0();
     let Some(stored) = host::storage_take(&state::request_key(id)) else {
         // Cancelled while pending: the refund was made then.
@@ -265,8 +266,8 @@ fn fail_caller(msg: &[u8]) {
 }
 
 /// Text as a JSON string, Json as the value itself, Bytes as a base64 string.
-fn return_value(kind: Format, body: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(body.len() * 4 / 3 + 4);
+fn return_value(kind: Format, body: &[u8]) -> Bytes {
+    let mut v = Bytes::with_capacity(body.len() * 4 / 3 + 4);
     match kind {
         Format::Json => v.extend_from_slice(body),
         Format::Text => {
@@ -285,7 +286,7 @@ fn return_value(kind: Format, body: &[u8]) -> Vec<u8> {
 
 pub fn fail_execution() {
     private();
-    let mut msg = b"Execution failed: ".to_vec();
+    let mut msg = Bytes::from(&b"Execution failed: "[..]);
     msg.extend_from_slice(&host::input());
     fail(&msg);
 }
@@ -304,7 +305,7 @@ pub fn cancel_stale_execution() {
     let id = args::request_id(&host::input());
     let stored = read_pending(id);
     let req = pending(&stored);
-    if host::predecessor() != req.sender {
+    if host::predecessor()[..] != *req.sender {
         fail(b"only the request's sender may cancel it");
     }
     if host::block_timestamp() < req.timestamp.saturating_add(STALE_AFTER_NS) {
@@ -363,9 +364,9 @@ pub fn set_keystore_pubkey() {
     if caller != c.owner && c.keystore.as_deref() != Some(&caller[..]) {
         fail(b"only the owner or the keystore account may set the keystore pubkey");
     }
-    let mut key = Vec::new();
+    let mut key = Bytes::new();
     args::single(&host::input(), b"pubkey", &mut |r| {
-        key = crate::encoding::parse_pubkey(r.string().as_bytes())
+        key = crate::encoding::parse_pubkey(&r.string())
             .unwrap_or_else(|| r.fail("expected 64 hex chars or ed25519:<base58 of 32 bytes>"));
     });
     host::storage_write(state::PUBKEY_KEY, &key);

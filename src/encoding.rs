@@ -1,12 +1,13 @@
 //! Byte encodings the contract needs: base64 for `Bytes` outputs, hex and
 //! base58 for the keystore public key.
 
-use alloc::vec::Vec;
+use crate::Bytes;
+
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding (what near-sdk's `Base64VecU8` produces).
-pub fn base64_into(out: &mut Vec<u8>, data: &[u8]) {
+pub fn base64_into(out: &mut Bytes, data: &[u8]) {
     let mut at = 0;
     while at < data.len() {
         let byte = |i| data.get(at + i).copied().unwrap_or(0) as u32;
@@ -21,7 +22,7 @@ pub fn base64_into(out: &mut Vec<u8>, data: &[u8]) {
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-pub fn hex_into(out: &mut Vec<u8>, data: &[u8]) {
+pub fn hex_into(out: &mut Bytes, data: &[u8]) {
     for &b in data {
         out.push(HEX[(b >> 4) as usize]);
         out.push(HEX[(b & 15) as usize]);
@@ -30,8 +31,8 @@ pub fn hex_into(out: &mut Vec<u8>, data: &[u8]) {
 
 /// A 32-byte ed25519 public key given as 64 hex digits or `ed25519:<base58>`;
 /// returned as lowercase hex.
-pub fn parse_pubkey(s: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(64);
+pub fn parse_pubkey(s: &[u8]) -> Option<Bytes> {
+    let mut out = Bytes::with_capacity(64);
     const PREFIX: &[u8] = b"ed25519:";
     if s.starts_with(PREFIX) {
         let key = base58_32(s.get(PREFIX.len()..).unwrap_or(&[]))?;
@@ -40,7 +41,9 @@ pub fn parse_pubkey(s: &[u8]) -> Option<Vec<u8>> {
         if s.len() != 64 || !s.iter().all(u8::is_ascii_hexdigit) {
             return None;
         }
-        out.extend(s.iter().map(u8::to_ascii_lowercase));
+        for c in s {
+            out.push(c.to_ascii_lowercase());
+        }
     }
     Some(out)
 }

@@ -9,7 +9,7 @@
 /// `context` names the argument being read (empty when there is none).
 #[cfg(target_arch = "wasm32")]
 pub fn abort(context: &[u8], msg: &str) -> ! {
-    let mut v = alloc::vec::Vec::with_capacity(context.len() + msg.len() + 4);
+    let mut v = crate::Bytes::with_capacity(context.len() + msg.len() + 4);
     if !context.is_empty() {
         v.extend_from_slice(context);
         v.extend_from_slice(b": ");

@@ -1,7 +1,8 @@
 //! NEP-297 events (`EVENT_JSON:` logs, standard "near-offshore" 1.0.0) and the
 //! request's JSON form, which `get_request` returns and `request_data` carries.
 
-use alloc::vec::Vec;
+use crate::Bytes;
+
 
 use crate::args::Usage;
 use crate::json::{escape_into, Writer};
@@ -30,10 +31,10 @@ pub fn request_json(w: &mut Writer, r: &Request) {
     w.raw(b",\"timestamp\":").u64(r.timestamp).raw(b"}");
 }
 
-pub fn execution_requested(r: &Request) -> Vec<u8> {
+pub fn execution_requested(r: &Request) -> Bytes {
     let mut inner = Writer::new();
     request_json(&mut inner, r);
-    let mut w = Writer(Vec::with_capacity(inner.0.len() * 2 + 300));
+    let mut w = Writer(Bytes::with_capacity(inner.0.len() * 2 + 300));
     w.raw(PREFIX).raw(b"execution_requested\",\"data\":[{\"request_data\":").str(&inner.0);
     w.raw(b",\"data_id\":").byte_array(&r.data_id);
     w.raw(b",\"timestamp\":").u64(r.timestamp).raw(b"}]}");
@@ -43,8 +44,8 @@ pub fn execution_requested(r: &Request) -> Vec<u8> {
 /// One event per outcome: resolved, failed, timed out or cancelled. `usage` is
 /// what the operator reported (all zero when nothing ran); an error is logged
 /// shortened so the log stays small whatever the operator sent.
-pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, timestamp: u64) -> Vec<u8> {
-    let mut w = Writer(Vec::with_capacity(512));
+pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, timestamp: u64) -> Bytes {
+    let mut w = Writer(Bytes::with_capacity(512));
     w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{\"request_id\":").u64(r.id);
     w.raw(b",\"sender_id\":").str(r.sender);
     w.raw(b",\"code_source\":{\"repo\":").raw_str(r.code.repo);
@@ -77,8 +78,8 @@ pub fn truncate_utf8(s: &[u8], max: usize) -> &[u8] {
 }
 
 /// A short log line: `msg` followed by escaped `detail`.
-pub fn line(msg: &[u8], detail: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(msg.len() + detail.len() + 8);
+pub fn line(msg: &[u8], detail: &[u8]) -> Bytes {
+    let mut v = Bytes::with_capacity(msg.len() + detail.len() + 8);
     v.extend_from_slice(msg);
     escape_into(&mut v, detail);
     v

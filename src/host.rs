@@ -4,7 +4,6 @@
 //! Registers: each purpose has its own fixed register so that a value read into
 //! one is never clobbered by a later call that uses another.
 
-use alloc::vec::Vec;
 use near_sys as sys;
 
 const REG_INPUT: u64 = 0;
@@ -18,15 +17,8 @@ const REG_PROMISE: u64 = 4;
 /// through the guest and is charged per byte at the (much cheaper) register rate.
 const FROM_REGISTER: u64 = u64::MAX;
 
-fn register_to_vec(register: u64) -> Vec<u8> {
-    // SAFETY: the buffer is sized from `register_len` before the host writes it.
-    unsafe {
-        let len = sys::register_len(register) as usize;
-        let mut buf = Vec::with_capacity(len);
-        sys::read_register(register, buf.as_mut_ptr() as u64);
-        buf.set_len(len);
-        buf
-    }
+fn register_to_vec(register: u64) -> Buf {
+    Buf::from_register(register)
 }
 
 /// Aborts the call with `msg`: NEAR reports it as "Smart contract panicked: msg".
@@ -35,19 +27,19 @@ pub fn fail(msg: &[u8]) -> ! {
     unsafe { sys::panic_utf8(msg.len() as u64, msg.as_ptr() as u64) }
 }
 
-pub fn input() -> Vec<u8> {
+pub fn input() -> Buf {
     // SAFETY: plain host call writing a register.
     unsafe { sys::input(REG_INPUT) };
     register_to_vec(REG_INPUT)
 }
 
-pub fn predecessor() -> Vec<u8> {
+pub fn predecessor() -> Buf {
     // SAFETY: plain host call writing a register.
     unsafe { sys::predecessor_account_id(REG_ACCOUNT) };
     register_to_vec(REG_ACCOUNT)
 }
 
-pub fn current_account() -> Vec<u8> {
+pub fn current_account() -> Buf {
     // SAFETY: plain host call writing a register.
     unsafe { sys::current_account_id(REG_ACCOUNT) };
     register_to_vec(REG_ACCOUNT)
@@ -71,7 +63,7 @@ pub fn gas_left() -> u64 {
     unsafe { sys::prepaid_gas().saturating_sub(sys::used_gas()) }
 }
 
-pub fn storage_read(key: &[u8]) -> Option<Vec<u8>> {
+pub fn storage_read(key: &[u8]) -> Option<Buf> {
     // SAFETY: pointer and length come from a live slice.
     let found = unsafe { sys::storage_read(key.len() as u64, key.as_ptr() as u64, REG_STORAGE) };
     (found == 1).then(|| register_to_vec(REG_STORAGE))
@@ -92,7 +84,7 @@ pub fn storage_write(key: &[u8], value: &[u8]) {
 
 /// Removes `key` and returns what it held: one host call instead of a read plus
 /// a remove.
-pub fn storage_take(key: &[u8]) -> Option<Vec<u8>> {
+pub fn storage_take(key: &[u8]) -> Option<Buf> {
     // SAFETY: pointer and length come from a live slice.
     let found = unsafe { sys::storage_remove(key.len() as u64, key.as_ptr() as u64, REG_STORAGE) };
     (found == 1).then(|| register_to_vec(REG_STORAGE))
@@ -147,7 +139,7 @@ pub fn yield_resume(data_id: &[u8; 32], payload: &[u8]) -> bool {
 
 /// The callback's single promise result: `Some(payload)` on success, `None`
 /// when the promise failed (the yield timed out).
-pub fn promise_result_0() -> Option<Vec<u8>> {
+pub fn promise_result_0() -> Option<Buf> {
     // SAFETY: plain host calls; index 0 exists because every caller of this is a
     // yield callback (checked by `promise_results_count`).
     unsafe {
@@ -194,16 +186,19 @@ pub fn promise_return(index: u64) {
     unsafe { sys::promise_return(index) }
 }
 
-/// Every call runs in a fresh wasm instance that is thrown away afterwards, so a
-/// bump allocator that never frees is sound and is the smallest and cheapest one.
+/// Every call runs in a fresh wasm instance that is thrown away afterwards, so
+/// memory is never freed: a bump pointer is the whole allocator. `Buf` is the
+/// contract's only growable buffer; doing without the `alloc` crate keeps its
+/// allocation-failure handler (and the `core::fmt` it pulls in) out of the wasm.
 mod bump {
-    use core::alloc::{GlobalAlloc, Layout};
-    use core::cell::UnsafeCell;
+    use core::cell::Cell;
 
-    pub struct Bump(UnsafeCell<usize>);
+    struct Heap(Cell<usize>);
 
     // SAFETY: wasm contracts are single-threaded.
-    unsafe impl Sync for Bump {}
+    unsafe impl Sync for Heap {}
+
+    static NEXT: Heap = Heap(Cell::new(0));
 
     extern "C" {
         static __heap_base: u8;
@@ -211,33 +206,127 @@ mod bump {
 
     const PAGE: usize = 65536;
 
-    unsafe impl GlobalAlloc for Bump {
-        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            let next = &mut *self.0.get();
-            if *next == 0 {
-                *next = &__heap_base as *const u8 as usize;
-            }
-            let start = (*next + layout.align() - 1) & !(layout.align() - 1);
-            let end = match start.checked_add(layout.size()) {
-                Some(end) => end,
-                None => return core::ptr::null_mut(),
-            };
-            let have = core::arch::wasm32::memory_size(0) * PAGE;
-            if end > have {
-                let pages = (end - have).div_ceil(PAGE);
-                if core::arch::wasm32::memory_grow(0, pages) == usize::MAX {
-                    return core::ptr::null_mut();
-                }
-            }
-            *next = end;
-            start as *mut u8
+    /// `size` fresh bytes (byte-aligned: `Buf` only stores bytes); the call
+    /// aborts when memory cannot grow.
+    pub fn alloc(size: usize) -> *mut u8 {
+        let mut start = NEXT.0.get();
+        if start == 0 {
+            // SAFETY: only the address of the linker-provided symbol is taken.
+            start = unsafe { &__heap_base as *const u8 as usize };
         }
+        let end = start.saturating_add(size);
+        let have = core::arch::wasm32::memory_size(0) * PAGE;
+        if end > have && core::arch::wasm32::memory_grow(0, (end - have).div_ceil(PAGE)) == usize::MAX {
+            super::fail(b"out of memory");
+        }
+        NEXT.0.set(end);
+        start as *mut u8
+    }
+}
 
-        unsafe fn dealloc(&self, _: *mut u8, _: Layout) {}
+pub struct Buf {
+    ptr: *mut u8,
+    len: usize,
+    cap: usize,
+}
+
+impl Buf {
+    pub const fn new() -> Self {
+        Buf { ptr: core::ptr::null_mut(), len: 0, cap: 0 }
     }
 
-    #[global_allocator]
-    static ALLOC: Bump = Bump(UnsafeCell::new(0));
+    pub fn with_capacity(cap: usize) -> Self {
+        Buf { ptr: bump::alloc(cap), len: 0, cap }
+    }
+
+    fn reserve(&mut self, more: usize) {
+        let need = self.len + more;
+        if need > self.cap {
+            let cap = need.max(self.cap * 2).max(64);
+            let ptr = bump::alloc(cap);
+            // SAFETY: both regions are live allocations of at least `len` bytes
+            // and the new one is fresh, so they do not overlap.
+            unsafe { core::ptr::copy_nonoverlapping(self.ptr, ptr, self.len) };
+            self.ptr = ptr;
+            self.cap = cap;
+        }
+    }
+
+    pub fn push(&mut self, b: u8) {
+        self.reserve(1);
+        // SAFETY: `reserve` made room for one more byte.
+        unsafe { *self.ptr.add(self.len) = b };
+        self.len += 1;
+    }
+
+    pub fn extend_from_slice(&mut self, s: &[u8]) {
+        self.reserve(s.len());
+        // SAFETY: `reserve` made room; `s` cannot alias fresh bump memory.
+        unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), self.ptr.add(self.len), s.len()) };
+        self.len += s.len();
+    }
+
+    /// A buffer holding a register's contents, read straight into place.
+    fn from_register(register: u64) -> Self {
+        // SAFETY: the buffer is sized from `register_len` before the host writes it.
+        unsafe {
+            let len = sys::register_len(register) as usize;
+            let mut buf = Buf::with_capacity(len);
+            sys::read_register(register, buf.ptr as u64);
+            buf.len = len;
+            buf
+        }
+    }
+}
+
+impl core::ops::Deref for Buf {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        if self.ptr.is_null() {
+            return &[];
+        }
+        // SAFETY: `ptr` points at `len` initialised bytes that live as long as
+        // the instance (bump memory is never reused).
+        unsafe { core::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}
+
+impl core::ops::DerefMut for Buf {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        if self.ptr.is_null() {
+            return &mut [];
+        }
+        // SAFETY: as in `deref`; `&mut self` makes the access unique.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+}
+
+impl From<&[u8]> for Buf {
+    fn from(s: &[u8]) -> Self {
+        let mut b = Buf::with_capacity(s.len());
+        b.extend_from_slice(s);
+        b
+    }
+}
+
+impl Clone for Buf {
+    fn clone(&self) -> Self {
+        Buf::from(&self[..])
+    }
+}
+
+impl PartialEq for Buf {
+    fn eq(&self, other: &Self) -> bool {
+        self[..] == other[..]
+    }
+}
+
+impl Eq for Buf {}
+
+impl core::fmt::Debug for Buf {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self[..].fmt(f)
+    }
 }
 
 #[panic_handler]

@@ -8,8 +8,8 @@
 //! passes them back out as JSON; they are decoded only where the contract needs
 //! the text itself (account ids, keys, error messages).
 
-use alloc::string::String;
-use alloc::vec::Vec;
+use crate::Bytes;
+
 
 use crate::error::abort;
 
@@ -33,7 +33,7 @@ impl<'a> Reader<'a> {
     /// The whole input must be UTF-8; checking it once here means every string
     /// taken from it later is UTF-8 too.
     pub fn new(s: &'a [u8]) -> Self {
-        if core::str::from_utf8(s).is_err() {
+        if !valid_utf8(s) {
             abort(b"", "arguments are not valid UTF-8");
         }
         Reader { s, pos: 0, depth: 0, field: b"" }
@@ -156,8 +156,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads the escape after a backslash; returns the character it stands for.
-    fn escape(&mut self) -> char {
+    /// Reads the escape after a backslash; returns the code point it stands for.
+    fn escape(&mut self) -> u32 {
         let cp = match self.next() {
             c @ (b'"' | b'\\' | b'/') => c as u32,
             b'b' => 8,
@@ -180,8 +180,10 @@ impl<'a> Reader<'a> {
             }
             _ => self.fail("invalid string escape"),
         };
-        // Only a lone low surrogate is left that is not a char.
-        char::from_u32(cp).unwrap_or_else(|| self.fail("lone surrogate in string escape"))
+        if (0xDC00..0xE000).contains(&cp) {
+            self.fail("lone surrogate in string escape");
+        }
+        cp
     }
 
     fn hex4(&mut self) -> u32 {
@@ -193,22 +195,18 @@ impl<'a> Reader<'a> {
         v
     }
 
-    /// The next string, decoded.
-    pub fn string(&mut self) -> String {
+    /// The next string, decoded to UTF-8 bytes.
+    pub fn string(&mut self) -> Bytes {
         let raw = self.raw_string();
         let mut sub = Reader { s: raw.0, pos: 0, depth: 0, field: self.field };
-        let mut out = String::with_capacity(raw.0.len());
+        let mut out = Bytes::with_capacity(raw.0.len());
         while sub.pos < raw.0.len() {
-            let start = sub.pos;
-            if sub.next() == b'\\' {
-                out.push(sub.escape());
+            let c = sub.next();
+            if c == b'\\' {
+                push_utf8(&mut out, sub.escape());
             } else {
-                // Copy the run of plain bytes up to the next escape in one go;
-                // the input is known to be UTF-8 and escapes are ASCII.
-                while sub.s.get(sub.pos).is_some_and(|&c| c != b'\\') {
-                    sub.pos += 1;
-                }
-                out.push_str(core::str::from_utf8(raw.0.get(start..sub.pos).unwrap_or(&[])).unwrap_or(""));
+                // The input is known to be UTF-8, so plain bytes copy as they are.
+                out.push(c);
             }
         }
         out
@@ -335,12 +333,53 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// The UTF-8 encoding of code point `cp` (never a surrogate here).
+fn push_utf8(out: &mut Bytes, cp: u32) {
+    let (lead, n) = match cp {
+        0..=0x7F => return out.push(cp as u8),
+        0x80..=0x7FF => (0xC0, 1),
+        0x800..=0xFFFF => (0xE0, 2),
+        _ => (0xF0, 3),
+    };
+    out.push(lead | (cp >> (6 * n)) as u8);
+    for i in (0..n).rev() {
+        out.push(0x80 | (cp >> (6 * i) & 0x3F) as u8);
+    }
+}
+
+/// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF),
+/// a few hundred bytes smaller in wasm than `core::str::from_utf8`.
+pub fn valid_utf8(s: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&c) = s.get(i) {
+        let (n, min) = match c {
+            0..=0x7F => (0, 0),
+            0xC2..=0xDF => (1, 0x80),
+            0xE0..=0xEF => (2, 0x800),
+            0xF0..=0xF4 => (3, 0x10000),
+            _ => return false,
+        };
+        let mut cp = (c as u32) & (0x7F >> n);
+        for k in 1..=n {
+            match s.get(i + k) {
+                Some(&b) if b & 0xC0 == 0x80 => cp = cp << 6 | (b & 0x3F) as u32,
+                _ => return false,
+            }
+        }
+        if cp < min || cp > 0x10FFFF || (0xD800..0xE000).contains(&cp) {
+            return false;
+        }
+        i += n + 1;
+    }
+    true
+}
+
 /// Builds JSON output into a byte buffer.
-pub struct Writer(pub Vec<u8>);
+pub struct Writer(pub Bytes);
 
 impl Writer {
     pub fn new() -> Self {
-        Writer(Vec::with_capacity(256))
+        Writer(Bytes::with_capacity(256))
     }
 
     pub fn raw(&mut self, s: &[u8]) -> &mut Self {
@@ -400,7 +439,7 @@ impl Writer {
 }
 
 /// JSON string escaping of arbitrary UTF-8 text.
-pub fn escape_into(out: &mut Vec<u8>, s: &[u8]) {
+pub fn escape_into(out: &mut Bytes, s: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     for &c in s {
         match c {
@@ -412,7 +451,7 @@ pub fn escape_into(out: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
-pub fn write_u128(out: &mut Vec<u8>, mut v: u128) {
+pub fn write_u128(out: &mut Bytes, mut v: u128) {
     // Digits come out lowest first: fill a buffer from its end.
     let mut buf = [0u8; 39];
     let mut i = buf.len();

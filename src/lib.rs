@@ -6,7 +6,12 @@
 //! those two only exist in the wasm build.
 #![cfg_attr(target_arch = "wasm32", no_std)]
 
-extern crate alloc;
+/// The contract's growable byte buffer: `host::Buf` (a bump-allocated buffer
+/// with no `alloc` crate behind it) in the wasm, a plain `Vec` in host tests.
+#[cfg(target_arch = "wasm32")]
+pub use host::Buf as Bytes;
+#[cfg(not(target_arch = "wasm32"))]
+pub type Bytes = std::vec::Vec<u8>;
 
 pub mod account;
 pub mod args;

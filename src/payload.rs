@@ -3,7 +3,8 @@
 //! user's gas) decodes it cheaply and cannot fail on it. At most 1024 bytes,
 //! NEAR's yield payload limit.
 
-use alloc::vec::Vec;
+use crate::Bytes;
+
 
 use crate::args::{Output, Response, Usage};
 use crate::borsh::{In, Out};
@@ -15,13 +16,13 @@ use crate::state::Format;
 /// Bytes of everything but the output body and the error text.
 const FIXED: usize = 8 + 1 + 8 + 8 + 9 + 1 + 4 + 1 + 4;
 
-pub fn encode(id: u64, r: &Response) -> Vec<u8> {
+pub fn encode(id: u64, r: &Response) -> Bytes {
     let body = r.output.as_ref().map_or(&[][..], Output::body);
     if FIXED + body.len() > MAX_YIELD_PAYLOAD {
         abort(b"response.output", "too large for the 1024-byte yield payload: store it with submit_execution_output, then resolve with \"output\": null");
     }
     // A failure can always be reported: the error is shortened to what fits.
-    let error = r.error.as_deref().map(|e| truncate_utf8(e.as_bytes(), MAX_YIELD_PAYLOAD - FIXED - body.len()));
+    let error = r.error.as_deref().map(|e| truncate_utf8(e, MAX_YIELD_PAYLOAD - FIXED - body.len()));
     let mut o = Out::with_capacity(FIXED + body.len() + error.map_or(0, <[u8]>::len));
     o.u64(id);
     o.u8(r.success as u8);

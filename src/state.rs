@@ -4,7 +4,8 @@
 //! pending request, `o`+id its submitted output. The config record leads with a
 //! version byte so a later migration can tell layouts apart.
 
-use alloc::vec::Vec;
+use crate::Bytes;
+
 
 use crate::borsh::{In, Out};
 use crate::json::Raw;
@@ -31,9 +32,9 @@ fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Config {
-    pub owner: Vec<u8>,
-    pub operator: Vec<u8>,
-    pub keystore: Option<Vec<u8>>,
+    pub owner: Bytes,
+    pub operator: Bytes,
+    pub keystore: Option<Bytes>,
     pub paused: bool,
     pub next_request_id: u64,
     pub pricing: Pricing,
@@ -42,7 +43,7 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Bytes {
         let mut o = Out::with_capacity(200);
         o.u8(CONFIG_VERSION);
         o.bytes(&self.owner);
@@ -60,9 +61,9 @@ impl Config {
         let mut i = In::new(b);
         let version = i.u8();
         let c = Config {
-            owner: i.bytes().to_vec(),
-            operator: i.bytes().to_vec(),
-            keystore: i.opt_bytes().map(<[u8]>::to_vec),
+            owner: Bytes::from(i.bytes()),
+            operator: Bytes::from(i.bytes()),
+            keystore: i.opt_bytes().map(Bytes::from),
             paused: i.flag(),
             next_request_id: i.u64(),
             pricing: read_pricing(&mut i),
@@ -142,7 +143,7 @@ pub const HAS_OUTPUT_OFFSET: usize = 8;
 pub const DATA_ID_OFFSET: usize = 8 + 1 + 16 + 8;
 
 impl<'a> Request<'a> {
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Bytes {
         let mut o = Out::with_capacity(256);
         o.u64(self.id);
         o.u8(self.has_output as u8);
@@ -185,8 +186,8 @@ impl<'a> Request<'a> {
 
 /// A submitted output: its kind, then the bytes (`Text`: the JSON string body as
 /// sent; `Json`: the JSON value; `Bytes`: the raw bytes).
-pub fn encode_output(kind: Format, body: &[u8]) -> Vec<u8> {
-    let mut v = Vec::with_capacity(body.len() + 1);
+pub fn encode_output(kind: Format, body: &[u8]) -> Bytes {
+    let mut v = Bytes::with_capacity(body.len() + 1);
     v.push(kind as u8);
     v.extend_from_slice(body);
     v

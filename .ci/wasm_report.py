@@ -1,0 +1,500 @@
+#!/usr/bin/env python3
+"""Read a wasm file and check it or describe it for size-report.
+
+Standard library only, so build.sh and CI need nothing from pip.
+
+    wasm_report.py verify WASM
+        Fail unless WASM is a well-formed MVP module NEAR can deploy: imports
+        only from "env", memory exported, exported functions take and return
+        nothing, no custom sections left (build.sh strips them), none of the
+        --forbid paths (this machine's checkout and cargo home) inside.
+    wasm_report.py same-code WASM NAMES_WASM
+        Exit 0 when both modules are equal apart from custom sections, i.e.
+        the names in NAMES_WASM belong to the code in WASM.
+    wasm_report.py render WASM [--names NAMES_WASM] --budget N --meta K=V ...
+            --candidate "SIZE FLAGS" ...
+        Print the size part of size-report (everything above "## gas").
+    wasm_report.py write HEAD REPORT
+        Replace the part of REPORT above its "## gas" line with the file HEAD;
+        the "## gas" line and everything after it are kept byte for byte.
+    wasm_report.py compare HEAD REPORT
+        Exit 1 with a diff when the part of REPORT above "## gas" is not HEAD.
+    wasm_report.py dump WASM
+        Human-readable summary, for poking at a build by hand.
+
+Function body size below means the byte count the code section gives each
+function: local declarations plus instructions, without the size prefix.
+"""
+
+import argparse
+import difflib
+import hashlib
+import os
+import re
+import sys
+
+SECTION_NAMES = {
+    0: "custom", 1: "type", 2: "import", 3: "function", 4: "table",
+    5: "memory", 6: "global", 7: "export", 8: "start", 9: "element",
+    10: "code", 11: "data", 12: "datacount",
+}
+KIND_NAMES = {0: "func", 1: "table", 2: "memory", 3: "global"}
+MVP_VALTYPES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64"}
+
+# The line where the tests' gas part of size-report starts. Everything from
+# this line on belongs to the tests; everything above it to build.sh.
+GAS_LINE = re.compile(r"^## gas(?:[ \t].*)?$", re.M)
+
+
+class WasmError(Exception):
+    pass
+
+
+class Reader:
+    def __init__(self, data, pos=0, end=None):
+        self.data = data
+        self.pos = pos
+        self.end = len(data) if end is None else end
+
+    def byte(self):
+        if self.pos >= self.end:
+            raise WasmError("unexpected end of data at offset %d" % self.pos)
+        b = self.data[self.pos]
+        self.pos += 1
+        return b
+
+    def bytes(self, n):
+        if n < 0 or self.pos + n > self.end:
+            raise WasmError("%d bytes at offset %d run past the end" % (n, self.pos))
+        b = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return b
+
+    def u32(self):
+        result = shift = 0
+        for _ in range(5):
+            b = self.byte()
+            result |= (b & 0x7F) << shift
+            if b < 0x80:
+                if result >= 1 << 32:
+                    raise WasmError("u32 LEB out of range at offset %d" % self.pos)
+                return result
+            shift += 7
+        raise WasmError("u32 LEB too long at offset %d" % self.pos)
+
+    def name(self):
+        raw = self.bytes(self.u32())
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise WasmError("name is not UTF-8 at offset %d" % self.pos)
+
+    def limits(self):
+        flag = self.byte()
+        if flag not in (0, 1):  # 2/3 would be shared memory (threads)
+            raise WasmError("limits flag 0x%02x is not MVP" % flag)
+        lo = self.u32()
+        hi = self.u32() if flag == 1 else None
+        return lo, hi
+
+    def at_end(self):
+        return self.pos == self.end
+
+
+class Module:
+    """The parts of a module that size-report and the deploy checks need."""
+
+    def __init__(self, data):
+        self.data = data
+        self.sections = []  # (id, custom name or None, payload start, payload size)
+        self.types = []  # (params, results) as lists of valtype names
+        self.imports = []  # (module, field, kind)
+        self.imported_funcs = 0
+        self.func_types = []  # type index of each defined function
+        self.memories = 0
+        self.tables = 0
+        self.exports = []  # (name, kind, index)
+        self.bodies = []  # (offset, size) of each defined function's body
+        self.func_names = {}  # function index -> name, from the "name" section
+        self._parse()
+
+    def _parse(self):
+        d = self.data
+        if d[:4] != b"\0asm":
+            raise WasmError("not a wasm file (bad magic)")
+        if d[4:8] != b"\x01\0\0\0":
+            raise WasmError("unsupported wasm version %r" % d[4:8])
+        r = Reader(d, 8)
+        last_id = 0
+        while not r.at_end():
+            sid = r.byte()
+            size = r.u32()
+            start = r.pos
+            r.bytes(size)  # bounds check
+            body = Reader(d, start, start + size)
+            cname = None
+            if sid == 0:
+                cname = body.name()
+            elif sid not in SECTION_NAMES:
+                raise WasmError("unknown section id %d" % sid)
+            elif sid == 12:
+                # datacount belongs to bulk memory, which is not MVP.
+                raise WasmError("datacount section: bulk-memory is not MVP")
+            elif sid <= last_id:
+                raise WasmError("section %s out of order or repeated" % SECTION_NAMES[sid])
+            else:
+                last_id = sid
+            self.sections.append((sid, cname, start, size))
+            parser = getattr(self, "_sec_%d" % sid, None)
+            if sid == 0:
+                if cname == "name":
+                    self._names(body)
+            elif parser:
+                parser(body)
+                if not body.at_end():
+                    raise WasmError("section %s has trailing bytes" % SECTION_NAMES[sid])
+        if len(self.func_types) != len(self.bodies):
+            raise WasmError("%d functions declared but %d bodies"
+                            % (len(self.func_types), len(self.bodies)))
+        if self.memories > 1 or self.tables > 1:
+            raise WasmError("more than one memory or table is not MVP")
+
+    def _valtype(self, r):
+        t = r.byte()
+        if t not in MVP_VALTYPES:
+            raise WasmError("value type 0x%02x is not MVP" % t)
+        return MVP_VALTYPES[t]
+
+    def _sec_1(self, r):  # type
+        for _ in range(r.u32()):
+            if r.byte() != 0x60:
+                raise WasmError("type entry is not a function type")
+            params = [self._valtype(r) for _ in range(r.u32())]
+            results = [self._valtype(r) for _ in range(r.u32())]
+            if len(results) > 1:
+                raise WasmError("multi-value results are not MVP")
+            self.types.append((params, results))
+
+    def _sec_2(self, r):  # import
+        for _ in range(r.u32()):
+            module, field, kind = r.name(), r.name(), r.byte()
+            if kind == 0:
+                r.u32()
+                self.imported_funcs += 1
+            elif kind == 1:
+                if r.byte() != 0x70:
+                    raise WasmError("table element type is not funcref")
+                r.limits()
+                self.tables += 1
+            elif kind == 2:
+                r.limits()
+                self.memories += 1
+            elif kind == 3:
+                self._valtype(r)
+                r.byte()
+            else:
+                raise WasmError("unknown import kind %d" % kind)
+            self.imports.append((module, field, KIND_NAMES[kind]))
+
+    def _sec_3(self, r):  # function
+        self.func_types = [r.u32() for _ in range(r.u32())]
+
+    def _sec_4(self, r):  # table
+        for _ in range(r.u32()):
+            if r.byte() != 0x70:
+                raise WasmError("table element type is not funcref")
+            r.limits()
+            self.tables += 1
+
+    def _sec_5(self, r):  # memory
+        for _ in range(r.u32()):
+            r.limits()
+            self.memories += 1
+
+    def _sec_7(self, r):  # export
+        for _ in range(r.u32()):
+            name, kind, index = r.name(), r.byte(), r.u32()
+            if kind not in KIND_NAMES:
+                raise WasmError("unknown export kind %d" % kind)
+            self.exports.append((name, KIND_NAMES[kind], index))
+
+    def _sec_10(self, r):  # code
+        for _ in range(r.u32()):
+            size = r.u32()
+            self.bodies.append((r.pos, size))
+            r.bytes(size)
+
+    def _names(self, r):
+        # Best effort: a malformed name section only costs us the names.
+        try:
+            while not r.at_end():
+                sub, size = r.byte(), r.u32()
+                end = r.pos + size
+                if sub == 1:  # function names
+                    for _ in range(r.u32()):
+                        idx = r.u32()
+                        self.func_names[idx] = r.name()
+                r.pos = end
+        except WasmError:
+            pass
+
+    # -- derived facts ---------------------------------------------------
+
+    def section_payload(self, sid):
+        return b"".join(self.data[s:s + n] for i, _, s, n in self.sections if i == sid)
+
+    def non_custom_bytes(self):
+        return [(i, self.data[s:s + n]) for i, _, s, n in self.sections if i != 0]
+
+    def func_type(self, func_index):
+        if func_index < self.imported_funcs:
+            return None  # imported; not needed here
+        return self.types[self.func_types[func_index - self.imported_funcs]]
+
+
+# Legacy Rust mangling leaves these escapes in names even after the linker
+# demangles the Itanium-style outer layer.
+LEGACY_ESCAPES = {"SP": "@", "BP": "*", "RF": "&", "LT": "<", "GT": ">",
+                  "LP": "(", "RP": ")", "C": ","}
+
+
+def clean_name(name):
+    """Readable, machine-independent function name.
+
+    The linker (wasm-ld --demangle) already demangled v0 symbols and the outer
+    layer of legacy ones; finish the legacy escapes and drop the `::h<hash>`
+    suffix, which is a hash that is noise in a diff.
+    """
+    name = re.sub(r"::h[0-9a-f]{16}$", "", name)
+    if "$" in name or ".." in name:
+        parts = []
+        for part in name.split("::"):
+            if part.startswith("_$"):
+                part = part[1:]
+            part = part.replace("..", "::")
+
+            def unescape(m):
+                code = m.group(1)
+                if code in LEGACY_ESCAPES:
+                    return LEGACY_ESCAPES[code]
+                if code.startswith("u"):
+                    try:
+                        return chr(int(code[1:], 16))
+                    except ValueError:
+                        pass
+                return m.group(0)
+
+            parts.append(re.sub(r"\$([A-Za-z0-9]+)\$", unescape, part))
+        name = "::".join(parts)
+    return name
+
+
+def load(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        return Module(data)
+    except (WasmError, IndexError) as e:
+        sys.exit("%s: malformed wasm: %s" % (path, e))
+
+
+# -- commands ------------------------------------------------------------
+
+def cmd_verify(args):
+    m = load(args.wasm)
+    problems = []
+    for module, field, kind in m.imports:
+        if module != "env":
+            problems.append("import %s.%s (%s) is not from module \"env\"" % (module, field, kind))
+    if not any(kind == "memory" for _, kind, _ in m.exports):
+        problems.append("no memory export (NEAR reads and writes the contract's memory)")
+    for name, kind, index in m.exports:
+        if kind == "func":
+            sig = m.func_type(index)
+            if sig is None:
+                problems.append("export %r re-exports an import" % name)
+            elif sig != ([], []):
+                # NEAR calls a method with no arguments and ignores results;
+                # anything else fails at call time, so catch it here.
+                problems.append("export %r has signature %s -> %s; NEAR methods take and return nothing"
+                                % (name, sig[0], sig[1]))
+    for path in args.forbid:
+        if path and path.encode() in m.data:
+            # Typically a panic location in a dependency: it makes the bytes,
+            # and so size-report, differ from machine to machine.
+            problems.append("contains the local path %r; the build would not be reproducible" % path)
+    customs = [c for i, c, _, _ in m.sections if i == 0]
+    if customs:
+        problems.append("custom sections left in the deployable file: %s" % ", ".join(customs))
+    if problems:
+        for p in problems:
+            print("%s: %s" % (args.wasm, p), file=sys.stderr)
+        sys.exit(1)
+
+
+def cmd_same_code(args):
+    a, b = load(args.wasm), load(args.names_wasm)
+    sys.exit(0 if a.non_custom_bytes() == b.non_custom_bytes() else 1)
+
+
+def cmd_render(args):
+    m = load(args.wasm)
+    names_note = None
+    names = {}
+    if args.names:
+        n = load(args.names)
+        if n.non_custom_bytes() == m.non_custom_bytes():
+            names = n.func_names
+            names_note = "names from a twin build with symbols kept; its code is byte-identical"
+        else:
+            names_note = "NAMES UNAVAILABLE: the twin build's code differs from the deployed code"
+    size = len(m.data)
+    meta = dict(kv.split("=", 1) for kv in args.meta)
+    out = []
+    w = out.append
+
+    # No literal "## gas" in here: a tool looking for that heading must not
+    # find it in this comment.
+    w("# Size report for res/offchainvm_contract.wasm, the deployable contract.")
+    w("# Written by ./build.sh down to the gas heading; `./build.sh --check` (run")
+    w("# by CI) fails when this part is stale or the wasm is over budget.")
+    w("# The gas section (from its heading to the end) is written by the tests;")
+    w("# build.sh keeps it as it is.")
+    w("")
+    left = args.budget - size
+    w("size:     %d bytes" % size)
+    w("budget:   %d bytes (%s, %.1f%% used)" % (
+        args.budget, "%d left" % left if left >= 0 else "OVER BY %d" % -left,
+        100.0 * size / args.budget))
+    w("sha256:   %s" % hashlib.sha256(m.data).hexdigest())
+    for key in ("rustc", "wasm-opt", "flags"):
+        if key in meta:
+            w("%-9s %s" % (key + ":", meta[key]))
+    w("")
+
+    if args.candidate:
+        w("## wasm-opt candidates (bytes; the smallest wins, a tie goes to the earlier)")
+        for c in args.candidate:
+            csize, flags = c.split(" ", 1)
+            w("%7s  %s" % (csize, flags))
+        w("")
+
+    w("## sections (payload bytes, in file order)")
+    payload_total = 0
+    for sid, cname, _, psize in m.sections:
+        label = SECTION_NAMES[sid] if cname is None else "custom %r" % cname
+        w("%7d  %s" % (psize, label))
+        payload_total += psize
+    w("%7d  (magic, version and section headers)" % (size - payload_total))
+    w("%7d  total" % size)
+    w("")
+
+    w("## exports")
+    for name, kind, _ in sorted(m.exports, key=lambda e: (e[1], e[0])):
+        w("  %-6s %s" % (kind, name))
+    w("")
+
+    w("## imports")
+    for module, field, kind in m.imports:
+        w("  %-6s %s.%s" % (kind, module, field))
+    w("")
+
+    top = []
+    for i, (_, bsize) in enumerate(m.bodies):
+        idx = m.imported_funcs + i
+        name = clean_name(names[idx]) if idx in names else "func[%d]" % idx
+        top.append((bsize, name, idx))
+    top.sort(key=lambda t: (-t[0], t[1], t[2]))
+    code_total = sum(b for b, _, _ in top)
+    w("## largest functions (%d of %d; %d body bytes in all)" % (min(15, len(top)), len(top), code_total))
+    if names_note:
+        w("# %s" % names_note)
+    for bsize, name, idx in top[:15]:
+        w("%7d  %s" % (bsize, name))
+    w("")
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def split_report(text):
+    """(part above "## gas", part from "## gas" on); the second may be ""."""
+    m = GAS_LINE.search(text)
+    if not m:
+        return text, ""
+    return text[:m.start()], text[m.start():]
+
+
+def read_text(path):
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def cmd_write(args):
+    head = read_text(args.head)
+    old = read_text(args.report)
+    gas = split_report(old)[1] if old is not None else ""
+    new = head + gas
+    if new != old:
+        with open(args.report, "w", encoding="utf-8") as f:
+            f.write(new)
+
+
+def cmd_compare(args):
+    head = read_text(args.head)
+    old = read_text(args.report)
+    if old is None:
+        print("size-report is missing; run ./build.sh and commit it", file=sys.stderr)
+        sys.exit(1)
+    # Blank lines just above "## gas" are whoever-wrote-last's formatting,
+    # not content: ignore them.
+    committed = split_report(old)[0].rstrip("\n") + "\n"
+    head = head.rstrip("\n") + "\n"
+    if committed == head:
+        return
+    sys.stderr.writelines(difflib.unified_diff(
+        committed.splitlines(True), head.splitlines(True),
+        "size-report (committed)", "size-report (fresh build)"))
+    print("\nsize-report is stale (diff above). Run ./build.sh and commit size-report.",
+          file=sys.stderr)
+    sys.exit(1)
+
+
+def cmd_dump(args):
+    m = load(args.wasm)
+    print("%s: %d bytes" % (args.wasm, len(m.data)))
+    for sid, cname, _, psize in m.sections:
+        print("  section %-10s %7d" % (SECTION_NAMES[sid] if cname is None else "custom %r" % cname, psize))
+    for imp in m.imports:
+        print("  import %s.%s %s" % imp)
+    for name, kind, idx in m.exports:
+        print("  export %s %s %d" % (kind, name, idx))
+    for i, (_, bsize) in enumerate(m.bodies):
+        idx = m.imported_funcs + i
+        print("  func %4d %6d %s" % (idx, bsize, clean_name(m.func_names.get(idx, ""))))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("verify"); s.add_argument("wasm")
+    s.add_argument("--forbid", action="append", default=[], metavar="PATH",
+                   help="fail if this machine-specific path occurs in the file")
+    s.set_defaults(fn=cmd_verify)
+    s = sub.add_parser("same-code"); s.add_argument("wasm"); s.add_argument("names_wasm")
+    s.set_defaults(fn=cmd_same_code)
+    s = sub.add_parser("render"); s.add_argument("wasm"); s.add_argument("--names")
+    s.add_argument("--budget", type=int, required=True)
+    s.add_argument("--meta", action="append", default=[])
+    s.add_argument("--candidate", action="append", default=[])
+    s.set_defaults(fn=cmd_render)
+    s = sub.add_parser("write"); s.add_argument("head"); s.add_argument("report"); s.set_defaults(fn=cmd_write)
+    s = sub.add_parser("compare"); s.add_argument("head"); s.add_argument("report")
+    s.set_defaults(fn=cmd_compare)
+    s = sub.add_parser("dump"); s.add_argument("wasm"); s.set_defaults(fn=cmd_dump)
+    args = p.parse_args()
+    args.fn(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,314 @@
+//! The hand-written storage and payload layouts: byte-for-byte equal to what
+//! the `borsh` crate produces for the same shapes, and round trips. Also the
+//! events' and the request's JSON, checked with serde_json.
+
+use borsh::BorshSerialize;
+use offchainvm_contract::args::{Output, Response, Usage};
+use offchainvm_contract::error::refusal;
+use offchainvm_contract::events;
+use offchainvm_contract::json::{Raw, Writer};
+use offchainvm_contract::limits::Limits;
+use offchainvm_contract::payload;
+use offchainvm_contract::pricing::Pricing;
+use offchainvm_contract::state::{self, CodeSource, Config, Format, Request};
+use serde_json::{json, Value};
+
+#[derive(BorshSerialize)]
+struct BorshPricing {
+    base_fee: u128,
+    per_instruction_fee: u128,
+    per_mb_fee: u128,
+    per_second_fee: u128,
+}
+
+#[derive(BorshSerialize)]
+struct BorshConfig {
+    version: u8,
+    owner: String,
+    operator: String,
+    keystore: Option<String>,
+    paused: bool,
+    next_request_id: u64,
+    pricing: BorshPricing,
+    total_executions: u64,
+    total_fees: u128,
+}
+
+#[derive(BorshSerialize)]
+struct BorshRequest {
+    id: u64,
+    has_output: bool,
+    payment: u128,
+    timestamp: u64,
+    data_id: [u8; 32],
+    pricing: BorshPricing,
+    max_instructions: u64,
+    max_memory_mb: u64,
+    max_execution_seconds: u64,
+    format: u8,
+    sender: String,
+    repo: String,
+    commit: String,
+    build_target: Option<String>,
+    input_data: Option<String>,
+    secrets: Option<Vec<u8>>,
+}
+
+fn odd_pricing() -> Pricing {
+    Pricing { base_fee: u128::MAX, per_instruction_fee: 1, per_mb_fee: 0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10, per_second_fee: 7 }
+}
+
+fn borsh_pricing(p: &Pricing) -> BorshPricing {
+    BorshPricing { base_fee: p.base_fee, per_instruction_fee: p.per_instruction_fee, per_mb_fee: p.per_mb_fee, per_second_fee: p.per_second_fee }
+}
+
+#[test]
+fn config_layout_equals_borsh() {
+    for keystore in [None, Some("keystore.testnet")] {
+        let c = Config {
+            owner: b"owner.testnet".to_vec(),
+            operator: b"operator.testnet".to_vec(),
+            keystore: keystore.map(|k| k.as_bytes().to_vec()),
+            paused: true,
+            next_request_id: 0x0102_0304_0506_0708,
+            pricing: odd_pricing(),
+            total_executions: u64::MAX,
+            total_fees: 12345,
+        };
+        let b = BorshConfig {
+            version: state::CONFIG_VERSION,
+            owner: "owner.testnet".into(),
+            operator: "operator.testnet".into(),
+            keystore: keystore.map(Into::into),
+            paused: true,
+            next_request_id: 0x0102_0304_0506_0708,
+            pricing: borsh_pricing(&odd_pricing()),
+            total_executions: u64::MAX,
+            total_fees: 12345,
+        };
+        let bytes = c.encode();
+        assert_eq!(bytes, borsh::to_vec(&b).unwrap());
+        assert_eq!(Config::decode(&bytes), Some(c));
+        // every truncation and any trailing byte is refused, never misread
+        for n in 0..bytes.len() {
+            assert_eq!(Config::decode(&bytes[..n]), None);
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(Config::decode(&longer), None);
+        let mut other_version = bytes.clone();
+        other_version[0] = 2;
+        assert_eq!(Config::decode(&other_version), None);
+    }
+}
+
+fn sample_request<'a>(secrets: Option<&'a [u8]>, input: Option<Raw<'a>>, target: Option<Raw<'a>>) -> Request<'a> {
+    Request {
+        id: 42,
+        has_output: false,
+        payment: 100_000_000_000_000_000_000_000,
+        timestamp: 1_700_000_000_000_000_000,
+        data_id: core::array::from_fn(|i| i as u8 * 7),
+        pricing: odd_pricing(),
+        limits: Limits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 },
+        format: Format::Json,
+        sender: b"user.testnet",
+        code: CodeSource { repo: Raw(b"https://github.com/user/project"), commit: Raw(b"abc123"), build_target: target },
+        input_data: input,
+        secrets,
+    }
+}
+
+#[test]
+fn request_layout_equals_borsh() {
+    let secrets = [1u8, 2, 3];
+    for (s, i, t) in [(None, None, None), (Some(&secrets[..]), Some(Raw(br#"{\"key\": \"value\"}"#)), Some(Raw(b"wasm32-wasi")))] {
+        let r = sample_request(s, i, t);
+        let b = BorshRequest {
+            id: r.id,
+            has_output: false,
+            payment: r.payment,
+            timestamp: r.timestamp,
+            data_id: r.data_id,
+            pricing: borsh_pricing(&r.pricing),
+            max_instructions: 10_000_000,
+            max_memory_mb: 64,
+            max_execution_seconds: 5,
+            format: 2,
+            sender: "user.testnet".into(),
+            repo: "https://github.com/user/project".into(),
+            commit: "abc123".into(),
+            build_target: t.map(|t| String::from_utf8(t.0.to_vec()).unwrap()),
+            input_data: i.map(|t| String::from_utf8(t.0.to_vec()).unwrap()),
+            secrets: s.map(<[u8]>::to_vec),
+        };
+        let bytes = r.encode();
+        assert_eq!(bytes, borsh::to_vec(&b).unwrap());
+        assert_eq!(Request::decode(&bytes), Some(r.clone()));
+        assert_eq!(&bytes[state::DATA_ID_OFFSET..state::DATA_ID_OFFSET + 32], &r.data_id);
+        assert_eq!(bytes[state::HAS_OUTPUT_OFFSET], 0);
+        let mut flagged = bytes.clone();
+        flagged[state::HAS_OUTPUT_OFFSET] = 1;
+        assert!(Request::decode(&flagged).unwrap().has_output);
+        flagged[state::HAS_OUTPUT_OFFSET] = 2;
+        assert_eq!(Request::decode(&flagged), None);
+        for n in 0..bytes.len() {
+            assert_eq!(Request::decode(&bytes[..n]), None);
+        }
+    }
+}
+
+#[test]
+fn keys_are_short_and_distinct() {
+    assert_eq!(state::request_key(1), [b'r', 1, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(state::output_key(u64::MAX), [b'o', 255, 255, 255, 255, 255, 255, 255, 255]);
+    assert_eq!(state::CONFIG_KEY, b"c");
+    assert_eq!(state::PUBKEY_KEY, b"k");
+    assert_eq!(state::encode_output(Format::Bytes, &[9, 8]), vec![0, 9, 8]);
+    assert_eq!(state::decode_output(&[1, b'h', b'i']), Some((Format::Text, &b"hi"[..])));
+    assert_eq!(state::decode_output(&[3]), None);
+    assert_eq!(state::decode_output(&[]), None);
+}
+
+fn response(success: bool, output: Option<Output<'static>>, error: Option<&str>, memory: Option<u64>) -> Response<'static> {
+    Response { success, output, error: error.map(|e| e.as_bytes().to_vec()), usage: Usage { instructions: 5, time_ms: 6, memory_mb: memory } }
+}
+
+#[test]
+fn payload_round_trips() {
+    let cases = [
+        response(true, Some(Output::Text(Raw(b"Hello, NEAR!"))), None, None),
+        response(true, Some(Output::Bytes(vec![0, 255])), None, Some(3)),
+        response(true, Some(Output::Json(br#"{"a":1}"#)), None, Some(0)),
+        response(true, None, None, None),
+        response(false, None, Some("boom \u{e9}"), Some(u64::MAX)),
+    ];
+    for r in &cases {
+        let bytes = payload::encode(9, r);
+        assert!(bytes.len() <= 1024);
+        let p = payload::decode(&bytes).unwrap();
+        assert_eq!(p.id, 9);
+        assert_eq!(p.success, r.success);
+        assert_eq!(p.usage, r.usage);
+        assert_eq!(p.output.map(|(k, b)| (k, b.to_vec())), r.output.as_ref().map(|o| (o.kind(), o.body().to_vec())));
+        assert_eq!(p.error, r.error.as_deref());
+        for n in 0..bytes.len() {
+            assert!(payload::decode(&bytes[..n]).is_none());
+        }
+    }
+}
+
+#[test]
+fn payload_limit_and_error_truncation() {
+    // The largest inline output that fits, and one byte more.
+    let fits = (1..1024).rev().find(|&n| {
+        let body: &'static [u8] = Box::leak(vec![b'x'; n].into_boxed_slice());
+        refusal(|| payload::encode(1, &response(true, Some(Output::Text(Raw(body))), None, Some(1)))).is_none()
+    });
+    let max = fits.unwrap();
+    assert!(max >= 980, "only {max} bytes of output fit inline");
+    let over: &'static [u8] = Box::leak(vec![b'x'; max + 1].into_boxed_slice());
+    let msg = refusal(|| payload::encode(1, &response(true, Some(Output::Text(Raw(over))), None, Some(1)))).unwrap();
+    assert!(msg.contains("submit_execution_output"), "{msg}");
+    // A failure's error is shortened at a UTF-8 boundary so reporting never fails.
+    let long_error = "é".repeat(2000);
+    let bytes = payload::encode(1, &response(false, None, Some(&long_error), None));
+    assert!(bytes.len() <= 1024);
+    let p = payload::decode(&bytes).unwrap();
+    let error = p.error.unwrap();
+    assert!(std::str::from_utf8(error).is_ok());
+    assert_eq!(error.len(), 980, "all the room the fixed fields leave");
+}
+
+#[test]
+fn truncate_utf8_never_splits_a_character() {
+    let s = "aé€😀".as_bytes();
+    for max in 0..=s.len() + 1 {
+        let t = events::truncate_utf8(s, max);
+        assert!(t.len() <= max);
+        assert!(std::str::from_utf8(t).is_ok(), "{max}");
+        assert!(s.starts_with(t));
+    }
+    assert_eq!(events::truncate_utf8(s, 2), b"a");
+    assert_eq!(events::truncate_utf8(s, 3), "aé".as_bytes());
+}
+
+fn event(log: &[u8]) -> Value {
+    let text = std::str::from_utf8(log).unwrap();
+    let body = text.strip_prefix("EVENT_JSON:").expect("NEP-297 prefix");
+    serde_json::from_str(body).unwrap()
+}
+
+#[test]
+fn execution_requested_has_the_seed_shape() {
+    let secrets = [1u8, 2, 3];
+    let r = sample_request(Some(&secrets), Some(Raw(br#"{\"key\": \"value\"}"#)), Some(Raw(b"wasm32-wasi")));
+    let e = event(&events::execution_requested(&r));
+    assert_eq!(e["standard"], "near-offshore");
+    assert_eq!(e["version"], "1.0.0");
+    assert_eq!(e["event"], "execution_requested");
+    let d = &e["data"][0];
+    assert_eq!(d["data_id"], json!(r.data_id.to_vec()));
+    assert_eq!(d["timestamp"], json!(1_700_000_000_000_000_000u64));
+    let inner: Value = serde_json::from_str(d["request_data"].as_str().expect("request_data is a JSON string")).unwrap();
+    assert_eq!(
+        inner,
+        json!({
+            "request_id": 42,
+            "sender_id": "user.testnet",
+            "code_source": {"repo": "https://github.com/user/project", "commit": "abc123", "build_target": "wasm32-wasi"},
+            "resource_limits": {"max_instructions": 10000000, "max_memory_mb": 64, "max_execution_seconds": 5},
+            "input_data": "{\"key\": \"value\"}",
+            "encrypted_secrets": [1, 2, 3],
+            "response_format": "Json",
+            "payment": "100000000000000000000000",
+            "timestamp": 1700000000000000000u64
+        })
+    );
+    // get_request returns the same object
+    let mut w = Writer::new();
+    events::request_json(&mut w, &r);
+    assert_eq!(serde_json::from_slice::<Value>(&w.0).unwrap(), inner);
+}
+
+#[test]
+fn execution_completed_shapes() {
+    let r = sample_request(None, None, None);
+    let ok = event(&events::execution_completed(&r, &Usage { instructions: 1, time_ms: 2, memory_mb: Some(3) }, None, 99));
+    assert_eq!(
+        ok["data"][0],
+        json!({"request_id": 42, "sender_id": "user.testnet",
+               "code_source": {"repo": "https://github.com/user/project", "commit": "abc123", "build_target": null},
+               "resources_used": {"instructions": 1, "time_ms": 2, "memory_mb": 3}, "success": true, "timestamp": 99})
+    );
+    let long = format!("{}\"\n\u{1}", "é".repeat(300));
+    let failed = event(&events::execution_completed(&r, &Usage::ZERO, Some(long.as_bytes()), 99));
+    let d = &failed["data"][0];
+    assert_eq!(d["success"], false);
+    assert_eq!(d["resources_used"], json!({"instructions": 0, "time_ms": 0}));
+    let msg = d["error_message"].as_str().unwrap();
+    assert!(msg.len() <= 256 && long.starts_with(msg), "error shortened at a character boundary");
+}
+
+#[test]
+fn largest_request_event_fits_near_log_limit() {
+    // Worst case for the escaped request_data: every capped field at its cap
+    // with characters that need escaping twice.
+    let repo = "\\\"".repeat(256);
+    let commit = "\\\"".repeat(64);
+    let target = "\\\"".repeat(32);
+    let input = "\\\"".repeat(2048);
+    let secrets = vec![255u8; 1024];
+    let sender = "a".repeat(64);
+    let mut r = sample_request(Some(&secrets), Some(Raw(input.as_bytes())), Some(Raw(target.as_bytes())));
+    r.code.repo = Raw(repo.as_bytes());
+    r.code.commit = Raw(commit.as_bytes());
+    r.sender = sender.as_bytes();
+    r.payment = u128::MAX;
+    r.id = u64::MAX;
+    r.timestamp = u64::MAX;
+    r.data_id = [255; 32];
+    let log = events::execution_requested(&r);
+    assert!(log.len() <= 16_384, "event is {} bytes", log.len());
+    event(&log);
+}
