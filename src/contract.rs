@@ -10,8 +10,8 @@ use crate::host::{self, fail};
 use crate::json::{write_u128, Writer};
 use crate::limits::STALE_AFTER_NS;
 use crate::payload;
-use crate::pricing::{self, Pricing, RECORD_OVERHEAD};
-use crate::state::{self, Config, Format, Request, CONFIG_KEY};
+use crate::pricing::{self, RECORD_OVERHEAD};
+use crate::state::{self, Accounts, Config, Format, NewRequest, Request, CONFIG_KEY};
 
 const TGAS: u64 = 1_000_000_000_000;
 
@@ -28,15 +28,14 @@ const LOG_GAS_PER_BYTE: u64 = 310_000_000;
 const CALLBACK: &[u8] = b"on_execution_response";
 
 fn load_config() -> Config {
-    match host::storage_read(CONFIG_KEY).as_deref().map(Config::decode) {
-        Some(Some(c)) => c,
-        Some(None) => fail(b"config record is corrupt"),
-        None => fail(b"contract is not initialized"),
-    }
+    let Some(raw) = host::storage_read(CONFIG_KEY) else {
+        fail(b"contract is not initialized");
+    };
+    Config::parse(raw).unwrap_or_else(|| fail(b"config record is corrupt"))
 }
 
 fn save_config(c: &Config) {
-    host::storage_write(CONFIG_KEY, &c.encode());
+    host::storage_write(CONFIG_KEY, &c.0);
 }
 
 /// A raw contract has no automatic payable check: every non-payable method
@@ -49,24 +48,26 @@ fn no_deposit() {
 
 /// Admin calls take no deposit, or exactly 1 yoctoNEAR for owners who want the
 /// full-access-key guarantee.
-fn owner_config() -> Config {
+fn admin_deposit() {
     if host::attached_deposit() > 1 {
         fail(b"admin methods accept no deposit or exactly 1 yoctoNEAR");
     }
+}
+
+fn owner_config() -> Config {
+    admin_deposit();
     let c = load_config();
-    if host::predecessor() != c.owner {
+    if host::predecessor()[..] != *c.accounts().owner {
         fail(b"only the owner may call this method");
     }
     c
 }
 
-fn operator_config() -> Config {
+fn operator_config() {
     no_deposit();
-    let c = load_config();
-    if host::predecessor() != c.operator {
+    if host::predecessor()[..] != *load_config().accounts().operator {
         fail(b"only the operator may call this method");
     }
-    c
 }
 
 fn private() {
@@ -91,46 +92,37 @@ pub fn new() {
         fail(b"contract is already initialized");
     }
     let (owner, operator) = args::new(&host::input());
-    save_config(&Config {
-        operator: operator.unwrap_or_else(|| owner.clone()),
-        owner,
-        keystore: None,
-        paused: false,
-        next_request_id: 0,
-        pricing: Pricing::DEFAULT,
-        total_executions: 0,
-        total_fees: 0,
-    });
+    save_config(&Config::new(&owner, operator.as_deref().unwrap_or(&owner)));
 }
 
 pub fn request_execution() {
     let deposit = host::attached_deposit();
     let mut cfg = load_config();
-    if cfg.paused {
+    if cfg.paused() {
         fail(b"contract is paused: new requests are not accepted");
     }
     let input = host::input();
     let a = args::request_execution(&input);
-    let estimate = cfg.pricing.estimate(&a.limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
+    let pricing = cfg.pricing();
+    let estimate = pricing.estimate(&a.limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
     let sender = host::predecessor();
-    let id = cfg.next_request_id;
-    let mut req = Request {
+    let id = cfg.next_request_id();
+    let timestamp = host::block_timestamp();
+    let mut record = NewRequest {
         id,
-        has_output: false,
         payment: deposit,
-        timestamp: host::block_timestamp(),
-        data_id: [0; 32],
-        pricing: cfg.pricing,
+        timestamp,
+        pricing,
         limits: a.limits,
         format: a.format,
         sender: &sender,
         code: a.code,
         input_data: a.input_data,
         secrets: a.secrets.as_deref(),
-    };
+    }
+    .encode();
     // The record has a fixed-width slot for the data id, so its size (what the
     // deposit must stake) is known before the yield exists.
-    let mut record = req.encode();
     let stored_bytes = (record.len() + 9) as u64 + RECORD_OVERHEAD;
     let required = pricing::required_deposit(estimate, stored_bytes).unwrap_or_else(|| fail(b"required deposit exceeds u128::MAX"));
     if deposit < required {
@@ -142,14 +134,11 @@ pub fn request_execution() {
         fail(&message(b"not enough gas attached: this request needs at least ", (needed / TGAS + 1) as u128, b" Tgas more than used so far"));
     }
     let (promise, data_id) = host::yield_create(CALLBACK, &id.to_le_bytes(), CALLBACK_GAS);
-    req.data_id = data_id;
-    if let Some(slot) = record.get_mut(state::DATA_ID_OFFSET..state::DATA_ID_OFFSET + 32) {
-        slot.copy_from_slice(&data_id);
-    }
+    state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
     host::storage_write(&state::request_key(id), &record);
-    cfg.next_request_id = id.checked_add(1).unwrap_or_else(|| fail(b"request ids exhausted"));
+    cfg.set_next_request_id(id.checked_add(1).unwrap_or_else(|| fail(b"request ids exhausted")));
     save_config(&cfg);
-    host::log(&events::execution_requested(&req));
+    host::log(&events::execution_requested(&pending(&record)));
     host::promise_return(promise);
 }
 
@@ -167,11 +156,11 @@ pub fn resolve_execution() {
     let (id, resp) = args::resolve_execution(&input);
     let stored = read_pending(id);
     let req = pending(&stored);
-    if req.has_output && resp.output.is_some() {
+    if req.has_output() && resp.output.is_some() {
         fail(b"an output was already submitted for this request: resolve with \"output\": null");
     }
     let payload = payload::encode(id, &resp);
-    if !host::yield_resume(&req.data_id, &payload) {
+    if !host::yield_resume(req.data_id(), &payload) {
         fail(b"the request's yield is not waiting: it ended (resolved or timed out) or was created in this block; retry in a later block if the request is still pending");
     }
 }
@@ -182,17 +171,15 @@ pub fn submit_execution_output() {
     let (id, out) = args::submit_execution_output(&input);
     let mut stored = read_pending(id);
     let req = pending(&stored);
-    if req.has_output {
+    if req.has_output() {
         fail(b"an output was already submitted for this request");
     }
     let value = state::encode_output(out.kind(), out.body());
     let bytes = (stored.len() + value.len() + 2 * 9) as u64 + 2 * RECORD_OVERHEAD;
-    if pricing::storage_cost(bytes) > req.payment {
+    if pricing::storage_cost(bytes) > req.payment() {
         fail(&message(b"output too large for this request's payment: storing it needs ", pricing::storage_cost(bytes), b" yoctoNEAR of deposit"));
     }
-    if let Some(flag) = stored.get_mut(state::HAS_OUTPUT_OFFSET) {
-        *flag = 1;
-    }
+    state::put(&mut stored, state::HAS_OUTPUT_OFFSET, &[1]);
     host::storage_write(&state::request_key(id), &stored);
     host::storage_write(&state::output_key(id), &value);
 }
@@ -211,7 +198,7 @@ pub fn on_execution_response() {
     let Some(req) = Request::decode(&stored) else {
         return fail_caller(b"request record is corrupt");
     };
-    let saved_output = if req.has_output { host::storage_take(&state::output_key(id)) } else { None };
+    let saved_output = if req.has_output() { host::storage_take(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
     let Some(payload) = result else {
         return finish_failed(&req, 0, &Usage::ZERO, b"execution timed out: no result arrived before the yield expired; deposit refunded", now);
@@ -220,11 +207,12 @@ pub fn on_execution_response() {
         Some(p) if p.id == id => p,
         _ => return finish_failed(&req, 0, &Usage::ZERO, b"malformed result for this request; deposit refunded", now),
     };
+    let payment = req.payment();
     if !p.success {
-        let kept = req.pricing.base_fee.min(req.payment);
+        let kept = req.pricing().base_fee.min(payment);
         return finish_failed(&req, kept, &p.usage, p.error.unwrap_or(b"execution failed"), now);
     }
-    let cost = pricing::charge(&req.pricing, &req.limits, req.payment, p.usage.instructions, p.usage.time_ms, p.usage.memory_mb);
+    let cost = pricing::charge(&req.pricing(), &req.limits(), payment, p.usage.instructions, p.usage.time_ms, p.usage.memory_mb);
     settle(&req, cost);
     host::log(&events::execution_completed(&req, &p.usage, None, now));
     let output = p.output.or_else(|| saved_output.as_deref().and_then(state::decode_output));
@@ -233,13 +221,11 @@ pub fn on_execution_response() {
     }
 }
 
-/// Refunds what was not charged and books the charge; statistics saturate so
-/// they can never make the callback fail.
+/// Refunds what was not charged and books the charge.
 fn settle(req: &Request, charged: u128) {
-    refund(req.sender, req.payment - charged);
+    refund(req.sender, req.payment() - charged);
     let mut cfg = load_config();
-    cfg.total_executions = cfg.total_executions.saturating_add(1);
-    cfg.total_fees = cfg.total_fees.saturating_add(charged);
+    cfg.add_execution(charged);
     save_config(&cfg);
 }
 
@@ -253,7 +239,7 @@ fn finish_failed(req: &Request, kept: u128, usage: &Usage, error: &[u8], now: u6
     if kept > 0 {
         settle(req, kept);
     } else {
-        refund(req.sender, req.payment);
+        refund(req.sender, req.payment());
     }
     host::log(&events::execution_completed(req, usage, Some(error), now));
     fail_caller(error);
@@ -293,10 +279,10 @@ pub fn fail_execution() {
 
 fn cancel(id: u64, req: &Request, why: &[u8]) {
     host::storage_take(&state::request_key(id));
-    if req.has_output {
+    if req.has_output() {
         host::storage_take(&state::output_key(id));
     }
-    refund(req.sender, req.payment);
+    refund(req.sender, req.payment());
     host::log(&events::execution_completed(req, &Usage::ZERO, Some(why), host::block_timestamp()));
 }
 
@@ -308,7 +294,7 @@ pub fn cancel_stale_execution() {
     if host::predecessor()[..] != *req.sender {
         fail(b"only the request's sender may cancel it");
     }
-    if host::block_timestamp() < req.timestamp.saturating_add(STALE_AFTER_NS) {
+    if host::block_timestamp() < req.timestamp().saturating_add(STALE_AFTER_NS) {
         fail(b"a request can be cancelled only 10 minutes after it was made");
     }
     cancel(id, &req, b"cancelled by the sender");
@@ -321,47 +307,57 @@ pub fn emergency_cancel_execution() {
     cancel(id, &pending(&stored), b"cancelled by the owner");
 }
 
-pub fn set_operator() {
+/// set_owner, set_operator and set_keystore_account: one account field each.
+fn set_account(field: &'static [u8], nullable: bool, set: for<'a> fn(&mut Accounts<'a>, Option<&'a [u8]>)) {
     let mut c = owner_config();
-    args::single(&host::input(), b"new_operator_id", &mut |r| c.operator = args::account(r));
+    let mut new = None;
+    args::single(&host::input(), field, &mut |r| new = if nullable { args::opt_account(r) } else { Some(args::account(r)) });
+    let old = c.accounts();
+    let (owner, operator, keystore) = (Bytes::from(old.owner), Bytes::from(old.operator), old.keystore.map(Bytes::from));
+    let mut a = Accounts { owner: &owner, operator: &operator, keystore: keystore.as_deref() };
+    set(&mut a, new.as_deref());
+    c.set_accounts(&a);
     save_config(&c);
 }
 
+pub fn set_operator() {
+    set_account(b"new_operator_id", false, |a, v| a.operator = v.unwrap_or(a.operator));
+}
+
 pub fn set_owner() {
-    let mut c = owner_config();
-    args::single(&host::input(), b"new_owner_id", &mut |r| c.owner = args::account(r));
-    save_config(&c);
+    set_account(b"new_owner_id", false, |a, v| a.owner = v.unwrap_or(a.owner));
+}
+
+pub fn set_keystore_account() {
+    set_account(b"keystore_account_id", true, |a, v| a.keystore = v);
 }
 
 pub fn set_paused() {
     let mut c = owner_config();
-    args::single(&host::input(), b"paused", &mut |r| c.paused = r.bool());
+    let mut paused = false;
+    args::single(&host::input(), b"paused", &mut |r| paused = r.bool());
+    c.set_paused(paused);
     save_config(&c);
 }
 
 pub fn set_pricing() {
     let mut c = owner_config();
-    args::set_pricing(&host::input(), &mut c.pricing);
+    let mut p = c.pricing();
+    args::set_pricing(&host::input(), &mut p);
     // With this bound no request can ever overflow its estimate.
-    if c.pricing.estimate(&crate::limits::Limits::CAP).is_none() {
+    if p.estimate(&crate::limits::Limits::CAP).is_none() {
         fail(b"pricing too large: the cost of the maximum limits would overflow u128");
     }
-    save_config(&c);
-}
-
-pub fn set_keystore_account() {
-    let mut c = owner_config();
-    args::single(&host::input(), b"keystore_account_id", &mut |r| c.keystore = args::opt_account(r));
+    c.set_pricing(&p);
     save_config(&c);
 }
 
 pub fn set_keystore_pubkey() {
-    if host::attached_deposit() > 1 {
-        fail(b"admin methods accept no deposit or exactly 1 yoctoNEAR");
-    }
+    admin_deposit();
     let c = load_config();
     let caller = host::predecessor();
-    if caller != c.owner && c.keystore.as_deref() != Some(&caller[..]) {
+    let a = c.accounts();
+    if caller[..] != *a.owner && a.keystore != Some(&caller[..]) {
         fail(b"only the owner or the keystore account may set the keystore pubkey");
     }
     let mut key = Bytes::new();
@@ -391,15 +387,15 @@ pub fn get_request() {
 }
 
 pub fn get_stats() {
-    let c = load_config();
+    let (executions, fees) = load_config().stats();
     let mut w = Writer::new();
-    w.raw(b"{\"total_executions\":").u64(c.total_executions);
-    w.raw(b",\"total_fees_collected\":").u128_str(c.total_fees).raw(b"}");
+    w.raw(b"{\"total_executions\":").u64(executions);
+    w.raw(b",\"total_fees_collected\":").u128_str(fees).raw(b"}");
     view(w);
 }
 
 pub fn get_pricing() {
-    let p = load_config().pricing;
+    let p = load_config().pricing();
     let mut w = Writer::new();
     w.raw(b"{\"base_fee\":").u128_str(p.base_fee);
     w.raw(b",\"per_instruction_fee\":").u128_str(p.per_instruction_fee);
@@ -410,12 +406,13 @@ pub fn get_pricing() {
 
 pub fn get_config() {
     let c = load_config();
+    let a = c.accounts();
     let mut w = Writer::new();
-    w.raw(b"{\"owner_id\":").str(&c.owner);
-    w.raw(b",\"operator_id\":").str(&c.operator);
-    w.raw(b",\"paused\":").bool(c.paused);
+    w.raw(b"{\"owner_id\":").str(a.owner);
+    w.raw(b",\"operator_id\":").str(a.operator);
+    w.raw(b",\"paused\":").bool(c.paused());
     w.raw(b",\"keystore_account_id\":");
-    match &c.keystore {
+    match a.keystore {
         Some(k) => w.str(k),
         None => w.raw(b"null"),
     };
@@ -434,7 +431,7 @@ pub fn get_keystore_pubkey() {
 
 pub fn estimate_execution_cost() {
     let limits = args::estimate(&host::input());
-    let cost = load_config().pricing.estimate(&limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
+    let cost = load_config().pricing().estimate(&limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
     let mut w = Writer::new();
     w.u128_str(cost);
     view(w);
@@ -445,7 +442,7 @@ pub fn get_max_limits() {
 }
 
 pub fn is_paused() {
-    host::value_return(if load_config().paused { b"true" } else { b"false" });
+    host::value_return(if load_config().paused() { b"true" } else { b"false" });
 }
 
 pub fn get_pending_output() {

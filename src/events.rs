@@ -12,14 +12,15 @@ use crate::state::Request;
 const PREFIX: &[u8] = b"EVENT_JSON:{\"standard\":\"near-offshore\",\"version\":\"1.0.0\",\"event\":\"";
 
 pub fn request_json(w: &mut Writer, r: &Request) {
-    w.raw(b"{\"request_id\":").u64(r.id);
+    let limits = r.limits();
+    w.raw(b"{\"request_id\":").u64(r.id());
     w.raw(b",\"sender_id\":").str(r.sender);
     w.raw(b",\"code_source\":{\"repo\":").raw_str(r.code.repo);
     w.raw(b",\"commit\":").raw_str(r.code.commit);
     w.raw(b",\"build_target\":").opt_raw_str(r.code.build_target);
-    w.raw(b"},\"resource_limits\":{\"max_instructions\":").u64(r.limits.max_instructions);
-    w.raw(b",\"max_memory_mb\":").u64(r.limits.max_memory_mb);
-    w.raw(b",\"max_execution_seconds\":").u64(r.limits.max_execution_seconds);
+    w.raw(b"},\"resource_limits\":{\"max_instructions\":").u64(limits.max_instructions);
+    w.raw(b",\"max_memory_mb\":").u64(limits.max_memory_mb);
+    w.raw(b",\"max_execution_seconds\":").u64(limits.max_execution_seconds);
     w.raw(b"},\"input_data\":").opt_raw_str(r.input_data);
     w.raw(b",\"encrypted_secrets\":");
     match r.secrets {
@@ -27,8 +28,8 @@ pub fn request_json(w: &mut Writer, r: &Request) {
         None => w.raw(b"null"),
     };
     w.raw(b",\"response_format\":").str(r.format.name());
-    w.raw(b",\"payment\":").u128_str(r.payment);
-    w.raw(b",\"timestamp\":").u64(r.timestamp).raw(b"}");
+    w.raw(b",\"payment\":").u128_str(r.payment());
+    w.raw(b",\"timestamp\":").u64(r.timestamp()).raw(b"}");
 }
 
 pub fn execution_requested(r: &Request) -> Bytes {
@@ -36,8 +37,8 @@ pub fn execution_requested(r: &Request) -> Bytes {
     request_json(&mut inner, r);
     let mut w = Writer(Bytes::with_capacity(inner.0.len() * 2 + 300));
     w.raw(PREFIX).raw(b"execution_requested\",\"data\":[{\"request_data\":").str(&inner.0);
-    w.raw(b",\"data_id\":").byte_array(&r.data_id);
-    w.raw(b",\"timestamp\":").u64(r.timestamp).raw(b"}]}");
+    w.raw(b",\"data_id\":").byte_array(r.data_id());
+    w.raw(b",\"timestamp\":").u64(r.timestamp()).raw(b"}]}");
     w.0
 }
 
@@ -46,7 +47,7 @@ pub fn execution_requested(r: &Request) -> Bytes {
 /// shortened so the log stays small whatever the operator sent.
 pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, timestamp: u64) -> Bytes {
     let mut w = Writer(Bytes::with_capacity(512));
-    w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{\"request_id\":").u64(r.id);
+    w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{\"request_id\":").u64(r.id());
     w.raw(b",\"sender_id\":").str(r.sender);
     w.raw(b",\"code_source\":{\"repo\":").raw_str(r.code.repo);
     w.raw(b",\"commit\":").raw_str(r.code.commit);

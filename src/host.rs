@@ -130,10 +130,10 @@ pub fn yield_create(method: &[u8], args: &[u8], gas: u64) -> (u64, [u8; 32]) {
 
 /// True when the yield existed and now carries `payload`; false when it has
 /// already ended (resumed, timed out) or was created in this same block.
-pub fn yield_resume(data_id: &[u8; 32], payload: &[u8]) -> bool {
+pub fn yield_resume(data_id: &[u8], payload: &[u8]) -> bool {
     // SAFETY: pointers and lengths come from live slices.
     unsafe {
-        sys::promise_yield_resume(32, data_id.as_ptr() as u64, payload.len() as u64, payload.as_ptr() as u64) == 1
+        sys::promise_yield_resume(data_id.len() as u64, data_id.as_ptr() as u64, payload.len() as u64, payload.as_ptr() as u64) == 1
     }
 }
 

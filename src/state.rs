@@ -3,14 +3,16 @@
 //! Keys: `c` the config record, `k` the keystore public key, `r`+id (u64 LE) a
 //! pending request, `o`+id its submitted output. The config record leads with a
 //! version byte so a later migration can tell layouts apart.
-
-use crate::Bytes;
-
+//!
+//! Both records put their fixed-size fields first, so the hot paths read and
+//! update them in place at fixed offsets instead of decoding and re-encoding
+//! the whole record: less wasm, less gas.
 
 use crate::borsh::{In, Out};
 use crate::json::Raw;
 use crate::limits::Limits;
 use crate::pricing::Pricing;
+use crate::Bytes;
 
 pub const CONFIG_KEY: &[u8] = b"c";
 pub const PUBKEY_KEY: &[u8] = b"k";
@@ -30,59 +32,138 @@ fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
     k
 }
 
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Config {
-    pub owner: Bytes,
-    pub operator: Bytes,
-    pub keystore: Option<Bytes>,
-    pub paused: bool,
-    pub next_request_id: u64,
-    pub pricing: Pricing,
-    pub total_executions: u64,
-    pub total_fees: u128,
+fn get_u64(b: &[u8], at: usize) -> u64 {
+    b.get(at..at + 8).and_then(|s| s.try_into().ok()).map_or(0, u64::from_le_bytes)
+}
+
+fn get_u128(b: &[u8], at: usize) -> u128 {
+    b.get(at..at + 16).and_then(|s| s.try_into().ok()).map_or(0, u128::from_le_bytes)
+}
+
+/// Overwrites bytes in place (nothing past the end; a zip cannot panic, so no
+/// length-mismatch formatting code reaches the wasm).
+pub fn put(b: &mut [u8], at: usize, v: &[u8]) {
+    for (slot, &x) in b.iter_mut().skip(at).zip(v) {
+        *slot = x;
+    }
+}
+
+fn get_pricing(b: &[u8], at: usize) -> Pricing {
+    Pricing {
+        base_fee: get_u128(b, at),
+        per_instruction_fee: get_u128(b, at + 16),
+        per_mb_fee: get_u128(b, at + 32),
+        per_second_fee: get_u128(b, at + 48),
+    }
+}
+
+fn put_pricing(o: &mut Out, p: &Pricing) {
+    for fee in [p.base_fee, p.per_instruction_fee, p.per_mb_fee, p.per_second_fee] {
+        o.u128(fee);
+    }
+}
+
+/// The config record: `version u8, paused bool, next_request_id u64,
+/// total_executions u64, total_fees_collected u128, pricing 4 x u128` (98 bytes
+/// at fixed offsets), then `owner String, operator String, keystore
+/// Option<String>`.
+pub struct Config(pub Bytes);
+
+const PAUSED: usize = 1;
+const NEXT_ID: usize = 2;
+const EXECUTIONS: usize = 10;
+const FEES: usize = 18;
+const PRICING: usize = 34;
+const CONFIG_FIXED: usize = 98;
+
+/// The accounts a config names.
+pub struct Accounts<'a> {
+    pub owner: &'a [u8],
+    pub operator: &'a [u8],
+    pub keystore: Option<&'a [u8]>,
 }
 
 impl Config {
-    pub fn encode(&self) -> Bytes {
-        let mut o = Out::with_capacity(200);
+    /// A fresh config: not paused, default pricing, no requests yet.
+    pub fn new(owner: &[u8], operator: &[u8]) -> Config {
+        let mut o = Out::with_capacity(CONFIG_FIXED + 64);
         o.u8(CONFIG_VERSION);
-        o.bytes(&self.owner);
-        o.bytes(&self.operator);
-        o.opt_bytes(self.keystore.as_deref());
-        o.u8(self.paused as u8);
-        o.u64(self.next_request_id);
-        write_pricing(&mut o, &self.pricing);
-        o.u64(self.total_executions);
-        o.u128(self.total_fees);
-        o.0
+        o.u8(0);
+        o.u64(0);
+        o.u64(0);
+        o.u128(0);
+        put_pricing(&mut o, &Pricing::DEFAULT);
+        let mut c = Config(o.0);
+        c.set_accounts(&Accounts { owner, operator, keystore: None });
+        c
     }
 
-    pub fn decode(b: &[u8]) -> Option<Config> {
-        let mut i = In::new(b);
-        let version = i.u8();
-        let c = Config {
-            owner: Bytes::from(i.bytes()),
-            operator: Bytes::from(i.bytes()),
-            keystore: i.opt_bytes().map(Bytes::from),
-            paused: i.flag(),
-            next_request_id: i.u64(),
-            pricing: read_pricing(&mut i),
-            total_executions: i.u64(),
-            total_fees: i.u128(),
-        };
-        (version == CONFIG_VERSION && i.finish()).then_some(c)
+    /// `None` unless the bytes are a well-formed record of this version.
+    pub fn parse(b: Bytes) -> Option<Config> {
+        let c = Config(b);
+        let ok = c.0.first() == Some(&CONFIG_VERSION) && c.0.get(PAUSED).is_some_and(|&p| p <= 1) && c.tail().1;
+        ok.then_some(c)
     }
-}
 
-fn write_pricing(o: &mut Out, p: &Pricing) {
-    o.u128(p.base_fee);
-    o.u128(p.per_instruction_fee);
-    o.u128(p.per_mb_fee);
-    o.u128(p.per_second_fee);
-}
+    fn tail(&self) -> (Accounts<'_>, bool) {
+        let mut i = In::new(self.0.get(CONFIG_FIXED..).unwrap_or(&[]));
+        let a = Accounts { owner: i.bytes(), operator: i.bytes(), keystore: i.opt_bytes() };
+        let ok = self.0.len() >= CONFIG_FIXED && i.finish();
+        (a, ok)
+    }
 
-fn read_pricing(i: &mut In) -> Pricing {
-    Pricing { base_fee: i.u128(), per_instruction_fee: i.u128(), per_mb_fee: i.u128(), per_second_fee: i.u128() }
+    pub fn accounts(&self) -> Accounts<'_> {
+        self.tail().0
+    }
+
+    /// Rewrites the accounts part, keeping the fixed fields.
+    pub fn set_accounts(&mut self, a: &Accounts) {
+        let mut o = Out::with_capacity(CONFIG_FIXED + a.owner.len() + a.operator.len() + 80);
+        o.0.extend_from_slice(self.0.get(..CONFIG_FIXED).unwrap_or(&[]));
+        o.bytes(a.owner);
+        o.bytes(a.operator);
+        o.opt_bytes(a.keystore);
+        self.0 = o.0;
+    }
+
+    pub fn paused(&self) -> bool {
+        self.0.get(PAUSED) == Some(&1)
+    }
+
+    pub fn set_paused(&mut self, paused: bool) {
+        put(&mut self.0, PAUSED, &[paused as u8]);
+    }
+
+    pub fn next_request_id(&self) -> u64 {
+        get_u64(&self.0, NEXT_ID)
+    }
+
+    pub fn set_next_request_id(&mut self, id: u64) {
+        put(&mut self.0, NEXT_ID, &id.to_le_bytes());
+    }
+
+    pub fn pricing(&self) -> Pricing {
+        get_pricing(&self.0, PRICING)
+    }
+
+    pub fn set_pricing(&mut self, p: &Pricing) {
+        let mut o = Out::with_capacity(64);
+        put_pricing(&mut o, p);
+        put(&mut self.0, PRICING, &o.0);
+    }
+
+    /// (total executions, total fees collected).
+    pub fn stats(&self) -> (u64, u128) {
+        (get_u64(&self.0, EXECUTIONS), get_u128(&self.0, FEES))
+    }
+
+    /// Books one more execution and its fee; saturating, so statistics can never
+    /// make a callback fail.
+    pub fn add_execution(&mut self, fee: u128) {
+        let (n, fees) = self.stats();
+        put(&mut self.0, EXECUTIONS, &n.saturating_add(1).to_le_bytes());
+        put(&mut self.0, FEES, &fees.saturating_add(fee).to_le_bytes());
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -117,15 +198,12 @@ pub struct CodeSource<'a> {
     pub build_target: Option<Raw<'a>>,
 }
 
-/// A pending request. Strings stay in their JSON-escaped form (`Raw`): they are
-/// only ever written back out as JSON.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Request<'a> {
+/// What a request record is made from. Strings stay in their JSON-escaped form
+/// (`Raw`): they are only ever written back out as JSON.
+pub struct NewRequest<'a> {
     pub id: u64,
-    pub has_output: bool,
     pub payment: u128,
     pub timestamp: u64,
-    pub data_id: [u8; 32],
     /// Prices in force when the request was made: what it will be charged at.
     pub pricing: Pricing,
     pub limits: Limits,
@@ -136,21 +214,32 @@ pub struct Request<'a> {
     pub secrets: Option<&'a [u8]>,
 }
 
-/// Byte offset of `has_output`: fixed, so `submit_execution_output` can set it
-/// without decoding the record.
+/// Byte offsets in the request record. `has_output` and `data_id` are fixed so
+/// they can be set without decoding the record.
 pub const HAS_OUTPUT_OFFSET: usize = 8;
-/// Byte offset of `data_id`, filled in once the yield exists.
-pub const DATA_ID_OFFSET: usize = 8 + 1 + 16 + 8;
+const PAYMENT: usize = 9;
+const TIMESTAMP: usize = 25;
+pub const DATA_ID_OFFSET: usize = 33;
+const REQ_PRICING: usize = 65;
+const LIMITS: usize = 129;
+const FORMAT: usize = 153;
+const REQUEST_FIXED: usize = 154;
 
-impl<'a> Request<'a> {
+impl NewRequest<'_> {
+    /// The record: `id u64, has_output bool, payment u128, timestamp u64,
+    /// data_id [u8; 32], pricing 4 x u128, limits 3 x u64, format u8` (154 bytes
+    /// at fixed offsets), then `sender String, repo String, commit String,
+    /// build_target Option<String>, input_data Option<String>,
+    /// encrypted_secrets Option<Vec<u8>>`. The data id starts zeroed: the yield
+    /// that provides it is only created once the record's size is known.
     pub fn encode(&self) -> Bytes {
-        let mut o = Out::with_capacity(256);
+        let mut o = Out::with_capacity(REQUEST_FIXED + 256);
         o.u64(self.id);
-        o.u8(self.has_output as u8);
+        o.u8(0);
         o.u128(self.payment);
         o.u64(self.timestamp);
-        o.0.extend_from_slice(&self.data_id);
-        write_pricing(&mut o, &self.pricing);
+        o.0.extend_from_slice(&[0; 32]);
+        put_pricing(&mut o, &self.pricing);
         o.u64(self.limits.max_instructions);
         o.u64(self.limits.max_memory_mb);
         o.u64(self.limits.max_execution_seconds);
@@ -163,24 +252,69 @@ impl<'a> Request<'a> {
         o.opt_bytes(self.secrets);
         o.0
     }
+}
 
+/// A stored request, read in place: fixed fields through accessors, the
+/// variable ones decoded once.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Request<'a> {
+    rec: &'a [u8],
+    pub format: Format,
+    pub sender: &'a [u8],
+    pub code: CodeSource<'a>,
+    pub input_data: Option<Raw<'a>>,
+    pub secrets: Option<&'a [u8]>,
+}
+
+impl<'a> Request<'a> {
+    /// `None` unless `b` is a well-formed request record.
     pub fn decode(b: &'a [u8]) -> Option<Request<'a>> {
-        let mut i = In::new(b);
+        let format = Format::from_u8(*b.get(FORMAT)?)?;
+        if *b.get(HAS_OUTPUT_OFFSET)? > 1 {
+            return None;
+        }
+        let mut i = In::new(b.get(REQUEST_FIXED..)?);
         let r = Request {
-            id: i.u64(),
-            has_output: i.flag(),
-            payment: i.u128(),
-            timestamp: i.u64(),
-            data_id: i.array32(),
-            pricing: read_pricing(&mut i),
-            limits: Limits { max_instructions: i.u64(), max_memory_mb: i.u64(), max_execution_seconds: i.u64() },
-            format: Format::from_u8(i.u8())?,
+            rec: b,
+            format,
             sender: i.bytes(),
             code: CodeSource { repo: Raw(i.bytes()), commit: Raw(i.bytes()), build_target: i.opt_bytes().map(Raw) },
             input_data: i.opt_bytes().map(Raw),
             secrets: i.opt_bytes(),
         };
         i.finish().then_some(r)
+    }
+
+    pub fn id(&self) -> u64 {
+        get_u64(self.rec, 0)
+    }
+
+    pub fn has_output(&self) -> bool {
+        self.rec.get(HAS_OUTPUT_OFFSET) == Some(&1)
+    }
+
+    pub fn payment(&self) -> u128 {
+        get_u128(self.rec, PAYMENT)
+    }
+
+    pub fn timestamp(&self) -> u64 {
+        get_u64(self.rec, TIMESTAMP)
+    }
+
+    pub fn data_id(&self) -> &'a [u8] {
+        self.rec.get(DATA_ID_OFFSET..DATA_ID_OFFSET + 32).unwrap_or(&[])
+    }
+
+    pub fn pricing(&self) -> Pricing {
+        get_pricing(self.rec, REQ_PRICING)
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_instructions: get_u64(self.rec, LIMITS),
+            max_memory_mb: get_u64(self.rec, LIMITS + 8),
+            max_execution_seconds: get_u64(self.rec, LIMITS + 16),
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use offchainvm_contract::json::{Raw, Writer};
 use offchainvm_contract::limits::Limits;
 use offchainvm_contract::payload;
 use offchainvm_contract::pricing::Pricing;
-use offchainvm_contract::state::{self, CodeSource, Config, Format, Request};
+use offchainvm_contract::state::{self, Accounts, CodeSource, Config, Format, NewRequest, Request};
 use serde_json::{json, Value};
 
 #[derive(BorshSerialize)]
@@ -24,14 +24,14 @@ struct BorshPricing {
 #[derive(BorshSerialize)]
 struct BorshConfig {
     version: u8,
+    paused: bool,
+    next_request_id: u64,
+    total_executions: u64,
+    total_fees: u128,
+    pricing: BorshPricing,
     owner: String,
     operator: String,
     keystore: Option<String>,
-    paused: bool,
-    next_request_id: u64,
-    pricing: BorshPricing,
-    total_executions: u64,
-    total_fees: u128,
 }
 
 #[derive(BorshSerialize)]
@@ -64,51 +64,66 @@ fn borsh_pricing(p: &Pricing) -> BorshPricing {
 
 #[test]
 fn config_layout_equals_borsh() {
-    for keystore in [None, Some("keystore.testnet")] {
-        let c = Config {
-            owner: b"owner.testnet".to_vec(),
-            operator: b"operator.testnet".to_vec(),
-            keystore: keystore.map(|k| k.as_bytes().to_vec()),
-            paused: true,
-            next_request_id: 0x0102_0304_0506_0708,
-            pricing: odd_pricing(),
-            total_executions: u64::MAX,
-            total_fees: 12345,
-        };
-        let b = BorshConfig {
-            version: state::CONFIG_VERSION,
-            owner: "owner.testnet".into(),
-            operator: "operator.testnet".into(),
-            keystore: keystore.map(Into::into),
-            paused: true,
-            next_request_id: 0x0102_0304_0506_0708,
-            pricing: borsh_pricing(&odd_pricing()),
-            total_executions: u64::MAX,
-            total_fees: 12345,
-        };
-        let bytes = c.encode();
-        assert_eq!(bytes, borsh::to_vec(&b).unwrap());
-        assert_eq!(Config::decode(&bytes), Some(c));
-        // every truncation and any trailing byte is refused, never misread
-        for n in 0..bytes.len() {
-            assert_eq!(Config::decode(&bytes[..n]), None);
-        }
-        let mut longer = bytes.clone();
-        longer.push(0);
-        assert_eq!(Config::decode(&longer), None);
-        let mut other_version = bytes.clone();
-        other_version[0] = 2;
-        assert_eq!(Config::decode(&other_version), None);
+    let mut c = Config::new(b"owner.testnet", b"operator.testnet");
+    let fresh = BorshConfig {
+        version: state::CONFIG_VERSION,
+        paused: false,
+        next_request_id: 0,
+        total_executions: 0,
+        total_fees: 0,
+        pricing: borsh_pricing(&Pricing::DEFAULT),
+        owner: "owner.testnet".into(),
+        operator: "operator.testnet".into(),
+        keystore: None,
+    };
+    assert_eq!(c.0, borsh::to_vec(&fresh).unwrap());
+    // every in-place update lands where borsh puts the field
+    c.set_paused(true);
+    c.set_next_request_id(0x0102_0304_0506_0708);
+    c.set_pricing(&odd_pricing());
+    c.add_execution(u128::MAX - 1);
+    c.add_execution(5);
+    c.set_accounts(&Accounts { owner: b"new-owner.testnet", operator: b"op.testnet", keystore: Some(b"keystore.testnet") });
+    let updated = BorshConfig {
+        version: state::CONFIG_VERSION,
+        paused: true,
+        next_request_id: 0x0102_0304_0506_0708,
+        total_executions: 2,
+        total_fees: u128::MAX, // saturates
+        pricing: borsh_pricing(&odd_pricing()),
+        owner: "new-owner.testnet".into(),
+        operator: "op.testnet".into(),
+        keystore: Some("keystore.testnet".into()),
+    };
+    let bytes = borsh::to_vec(&updated).unwrap();
+    assert_eq!(c.0, bytes);
+    let parsed = Config::parse(bytes.clone()).unwrap();
+    assert!(parsed.paused());
+    assert_eq!(parsed.next_request_id(), 0x0102_0304_0506_0708);
+    assert_eq!(parsed.pricing(), odd_pricing());
+    assert_eq!(parsed.stats(), (2, u128::MAX));
+    let a = parsed.accounts();
+    assert_eq!((a.owner, a.operator, a.keystore), (&b"new-owner.testnet"[..], &b"op.testnet"[..], Some(&b"keystore.testnet"[..])));
+    // every truncation, a trailing byte, another version or a bad bool is refused
+    for n in 0..bytes.len() {
+        assert!(Config::parse(bytes[..n].to_vec()).is_none(), "{n}");
     }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(Config::parse(longer).is_none());
+    let mut other_version = bytes.clone();
+    other_version[0] = 2;
+    assert!(Config::parse(other_version).is_none());
+    let mut bad_bool = bytes.clone();
+    bad_bool[1] = 2;
+    assert!(Config::parse(bad_bool).is_none());
 }
 
-fn sample_request<'a>(secrets: Option<&'a [u8]>, input: Option<Raw<'a>>, target: Option<Raw<'a>>) -> Request<'a> {
-    Request {
+fn new_request<'a>(secrets: Option<&'a [u8]>, input: Option<Raw<'a>>, target: Option<Raw<'a>>) -> NewRequest<'a> {
+    NewRequest {
         id: 42,
-        has_output: false,
         payment: 100_000_000_000_000_000_000_000,
         timestamp: 1_700_000_000_000_000_000,
-        data_id: core::array::from_fn(|i| i as u8 * 7),
         pricing: odd_pricing(),
         limits: Limits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 },
         format: Format::Json,
@@ -119,17 +134,28 @@ fn sample_request<'a>(secrets: Option<&'a [u8]>, input: Option<Raw<'a>>, target:
     }
 }
 
+fn data_id() -> [u8; 32] {
+    core::array::from_fn(|i| i as u8 * 7)
+}
+
+/// A stored record as request_execution writes it: encoded, then the data id.
+fn stored(r: &NewRequest) -> Vec<u8> {
+    let mut bytes = r.encode();
+    state::put(&mut bytes, state::DATA_ID_OFFSET, &data_id());
+    bytes
+}
+
 #[test]
 fn request_layout_equals_borsh() {
     let secrets = [1u8, 2, 3];
     for (s, i, t) in [(None, None, None), (Some(&secrets[..]), Some(Raw(br#"{\"key\": \"value\"}"#)), Some(Raw(b"wasm32-wasi")))] {
-        let r = sample_request(s, i, t);
+        let r = new_request(s, i, t);
         let b = BorshRequest {
-            id: r.id,
+            id: 42,
             has_output: false,
             payment: r.payment,
             timestamp: r.timestamp,
-            data_id: r.data_id,
+            data_id: data_id(),
             pricing: borsh_pricing(&r.pricing),
             max_instructions: 10_000_000,
             max_memory_mb: 64,
@@ -142,19 +168,23 @@ fn request_layout_equals_borsh() {
             input_data: i.map(|t| String::from_utf8(t.0.to_vec()).unwrap()),
             secrets: s.map(<[u8]>::to_vec),
         };
-        let bytes = r.encode();
+        let bytes = stored(&r);
         assert_eq!(bytes, borsh::to_vec(&b).unwrap());
-        assert_eq!(Request::decode(&bytes), Some(r.clone()));
-        assert_eq!(&bytes[state::DATA_ID_OFFSET..state::DATA_ID_OFFSET + 32], &r.data_id);
-        assert_eq!(bytes[state::HAS_OUTPUT_OFFSET], 0);
+        let d = Request::decode(&bytes).unwrap();
+        assert_eq!((d.id(), d.has_output(), d.payment(), d.timestamp()), (42, false, r.payment, r.timestamp));
+        assert_eq!((d.data_id(), d.pricing(), d.limits(), d.format), (&data_id()[..], r.pricing, r.limits, r.format));
+        assert_eq!((d.sender, d.code, d.input_data, d.secrets), (r.sender, r.code, r.input_data, r.secrets));
         let mut flagged = bytes.clone();
-        flagged[state::HAS_OUTPUT_OFFSET] = 1;
-        assert!(Request::decode(&flagged).unwrap().has_output);
+        state::put(&mut flagged, state::HAS_OUTPUT_OFFSET, &[1]);
+        assert!(Request::decode(&flagged).unwrap().has_output());
         flagged[state::HAS_OUTPUT_OFFSET] = 2;
         assert_eq!(Request::decode(&flagged), None);
         for n in 0..bytes.len() {
             assert_eq!(Request::decode(&bytes[..n]), None);
         }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(Request::decode(&longer), None);
     }
 }
 
@@ -242,13 +272,14 @@ fn event(log: &[u8]) -> Value {
 #[test]
 fn execution_requested_has_the_seed_shape() {
     let secrets = [1u8, 2, 3];
-    let r = sample_request(Some(&secrets), Some(Raw(br#"{\"key\": \"value\"}"#)), Some(Raw(b"wasm32-wasi")));
+    let bytes = stored(&new_request(Some(&secrets), Some(Raw(br#"{\"key\": \"value\"}"#)), Some(Raw(b"wasm32-wasi"))));
+    let r = Request::decode(&bytes).unwrap();
     let e = event(&events::execution_requested(&r));
     assert_eq!(e["standard"], "near-offshore");
     assert_eq!(e["version"], "1.0.0");
     assert_eq!(e["event"], "execution_requested");
     let d = &e["data"][0];
-    assert_eq!(d["data_id"], json!(r.data_id.to_vec()));
+    assert_eq!(d["data_id"], json!(data_id().to_vec()));
     assert_eq!(d["timestamp"], json!(1_700_000_000_000_000_000u64));
     let inner: Value = serde_json::from_str(d["request_data"].as_str().expect("request_data is a JSON string")).unwrap();
     assert_eq!(
@@ -273,7 +304,8 @@ fn execution_requested_has_the_seed_shape() {
 
 #[test]
 fn execution_completed_shapes() {
-    let r = sample_request(None, None, None);
+    let bytes = stored(&new_request(None, None, None));
+    let r = Request::decode(&bytes).unwrap();
     let ok = event(&events::execution_completed(&r, &Usage { instructions: 1, time_ms: 2, memory_mb: Some(3) }, None, 99));
     assert_eq!(
         ok["data"][0],
@@ -300,15 +332,16 @@ fn largest_request_event_fits_near_log_limit() {
     let input = "\\\"".repeat(2048);
     let secrets = vec![255u8; 1024];
     let sender = "a".repeat(64);
-    let mut r = sample_request(Some(&secrets), Some(Raw(input.as_bytes())), Some(Raw(target.as_bytes())));
+    let mut r = new_request(Some(&secrets), Some(Raw(input.as_bytes())), Some(Raw(target.as_bytes())));
     r.code.repo = Raw(repo.as_bytes());
     r.code.commit = Raw(commit.as_bytes());
     r.sender = sender.as_bytes();
     r.payment = u128::MAX;
     r.id = u64::MAX;
     r.timestamp = u64::MAX;
-    r.data_id = [255; 32];
-    let log = events::execution_requested(&r);
+    let mut bytes = r.encode();
+    state::put(&mut bytes, state::DATA_ID_OFFSET, &[255; 32]);
+    let log = events::execution_requested(&Request::decode(&bytes).unwrap());
     assert!(log.len() <= 16_384, "event is {} bytes", log.len());
     event(&log);
 }
