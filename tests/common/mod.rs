@@ -1,0 +1,4 @@
+pub mod backend;
+pub mod scenarios;
+pub mod vm;
+pub mod vm_backend;
