@@ -161,7 +161,7 @@ pub fn resolve_execution() {
     }
     let payload = payload::encode(id, &resp);
     if !host::yield_resume(req.data_id(), &payload) {
-        fail(b"the request's yield is not waiting: it ended (resolved or timed out) or was created in this block; retry in a later block if the request is still pending");
+        fail(b"the request's yield is not waiting: it was already resolved or has timed out");
     }
 }
 

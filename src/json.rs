@@ -451,16 +451,37 @@ pub fn escape_into(out: &mut Bytes, s: &[u8]) {
     }
 }
 
+/// Decimal digits of `v`. A u128 division costs hundreds of wasm instructions,
+/// so only the part above u64::MAX is split off, in chunks of 9 digits, and the
+/// rest is written with native u64 arithmetic.
 pub fn write_u128(out: &mut Bytes, mut v: u128) {
-    // Digits come out lowest first: fill a buffer from its end.
-    let mut buf = [0u8; 39];
+    // 2^128 / 10^27 < 2^64: at most three chunks need splitting off.
+    let mut chunks = [0u32; 3];
+    let mut n = 0;
+    for chunk in chunks.iter_mut() {
+        if v <= u64::MAX as u128 {
+            break;
+        }
+        let (q, r) = crate::num::div_rem(v, 1_000_000_000);
+        *chunk = r;
+        v = q;
+        n += 1;
+    }
+    write_u64(out, v as u64, 0);
+    for &chunk in chunks.iter().take(n).rev() {
+        write_u64(out, chunk as u64, 9);
+    }
+}
+
+/// Decimal digits of `v`, left-padded with zeros to at least `width`.
+fn write_u64(out: &mut Bytes, mut v: u64, width: usize) {
+    let mut buf = [b'0'; 20];
     let mut i = buf.len();
     while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
-        let (q, digit) = crate::num::div_rem(v, 10);
-        *slot = b'0' + digit as u8;
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
         i -= 1;
-        v = q;
-        if v == 0 {
+        if v == 0 && buf.len() - i >= width {
             break;
         }
     }

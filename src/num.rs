@@ -5,16 +5,19 @@
 /// `(v / d, v % d)` for `d > 0`.
 pub fn div_rem(v: u128, d: u32) -> (u128, u32) {
     let d = d.max(1) as u64;
-    let mut q: u128 = 0;
-    let mut rem: u64 = 0;
+    let (hi, lo) = ((v >> 64) as u64, v as u64);
     // Long division over four 32-bit limbs, highest first; rem < d < 2^32 so
-    // (rem << 32 | limb) fits in a u64.
-    for shift in [96u32, 64, 32, 0] {
-        let cur = rem << 32 | (v >> shift) as u32 as u64;
-        q |= ((cur / d) as u128) << shift;
+    // (rem << 32 | limb) fits in a u64. Only constant shifts: variable u128
+    // shifts would be calls into compiler-builtins.
+    let mut rem = 0u64;
+    let mut q = [0u64; 4];
+    for (qi, limb) in q.iter_mut().zip([hi >> 32, hi & 0xFFFF_FFFF, lo >> 32, lo & 0xFFFF_FFFF]) {
+        let cur = rem << 32 | limb;
+        *qi = cur / d;
         rem = cur % d;
     }
-    (q, rem as u32)
+    let [a, b, c, e] = q;
+    (((a << 32 | b) as u128) << 64 | (c << 32 | e) as u128, rem as u32)
 }
 
 #[cfg(test)]

@@ -334,3 +334,21 @@ fn utf8_validation_matches_std() {
         }
     }
 }
+
+#[test]
+fn decimal_writing_matches_std() {
+    use offchainvm_contract::json::write_u128;
+    let mut values = vec![0u128, 1, 9, 10, 99, 100, u64::MAX as u128 - 1, u64::MAX as u128, u64::MAX as u128 + 1, u128::MAX, u128::MAX - 1, 10u128.pow(27), 10u128.pow(27) - 1, 10u128.pow(38), 21_410_000_000_000_000_000_000];
+    let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
+    for _ in 0..2000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        values.push(x >> (x % 128));
+    }
+    for v in values {
+        let mut out = Vec::new();
+        write_u128(&mut out, v);
+        assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+    }
+}
