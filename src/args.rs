@@ -8,7 +8,6 @@
 
 use crate::Bytes;
 
-
 use crate::error::abort;
 use crate::json::{Raw, Reader};
 use crate::limits::{self, Limits};

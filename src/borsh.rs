@@ -5,7 +5,6 @@
 
 use crate::Bytes;
 
-
 pub struct Out(pub Bytes);
 
 impl Out {

@@ -1,9 +1,6 @@
 //! The contract's methods: each reads its input through `host`, calls the pure
 //! logic in the other modules and writes the result. Only compiled for wasm.
 
-use crate::Bytes;
-
-
 use crate::args::{self, Usage};
 use crate::events;
 use crate::host::{self, fail};
@@ -12,6 +9,7 @@ use crate::limits::STALE_AFTER_NS;
 use crate::payload;
 use crate::pricing::{self, RECORD_OVERHEAD};
 use crate::state::{self, Accounts, Config, Format, NewRequest, Request, CONFIG_KEY};
+use crate::Bytes;
 
 const TGAS: u64 = 1_000_000_000_000;
 
@@ -129,9 +127,10 @@ pub fn request_execution() {
         fail(&message(b"attached deposit is too small: required ", required, b" yoctoNEAR (estimated cost plus storage of the request)"));
     }
     // Fail before any write or yield when the callback could not be paid for.
-    let needed = CALLBACK_GAS + REQUEST_TAIL_GAS + LOG_GAS_PER_BYTE * 2 * record.len() as u64;
-    if host::gas_left() < needed {
-        fail(&message(b"not enough gas attached: this request needs at least ", (needed / TGAS + 1) as u128, b" Tgas more than used so far"));
+    let (prepaid, used) = host::gas();
+    let needed = used + CALLBACK_GAS + REQUEST_TAIL_GAS + LOG_GAS_PER_BYTE * 2 * record.len() as u64;
+    if prepaid < needed {
+        fail(&message(b"not enough gas attached: attach at least ", needed.div_ceil(TGAS) as u128, b" Tgas"));
     }
     let (promise, data_id) = host::yield_create(CALLBACK, &id.to_le_bytes(), CALLBACK_GAS);
     state::put(&mut record, state::DATA_ID_OFFSET, &data_id);

@@ -3,7 +3,6 @@
 
 use crate::Bytes;
 
-
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding (what near-sdk's `Base64VecU8` produces).

@@ -3,7 +3,6 @@
 
 use crate::Bytes;
 
-
 use crate::args::Usage;
 use crate::json::{escape_into, Writer};
 use crate::limits::MAX_LOGGED_ERROR;

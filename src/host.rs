@@ -57,10 +57,10 @@ pub fn block_timestamp() -> u64 {
     unsafe { sys::block_timestamp() }
 }
 
-/// Gas still available to this call (prepaid minus used so far).
-pub fn gas_left() -> u64 {
+/// (prepaid gas, gas used so far) of this call.
+pub fn gas() -> (u64, u64) {
     // SAFETY: plain host calls.
-    unsafe { sys::prepaid_gas().saturating_sub(sys::used_gas()) }
+    unsafe { (sys::prepaid_gas(), sys::used_gas()) }
 }
 
 pub fn storage_read(key: &[u8]) -> Option<Buf> {

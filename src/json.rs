@@ -10,7 +10,6 @@
 
 use crate::Bytes;
 
-
 use crate::error::abort;
 
 /// Nesting deeper than this is refused: it bounds recursion and gas.

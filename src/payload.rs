@@ -5,7 +5,6 @@
 
 use crate::Bytes;
 
-
 use crate::args::{Output, Response, Usage};
 use crate::borsh::{In, Out};
 use crate::events::truncate_utf8;
