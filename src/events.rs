@@ -10,14 +10,21 @@ use crate::state::Request;
 
 const PREFIX: &[u8] = b"EVENT_JSON:{\"standard\":\"near-offshore\",\"version\":\"1.0.0\",\"event\":\"";
 
-pub fn request_json(w: &mut Writer, r: &Request) {
-    let limits = r.limits();
-    w.raw(b"{\"request_id\":").u64(r.id());
+/// `"request_id":..,"sender_id":..,"code_source":{..}`: how both the request
+/// and the completed event begin.
+fn request_head(w: &mut Writer, r: &Request) {
+    w.raw(b"\"request_id\":").u64(r.id());
     w.raw(b",\"sender_id\":").str(r.sender);
     w.raw(b",\"code_source\":{\"repo\":").raw_str(r.code.repo);
     w.raw(b",\"commit\":").raw_str(r.code.commit);
-    w.raw(b",\"build_target\":").opt_raw_str(r.code.build_target);
-    w.raw(b"},\"resource_limits\":{\"max_instructions\":").u64(limits.max_instructions);
+    w.raw(b",\"build_target\":").opt_raw_str(r.code.build_target).raw(b"}");
+}
+
+pub fn request_json(w: &mut Writer, r: &Request) {
+    let limits = r.limits();
+    w.raw(b"{");
+    request_head(w, r);
+    w.raw(b",\"resource_limits\":{\"max_instructions\":").u64(limits.max_instructions);
     w.raw(b",\"max_memory_mb\":").u64(limits.max_memory_mb);
     w.raw(b",\"max_execution_seconds\":").u64(limits.max_execution_seconds);
     w.raw(b"},\"input_data\":").opt_raw_str(r.input_data);
@@ -46,12 +53,9 @@ pub fn execution_requested(r: &Request) -> Bytes {
 /// shortened so the log stays small whatever the operator sent.
 pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, timestamp: u64) -> Bytes {
     let mut w = Writer(Bytes::with_capacity(512));
-    w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{\"request_id\":").u64(r.id());
-    w.raw(b",\"sender_id\":").str(r.sender);
-    w.raw(b",\"code_source\":{\"repo\":").raw_str(r.code.repo);
-    w.raw(b",\"commit\":").raw_str(r.code.commit);
-    w.raw(b",\"build_target\":").opt_raw_str(r.code.build_target);
-    w.raw(b"},\"resources_used\":{\"instructions\":").u64(usage.instructions);
+    w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{");
+    request_head(&mut w, r);
+    w.raw(b",\"resources_used\":{\"instructions\":").u64(usage.instructions);
     w.raw(b",\"time_ms\":").u64(usage.time_ms);
     if let Some(m) = usage.memory_mb {
         w.raw(b",\"memory_mb\":").u64(m);

@@ -22,20 +22,9 @@ fn accepted<R>(f: impl FnOnce() -> R) -> R {
     out.unwrap()
 }
 
-const SEED_BASIC: &str = r#"{
-  "code_source": {
-    "repo": "https://github.com/user/project",
-    "commit": "abc123",
-    "build_target": "wasm32-wasi"
-  },
-  "resource_limits": {
-    "max_instructions": 1000000000,
-    "max_memory_mb": 128,
-    "max_execution_seconds": 60
-  },
-  "input_data": "{\"key\": \"value\"}",
-  "encrypted_secrets": null
-}"#;
+#[path = "common/seed.rs"]
+mod seed;
+use seed::SEED_REQUEST as SEED_BASIC;
 
 #[test]
 fn seed_basic_request_parses() {

@@ -1,4 +1,5 @@
 pub mod backend;
 pub mod scenarios;
+pub mod seed;
 pub mod vm;
 pub mod vm_backend;

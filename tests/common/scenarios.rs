@@ -16,21 +16,7 @@ pub const PER_MINSTR: u128 = NEAR / 1_000_000;
 pub const PER_MB: u128 = NEAR / 10_000;
 pub const PER_SEC: u128 = NEAR / 1_000;
 
-/// The seed README's basic request, verbatim.
-pub const SEED_REQUEST: &str = r#"{
-  "code_source": {
-    "repo": "https://github.com/user/project",
-    "commit": "abc123",
-    "build_target": "wasm32-wasi"
-  },
-  "resource_limits": {
-    "max_instructions": 1000000000,
-    "max_memory_mb": 128,
-    "max_execution_seconds": 60
-  },
-  "input_data": "{\"key\": \"value\"}",
-  "encrypted_secrets": null
-}"#;
+pub use super::seed::SEED_REQUEST;
 
 /// The seed README's small-output resolve, verbatim but for the request id.
 pub fn seed_resolve(id: u64) -> String {
