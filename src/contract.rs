@@ -200,16 +200,16 @@ pub fn on_execution_response() {
     let saved_output = if req.has_output() { host::storage_take(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
     let Some(payload) = result else {
-        return finish_failed(&req, 0, &Usage::ZERO, b"execution timed out: no result arrived before the yield expired; deposit refunded", now);
+        return finish_failed(&req, None, &Usage::ZERO, b"execution timed out: no result arrived before the yield expired; deposit refunded", now);
     };
     let p = match payload::decode(&payload) {
         Some(p) if p.id == id => p,
-        _ => return finish_failed(&req, 0, &Usage::ZERO, b"malformed result for this request; deposit refunded", now),
+        _ => return finish_failed(&req, None, &Usage::ZERO, b"malformed result for this request; deposit refunded", now),
     };
     let payment = req.payment();
     if !p.success {
         let kept = req.pricing().base_fee.min(payment);
-        return finish_failed(&req, kept, &p.usage, p.error.unwrap_or(b"execution failed"), now);
+        return finish_failed(&req, Some(kept), &p.usage, p.error.unwrap_or(b"execution failed"), now);
     }
     let cost = pricing::charge(&req.pricing(), &req.limits(), payment, p.usage.instructions, p.usage.time_ms, p.usage.memory_mb);
     settle(&req, cost);
@@ -234,11 +234,13 @@ fn refund(to: &[u8], amount: u128) {
     }
 }
 
-fn finish_failed(req: &Request, kept: u128, usage: &Usage, error: &[u8], now: u64) {
-    if kept > 0 {
-        settle(req, kept);
-    } else {
-        refund(req.sender, req.payment());
+/// Ends a request that produced no output. `charged` is `Some(fee)` when the
+/// execution ran and failed (it counts as an execution), `None` when nothing ran
+/// (timeout, malformed result): a full refund.
+fn finish_failed(req: &Request, charged: Option<u128>, usage: &Usage, error: &[u8], now: u64) {
+    match charged {
+        Some(fee) => settle(req, fee),
+        None => refund(req.sender, req.payment()),
     }
     host::log(&events::execution_completed(req, usage, Some(error), now));
     fail_caller(error);
@@ -367,13 +369,15 @@ pub fn set_keystore_pubkey() {
     host::storage_write(state::PUBKEY_KEY, &key);
 }
 
-// ---- views: one storage read at most, JSON out ----
+// ---- views: one storage read at most, JSON out. They refuse deposits too:
+// called as a transaction, a view would otherwise keep what was attached.
 
 fn view(w: Writer) {
     host::value_return(&w.0);
 }
 
 pub fn get_request() {
+    no_deposit();
     let id = args::request_id(&host::input());
     let mut w = Writer::new();
     match host::storage_read(&state::request_key(id)) {
@@ -386,6 +390,7 @@ pub fn get_request() {
 }
 
 pub fn get_stats() {
+    no_deposit();
     let (executions, fees) = load_config().stats();
     let mut w = Writer::new();
     w.raw(b"{\"total_executions\":").u64(executions);
@@ -394,6 +399,7 @@ pub fn get_stats() {
 }
 
 pub fn get_pricing() {
+    no_deposit();
     let p = load_config().pricing();
     let mut w = Writer::new();
     w.raw(b"{\"base_fee\":").u128_str(p.base_fee);
@@ -404,6 +410,7 @@ pub fn get_pricing() {
 }
 
 pub fn get_config() {
+    no_deposit();
     let c = load_config();
     let a = c.accounts();
     let mut w = Writer::new();
@@ -420,6 +427,7 @@ pub fn get_config() {
 }
 
 pub fn get_keystore_pubkey() {
+    no_deposit();
     let mut w = Writer::new();
     match host::storage_read(state::PUBKEY_KEY) {
         Some(k) => w.str(&k),
@@ -429,6 +437,7 @@ pub fn get_keystore_pubkey() {
 }
 
 pub fn estimate_execution_cost() {
+    no_deposit();
     let limits = args::estimate(&host::input());
     let cost = load_config().pricing().estimate(&limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
     let mut w = Writer::new();
@@ -437,14 +446,17 @@ pub fn estimate_execution_cost() {
 }
 
 pub fn get_max_limits() {
+    no_deposit();
     host::value_return(crate::limits::MAX_LIMITS_JSON);
 }
 
 pub fn is_paused() {
+    no_deposit();
     host::value_return(if load_config().paused() { b"true" } else { b"false" });
 }
 
 pub fn get_pending_output() {
+    no_deposit();
     let id = args::request_id(&host::input());
     let mut w = Writer::new();
     match host::storage_read(&state::output_key(id)).as_deref().and_then(state::decode_output) {
@@ -465,12 +477,14 @@ pub fn get_pending_output() {
 }
 
 pub fn has_pending_output() {
+    no_deposit();
     let id = args::request_id(&host::input());
     host::value_return(if host::storage_has(&state::output_key(id)) { b"true" } else { b"false" });
 }
 
 /// NEP-330.
 pub fn contract_source_metadata() {
+    no_deposit();
     host::value_return(concat!(
         "{\"version\":\"", env!("CARGO_PKG_VERSION"),
         "\",\"link\":\"", env!("CARGO_PKG_REPOSITORY"),

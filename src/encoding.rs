@@ -7,15 +7,18 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 /// Standard base64 with padding (what near-sdk's `Base64VecU8` produces).
 pub fn base64_into(out: &mut Bytes, data: &[u8]) {
-    let mut at = 0;
-    while at < data.len() {
-        let byte = |i| data.get(at + i).copied().unwrap_or(0) as u32;
-        let n = byte(0) << 16 | byte(1) << 8 | byte(2);
-        let have = data.len() - at;
-        for i in 0..4 {
-            out.push(if i <= have { B64[(n >> (18 - 6 * i) & 63) as usize] } else { b'=' });
-        }
-        at += 3;
+    let char_at = |n: u32, i: u32| B64[(n >> (18 - 6 * i) & 63) as usize];
+    let mut chunks = data.chunks_exact(3);
+    for c in &mut chunks {
+        let n = (c[0] as u32) << 16 | (c[1] as u32) << 8 | c[2] as u32;
+        out.extend_from_slice(&[char_at(n, 0), char_at(n, 1), char_at(n, 2), char_at(n, 3)]);
+    }
+    let tail = chunks.remainder();
+    if let Some(&first) = tail.first() {
+        let second = tail.get(1).copied();
+        let n = (first as u32) << 16 | (second.unwrap_or(0) as u32) << 8;
+        let third = if second.is_some() { char_at(n, 2) } else { b'=' };
+        out.extend_from_slice(&[char_at(n, 0), char_at(n, 1), third, b'=']);
     }
 }
 

@@ -252,9 +252,12 @@ impl Buf {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, b: u8) {
-        self.reserve(1);
-        // SAFETY: `reserve` made room for one more byte.
+        if self.len == self.cap {
+            self.reserve(1);
+        }
+        // SAFETY: there is room for one more byte (checked or just made).
         unsafe { *self.ptr.add(self.len) = b };
         self.len += 1;
     }

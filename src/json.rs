@@ -143,6 +143,10 @@ impl<'a> Reader<'a> {
         }
         let start = self.pos;
         loop {
+            // Runs of plain characters are the common case: skip them in a tight loop.
+            while self.s.get(self.pos).is_some_and(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
+                self.pos += 1;
+            }
             match self.next() {
                 b'"' => return Raw(self.s.get(start..self.pos - 1).unwrap_or(&[])),
                 b'\\' => {
@@ -217,10 +221,12 @@ impl<'a> Reader<'a> {
         let start = self.pos_after_ws();
         let mut v: u64 = 0;
         while let Some(&d @ b'0'..=b'9') = self.s.get(self.pos) {
-            v = v
-                .checked_mul(10)
-                .and_then(|v| v.checked_add((d - b'0') as u64))
-                .unwrap_or_else(|| self.fail("number does not fit in u64"));
+            let d = (d - b'0') as u64;
+            // Compared against constants: a checked multiply costs far more in wasm.
+            if v > u64::MAX / 10 || (v == u64::MAX / 10 && d > u64::MAX % 10) {
+                self.fail("number does not fit in u64");
+            }
+            v = v * 10 + d;
             self.pos += 1;
         }
         self.check_digits(start, "expected an unsigned integer");
@@ -259,10 +265,11 @@ impl<'a> Reader<'a> {
             if !c.is_ascii_digit() {
                 self.fail("amount must contain only decimal digits");
             }
-            v = v
-                .checked_mul(10)
-                .and_then(|v| v.checked_add((c - b'0') as u128))
-                .unwrap_or_else(|| self.fail("amount exceeds u128::MAX"));
+            let digit = (c - b'0') as u128;
+            if v > u128::MAX / 10 || (v == u128::MAX / 10 && digit > u128::MAX % 10) {
+                self.fail("amount exceeds u128::MAX");
+            }
+            v = v * 10 + digit;
         }
         v
     }
@@ -351,8 +358,11 @@ fn push_utf8(out: &mut Bytes, cp: u32) {
 pub fn valid_utf8(s: &[u8]) -> bool {
     let mut i = 0;
     while let Some(&c) = s.get(i) {
+        if c < 0x80 {
+            i += 1;
+            continue;
+        }
         let (n, min) = match c {
-            0..=0x7F => (0, 0),
             0xC2..=0xDF => (1, 0x80),
             0xE0..=0xEF => (2, 0x800),
             0xF0..=0xF4 => (3, 0x10000),
@@ -440,7 +450,16 @@ impl Writer {
 /// JSON string escaping of arbitrary UTF-8 text.
 pub fn escape_into(out: &mut Bytes, s: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    for &c in s {
+    let mut rest = s;
+    while let Some(&c) = rest.first() {
+        // Copy the run of characters that need no escape in one go.
+        let plain = rest.iter().take_while(|&&c| c >= 0x20 && c != b'"' && c != b'\\').count();
+        if plain > 0 {
+            out.extend_from_slice(rest.get(..plain).unwrap_or(&[]));
+            rest = rest.get(plain..).unwrap_or(&[]);
+            continue;
+        }
+        rest = rest.get(1..).unwrap_or(&[]);
         match c {
             b'"' | b'\\' => out.extend_from_slice(&[b'\\', c]),
             b'\n' => out.extend_from_slice(b"\\n"),

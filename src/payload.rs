@@ -12,17 +12,25 @@ use crate::error::abort;
 use crate::limits::MAX_YIELD_PAYLOAD;
 use crate::state::Format;
 
-/// Bytes of everything but the output body and the error text.
-const FIXED: usize = 8 + 1 + 8 + 8 + 9 + 1 + 4 + 1 + 4;
+/// The u32 length before an output body or an error text.
+const LEN: usize = 4;
 
+/// The payload for `r`. A failed execution carries no output (the caller only
+/// gets the error), so its error always has the room to be reported.
 pub fn encode(id: u64, r: &Response) -> Bytes {
-    let body = r.output.as_ref().map_or(&[][..], Output::body);
-    if FIXED + body.len() > MAX_YIELD_PAYLOAD {
+    let output = r.output.as_ref().filter(|_| r.success);
+    let body = output.map_or(&[][..], Output::body);
+    // id, success, instructions, time_ms, memory_mb option, output tag, error tag.
+    let header = 8 + 1 + 8 + 8 + if r.usage.memory_mb.is_some() { 9 } else { 1 } + 1 + 1;
+    let used = header + output.map_or(0, |_| LEN + body.len());
+    if used > MAX_YIELD_PAYLOAD {
         abort(b"response.output", "too large for the 1024-byte yield payload: store it with submit_execution_output, then resolve with \"output\": null");
     }
-    // A failure can always be reported: the error is shortened to what fits.
-    let error = r.error.as_deref().map(|e| truncate_utf8(e, MAX_YIELD_PAYLOAD - FIXED - body.len()));
-    let mut o = Out::with_capacity(FIXED + body.len() + error.map_or(0, <[u8]>::len));
+    // A failure can always be reported: it carries no output, and its error is
+    // shortened to what fits. (A success's error, which nobody reads, is dropped
+    // when the output leaves no room for it.)
+    let error = r.error.as_deref().filter(|_| used + LEN <= MAX_YIELD_PAYLOAD).map(|e| truncate_utf8(e, MAX_YIELD_PAYLOAD - used - LEN));
+    let mut o = Out::with_capacity(used + LEN + error.map_or(0, <[u8]>::len));
     o.u64(id);
     o.u8(r.success as u8);
     o.u64(r.usage.instructions);
@@ -34,7 +42,7 @@ pub fn encode(id: u64, r: &Response) -> Bytes {
         }
         None => o.u8(0),
     }
-    match &r.output {
+    match output {
         Some(out) => {
             o.u8(out.kind() as u8);
             o.bytes(body);

@@ -1,18 +1,88 @@
 //! Full-flow scenarios on the optimized wasm, run by nearcore's own VM
-//! (`common::vm`), and, with `--features sandbox` and `NEAR_SANDBOX_BIN_PATH`,
-//! on a real neard sandbox. `cargo test --test integration_tests` runs them.
+//! (`common::vm`). The scenarios are generic over `Backend` (the sandbox
+//! backend runs the same functions); the ones in `scenarios::vm_only` need the
+//! VM's clock, ledger and pending yields. `cargo test --test integration_tests`
+//! runs them.
 
 mod common;
 
-use common::scenarios;
-use common::vm_backend::VmBackend;
 use common::backend::NEAR;
+use common::scenarios::{self, vm_only};
+use common::vm_backend::VmBackend;
 
 fn vm() -> VmBackend {
     VmBackend::new(10 * NEAR)
 }
 
+macro_rules! on_vm {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                scenarios::$name(&mut vm());
+            }
+        )*
+    };
+}
+
+on_vm!(
+    seed_commands,
+    small_outputs,
+    submitted_outputs,
+    exact_refunds,
+    failed_execution,
+    long_errors_are_shortened,
+    timeout,
+    cancel_stale_refusals,
+    emergency_cancel,
+    operator_misuse,
+    private_methods,
+    paused,
+    admin_functions,
+    set_pricing_rules,
+    keystore_pubkey,
+    admin_deposits,
+    non_payable_methods,
+    views_as_calls_refuse_deposits,
+    init_rules,
+    views_json,
+    limits_and_caps,
+    submit_backed_by_payment,
+    deposit_too_small,
+    too_little_gas,
+    cli_gas_worst_cases,
+    pricing_change_while_pending,
+    failures_count_as_executions,
+    operator_change_while_pending,
+);
+
 #[test]
-fn seed_commands_work_unchanged() {
-    scenarios::seed_commands(&mut vm());
+fn cancel_stale_after_ten_minutes() {
+    vm_only::cancel_stale_after_ten_minutes(&mut vm());
+}
+
+#[test]
+fn required_deposit_is_estimate_plus_storage() {
+    vm_only::required_deposit_is_estimate_plus_storage(&mut vm());
+}
+
+/// Several seeds, a few hundred random steps each; see `money_is_conserved`.
+#[test]
+fn money_is_conserved_seed_1() {
+    vm_only::money_is_conserved(1, 250);
+}
+
+#[test]
+fn money_is_conserved_seed_2() {
+    vm_only::money_is_conserved(2, 250);
+}
+
+#[test]
+fn money_is_conserved_seed_3() {
+    vm_only::money_is_conserved(3, 250);
+}
+
+#[test]
+fn money_is_conserved_seed_4() {
+    vm_only::money_is_conserved(4, 250);
 }

@@ -236,7 +236,7 @@ fn payload_limit_and_error_truncation() {
         refusal(|| payload::encode(1, &response(true, Some(Output::Text(Raw(body))), None, Some(1)))).is_none()
     });
     let max = fits.unwrap();
-    assert!(max >= 980, "only {max} bytes of output fit inline");
+    assert_eq!(max, 984, "id, flags, usage and two tags take 36 bytes, the output's length 4");
     let over: &'static [u8] = Box::leak(vec![b'x'; max + 1].into_boxed_slice());
     let msg = refusal(|| payload::encode(1, &response(true, Some(Output::Text(Raw(over))), None, Some(1)))).unwrap();
     assert!(msg.contains("submit_execution_output"), "{msg}");
@@ -247,7 +247,16 @@ fn payload_limit_and_error_truncation() {
     let p = payload::decode(&bytes).unwrap();
     let error = p.error.unwrap();
     assert!(std::str::from_utf8(error).is_ok());
-    assert_eq!(error.len(), 980, "all the room the fixed fields leave");
+    assert_eq!(error.len(), 992, "all the room the fixed fields leave (no memory_mb reported)");
+    // A failed execution carries no output, so a large output cannot crowd out its error.
+    let body: &'static [u8] = Box::leak(vec![b'x'; 984].into_boxed_slice());
+    let mut failed = response(false, Some(Output::Text(Raw(body))), Some("boom"), Some(7));
+    let p = payload::decode(&payload::encode(1, &failed)).map(|p| (p.output.is_none(), p.error.map(<[u8]>::to_vec))).unwrap();
+    assert_eq!(p, (true, Some(b"boom".to_vec())));
+    failed.success = true;
+    let full = payload::encode(1, &failed);
+    assert_eq!(full.len(), 1024, "the largest inline output fills the payload exactly");
+    assert_eq!(payload::decode(&full).unwrap().error, None, "a success's error is dropped when there is no room");
 }
 
 #[test]
