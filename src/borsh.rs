@@ -2,6 +2,9 @@
 //! before strings and byte vectors, a `0`/`1` tag before options. The `borsh`
 //! crate's derives would pull `core::fmt` into the wasm; host tests prove these
 //! bytes equal the crate's.
+//!
+//! Small helpers here are `#[inline(never)]`: inlined at each of their many call
+//! sites they cost more wasm than the call (measured with build.sh).
 
 use crate::Bytes;
 
@@ -14,16 +17,20 @@ impl Out {
     pub fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
+    #[inline(never)]
     pub fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline(never)]
     pub fn u128(&mut self, v: u128) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
+    #[inline(never)]
     pub fn bytes(&mut self, v: &[u8]) {
         self.0.extend_from_slice(&(v.len() as u32).to_le_bytes());
         self.0.extend_from_slice(v);
     }
+    #[inline(never)]
     pub fn opt_bytes(&mut self, v: Option<&[u8]>) {
         self.u8(v.is_some() as u8);
         if let Some(v) = v {
@@ -44,6 +51,7 @@ impl<'a> In<'a> {
     pub fn new(b: &'a [u8]) -> Self {
         In { rest: b, ok: true }
     }
+    #[inline(never)]
     fn take(&mut self, n: usize) -> &'a [u8] {
         match (self.rest.get(..n), self.rest.get(n..)) {
             (Some(head), Some(tail)) => {
@@ -68,19 +76,23 @@ impl<'a> In<'a> {
         self.ok &= v <= 1;
         v == 1
     }
+    #[inline(never)]
     pub fn u64(&mut self) -> u64 {
         u64::from_le_bytes(self.array())
     }
+    #[inline(never)]
     pub fn u128(&mut self) -> u128 {
         u128::from_le_bytes(self.array())
     }
     pub fn array32(&mut self) -> [u8; 32] {
         self.array()
     }
+    #[inline(never)]
     pub fn bytes(&mut self) -> &'a [u8] {
         let len = u32::from_le_bytes(self.array()) as usize;
         self.take(len)
     }
+    #[inline(never)]
     pub fn opt_bytes(&mut self) -> Option<&'a [u8]> {
         if self.flag() {
             Some(self.bytes())

@@ -235,10 +235,12 @@ impl Buf {
         Buf { ptr: core::ptr::null_mut(), len: 0, cap: 0 }
     }
 
+    #[inline(never)]
     pub fn with_capacity(cap: usize) -> Self {
         Buf { ptr: bump::alloc(cap), len: 0, cap }
     }
 
+    #[inline(never)]
     fn reserve(&mut self, more: usize) {
         let need = self.len + more;
         if need > self.cap {
@@ -262,6 +264,7 @@ impl Buf {
         self.len += 1;
     }
 
+    #[inline(never)]
     pub fn extend_from_slice(&mut self, s: &[u8]) {
         self.reserve(s.len());
         // SAFETY: `reserve` made room; `s` cannot alias fresh bump memory.

@@ -7,6 +7,9 @@
 //! Strings are kept in their JSON-escaped form (`Raw`) wherever the contract only
 //! passes them back out as JSON; they are decoded only where the contract needs
 //! the text itself (account ids, keys, error messages).
+//!
+//! Small helpers here are `#[inline(never)]`: inlined at each of their many call
+//! sites they cost more wasm than the call (measured with build.sh).
 
 use crate::Bytes;
 
@@ -43,6 +46,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next byte, consumed; 0 at the end (never valid JSON there).
+    #[inline(never)]
     fn next(&mut self) -> u8 {
         let c = self.s.get(self.pos).copied().unwrap_or(0);
         self.pos += 1;
@@ -50,12 +54,15 @@ impl<'a> Reader<'a> {
     }
 
     /// The next non-whitespace byte, not consumed; 0 at the end.
+    #[inline(never)]
     pub fn peek(&mut self) -> u8 {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.pos) {
             self.pos += 1;
         }
         self.s.get(self.pos).copied().unwrap_or(0)
     }
+
+    #[inline(never)]
 
     fn eat(&mut self, c: u8) -> bool {
         let hit = self.peek() == c;
@@ -217,6 +224,7 @@ impl<'a> Reader<'a> {
 
     /// A JSON number that is a whole, unsigned u64: no sign, fraction, exponent or
     /// leading zero.
+    #[inline(never)]
     pub fn u64(&mut self) -> u64 {
         let start = self.pos_after_ws();
         let mut v: u64 = 0;
@@ -391,6 +399,8 @@ impl Writer {
         Writer(Bytes::with_capacity(256))
     }
 
+    #[inline(never)]
+
     pub fn raw(&mut self, s: &[u8]) -> &mut Self {
         self.0.extend_from_slice(s);
         self
@@ -402,6 +412,7 @@ impl Writer {
     }
 
     /// `"..."` escaping any text.
+    #[inline(never)]
     pub fn str(&mut self, s: &[u8]) -> &mut Self {
         self.0.push(b'"');
         escape_into(&mut self.0, s);
@@ -422,6 +433,7 @@ impl Writer {
     }
 
     /// u128 amounts as decimal strings, as NEAR tooling expects.
+    #[inline(never)]
     pub fn u128_str(&mut self, v: u128) -> &mut Self {
         self.0.push(b'"');
         write_u128(&mut self.0, v);

@@ -7,6 +7,9 @@
 //! Both records put their fixed-size fields first, so the hot paths read and
 //! update them in place at fixed offsets instead of decoding and re-encoding
 //! the whole record: less wasm, less gas.
+//!
+//! Small helpers here are `#[inline(never)]`: inlined at each of their many call
+//! sites they cost more wasm than the call (measured with build.sh).
 
 use crate::borsh::{In, Out};
 use crate::json::Raw;
@@ -32,9 +35,13 @@ fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
     k
 }
 
+#[inline(never)]
+
 fn get_u64(b: &[u8], at: usize) -> u64 {
     b.get(at..at + 8).and_then(|s| s.try_into().ok()).map_or(0, u64::from_le_bytes)
 }
+
+#[inline(never)]
 
 fn get_u128(b: &[u8], at: usize) -> u128 {
     b.get(at..at + 16).and_then(|s| s.try_into().ok()).map_or(0, u128::from_le_bytes)
@@ -48,6 +55,8 @@ pub fn put(b: &mut [u8], at: usize, v: &[u8]) {
     }
 }
 
+#[inline(never)]
+
 fn get_pricing(b: &[u8], at: usize) -> Pricing {
     Pricing {
         base_fee: get_u128(b, at),
@@ -56,6 +65,8 @@ fn get_pricing(b: &[u8], at: usize) -> Pricing {
         per_second_fee: get_u128(b, at + 48),
     }
 }
+
+#[inline(never)]
 
 fn put_pricing(o: &mut Out, p: &Pricing) {
     for fee in [p.base_fee, p.per_instruction_fee, p.per_mb_fee, p.per_second_fee] {
