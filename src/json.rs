@@ -99,15 +99,24 @@ impl<'a> Reader<'a> {
     }
 
     /// Calls `field(reader, key)` for each member of an object; the callback must
-    /// consume the value. Keys are compared in their raw form.
-    pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &'a [u8])) {
+    /// consume the value. A key written with escapes is decoded first, so
+    /// `"request\u005fid"` is `request_id` (and a duplicate of it) here as in
+    /// every other JSON reader.
+    pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &[u8])) {
         self.enter();
         if !self.eat(b'{') {
             self.fail("expected a JSON object");
         }
         if !self.eat(b'}') {
             loop {
-                let key = self.raw_string().0;
+                let raw = self.raw_string();
+                let decoded;
+                let key = if raw.0.contains(&b'\\') {
+                    decoded = self.decode(raw);
+                    &decoded[..]
+                } else {
+                    raw.0
+                };
                 if !self.eat(b':') {
                     self.fail("expected ':' in object");
                 }
@@ -208,6 +217,11 @@ impl<'a> Reader<'a> {
     /// The next string, decoded to UTF-8 bytes.
     pub fn string(&mut self) -> Bytes {
         let raw = self.raw_string();
+        self.decode(raw)
+    }
+
+    /// The UTF-8 text a validated raw string stands for.
+    fn decode(&self, raw: Raw) -> Bytes {
         let mut sub = Reader { s: raw.0, pos: 0, depth: 0, field: self.field };
         let mut out = Bytes::with_capacity(raw.0.len());
         while sub.pos < raw.0.len() {

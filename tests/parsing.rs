@@ -341,3 +341,14 @@ fn decimal_writing_matches_std() {
         assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
     }
 }
+
+#[test]
+fn escaped_keys_are_the_keys_they_spell() {
+    // Found by the fuzzer: a key written with an escape must not slip past the
+    // duplicate check (other JSON readers see the same key twice).
+    assert_eq!(refused(|| args::request_id(br#"{"request_id":1,"request\u005fid":2}"#)), "request_id: duplicate field");
+    assert_eq!(accepted(|| args::request_id(br#"{"request\u005fid":7}"#)), 7);
+    let twice = br#"{"code_source":{"repo":"a","commit":"b"},"code\u005fsource":{"repo":"c","commit":"d"}}"#;
+    assert_eq!(refused(|| args::request_execution(twice).limits), "code_source: duplicate field");
+    assert_eq!(refused(|| args::request_id(br#"{"request_id\ud800":1}"#)), "lone surrogate in string escape");
+}
