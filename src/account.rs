@@ -24,6 +24,18 @@ pub fn validate(id: &[u8]) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// Whether `id` is, or may be, an implicit account id (64 hex chars, or `0x`,
+/// `0s`, `0u` followed by the hash): transfers to those cost far more gas. It
+/// errs on the side of yes for named ids of the same shape.
+pub fn looks_implicit(id: &[u8]) -> bool {
+    let hex = |s: &[u8]| s.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
+    match id {
+        [b'0', b'x' | b's', rest @ ..] if rest.len() == 40 => hex(rest),
+        [b'0', b'u', rest @ ..] => rest.len() == 52,
+        _ => id.len() == 64 && hex(id),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::validate;
@@ -33,6 +45,18 @@ mod tests {
         for id in ["ab", "user.testnet", "offchainvm.testnet", "a-b_c.near", "0x1234567890abcdef1234567890abcdef12345678",
             "98793cd91a3f870fb126f66285808c7e094afcfc4eda8a970f6648cdf0dbd6de", &"a".repeat(64)] {
             assert_eq!(validate(id.as_bytes()), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn implicit_ids() {
+        use super::looks_implicit;
+        for id in ["98793cd91a3f870fb126f66285808c7e094afcfc4eda8a970f6648cdf0dbd6de", "0x1234567890abcdef1234567890abcdef12345678",
+            "0s0123456789abcdef0123456789abcdef01234567", &format!("0u{}", "a".repeat(52))] {
+            assert!(looks_implicit(id.as_bytes()), "{id}");
+        }
+        for id in ["user.testnet", "0x123", "0s.alice.near", &"g".repeat(64), &"a".repeat(63), "0x1234567890abcdef1234567890abcdef1234567g"] {
+            assert!(!looks_implicit(id.as_bytes()), "{id}");
         }
     }
 

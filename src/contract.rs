@@ -1,6 +1,7 @@
 //! The contract's methods: each reads its input through `host`, calls the pure
 //! logic in the other modules and writes the result. Only compiled for wasm.
 
+use crate::account;
 use crate::args::{self, Usage};
 use crate::events;
 use crate::host::{self, fail};
@@ -16,12 +17,20 @@ const TGAS: u64 = 1_000_000_000_000;
 /// Gas reserved for `on_execution_response`: its measured worst case (largest
 /// output, refund transfer, failure receipt) plus a margin; see README.md.
 pub const CALLBACK_GAS: u64 = 5 * TGAS;
+/// The same for a sender with an implicit account id: a transfer to one also
+/// prepays the execution of an account creation (about 7.2 Tgas since protocol
+/// 85), whether or not the account exists.
+pub const CALLBACK_GAS_IMPLICIT: u64 = 13 * TGAS;
 /// Gas attached to the `fail_execution` receipt, which only panics.
 const FAIL_GAS: u64 = TGAS / 2;
 /// What `request_execution` itself may still need after its gas check: the
-/// yield's receipt fees, two storage writes, plus its event, priced per byte.
+/// yield's receipt fees and two storage writes, plus its event, priced per byte
+/// (building it: ~0.17 Ggas a byte at worst, logging it: 0.305 Ggas a byte). The
+/// event is at most twice the record (every byte escaped once more) plus
+/// a fixed part.
 const REQUEST_TAIL_GAS: u64 = 2 * TGAS;
-const LOG_GAS_PER_BYTE: u64 = 310_000_000;
+const EVENT_GAS_PER_BYTE: u64 = 500_000_000;
+const EVENT_FIXED_BYTES: u64 = 512;
 
 const CALLBACK: &[u8] = b"on_execution_response";
 
@@ -128,11 +137,13 @@ pub fn request_execution() {
     }
     // Fail before any write or yield when the callback could not be paid for.
     let (prepaid, used) = host::gas();
-    let needed = used + CALLBACK_GAS + REQUEST_TAIL_GAS + LOG_GAS_PER_BYTE * 2 * record.len() as u64;
+    let callback_gas = if account::looks_implicit(&sender) { CALLBACK_GAS_IMPLICIT } else { CALLBACK_GAS };
+    let event_bytes = 2 * record.len() as u64 + EVENT_FIXED_BYTES;
+    let needed = used + callback_gas + REQUEST_TAIL_GAS + EVENT_GAS_PER_BYTE * event_bytes;
     if prepaid < needed {
         fail(&message(b"not enough gas attached: attach at least ", needed.div_ceil(TGAS) as u128, b" Tgas"));
     }
-    let (promise, data_id) = host::yield_create(CALLBACK, &id.to_le_bytes(), CALLBACK_GAS);
+    let (promise, data_id) = host::yield_create(CALLBACK, &id.to_le_bytes(), callback_gas);
     state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
     host::storage_write(&state::request_key(id), &record);
     cfg.set_next_request_id(id.checked_add(1).unwrap_or_else(|| fail(b"request ids exhausted")));
@@ -209,7 +220,9 @@ pub fn on_execution_response() {
     let payment = req.payment();
     if !p.success {
         let kept = req.pricing().base_fee.min(payment);
-        return finish_failed(&req, Some(kept), &p.usage, p.error.unwrap_or(b"execution failed"), now);
+        // resolve_execution only sends UTF-8; anything else would abort the log.
+        let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
+        return finish_failed(&req, Some(kept), &p.usage, error, now);
     }
     let cost = pricing::charge(&req.pricing(), &req.limits(), payment, p.usage.instructions, p.usage.time_ms, p.usage.memory_mb);
     settle(&req, cost);

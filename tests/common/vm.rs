@@ -281,6 +281,27 @@ impl Vm {
         &self.pending
     }
 
+    /// Every key and value of the contract's storage, sorted by key: a snapshot to compare
+    /// before and after a call, or to list what the contract holds.
+    pub fn storage_entries(&self) -> BTreeMap<Vec<u8>, Vec<u8>> {
+        self.ext.fake_trie.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+    }
+
+    /// Ends a pending yield with a result of the test's choosing and runs its callback (as the
+    /// contract itself, with the yield's own gas, at the current block): `Some(payload)` is a
+    /// resume carrying `payload` (`PromiseResult::Successful`), `None` a failed promise (what a
+    /// timeout delivers). For hostile tests: it hands the callback payloads that the contract's
+    /// own `resolve_execution` would never produce (garbage, truncated, another request's id).
+    /// Returns `None`, and runs nothing, when no such yield is pending.
+    pub fn end_yield_with(&mut self, data_id: &YieldId, payload: Option<Vec<u8>>) -> Option<Outcome> {
+        let y = self.take_pending(data_id)?;
+        let result = match payload {
+            Some(p) => PromiseResult::Successful(p.into()),
+            None => PromiseResult::Failed,
+        };
+        Some(self.run_yield_callback(y, result))
+    }
+
     pub fn block_height(&self) -> u64 {
         self.block_height
     }
