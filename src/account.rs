@@ -1,8 +1,6 @@
 //! NEAR account id rules: 2..=64 bytes of lowercase a-z, 0-9 and the separators
 //! `-` `_` `.`; a separator may not start or end the id or follow another one.
 
-
-
 pub fn validate(id: &[u8]) -> Result<(), &'static str> {
     if id.len() < 2 || id.len() > 64 {
         return Err("invalid account id: length must be 2 to 64");
@@ -42,8 +40,15 @@ mod tests {
 
     #[test]
     fn accepts_valid_ids() {
-        for id in ["ab", "user.testnet", "offchainvm.testnet", "a-b_c.near", "0x1234567890abcdef1234567890abcdef12345678",
-            "98793cd91a3f870fb126f66285808c7e094afcfc4eda8a970f6648cdf0dbd6de", &"a".repeat(64)] {
+        for id in [
+            "ab",
+            "user.testnet",
+            "offchainvm.testnet",
+            "a-b_c.near",
+            "0x1234567890abcdef1234567890abcdef12345678",
+            "98793cd91a3f870fb126f66285808c7e094afcfc4eda8a970f6648cdf0dbd6de",
+            &"a".repeat(64),
+        ] {
             assert_eq!(validate(id.as_bytes()), Ok(()), "{id}");
         }
     }
@@ -51,19 +56,43 @@ mod tests {
     #[test]
     fn implicit_ids() {
         use super::looks_implicit;
-        for id in ["98793cd91a3f870fb126f66285808c7e094afcfc4eda8a970f6648cdf0dbd6de", "0x1234567890abcdef1234567890abcdef12345678",
-            "0s0123456789abcdef0123456789abcdef01234567", &format!("0u{}", "a".repeat(52))] {
+        for id in [
+            "98793cd91a3f870fb126f66285808c7e094afcfc4eda8a970f6648cdf0dbd6de",
+            "0x1234567890abcdef1234567890abcdef12345678",
+            "0s0123456789abcdef0123456789abcdef01234567",
+            &format!("0u{}", "a".repeat(52)),
+        ] {
             assert!(looks_implicit(id.as_bytes()), "{id}");
         }
-        for id in ["user.testnet", "0x123", "0s.alice.near", &"g".repeat(64), &"a".repeat(63), "0x1234567890abcdef1234567890abcdef1234567g"] {
+        for id in [
+            "user.testnet",
+            "0x123",
+            "0s.alice.near",
+            &"g".repeat(64),
+            &"a".repeat(63),
+            "0x1234567890abcdef1234567890abcdef1234567g",
+        ] {
             assert!(!looks_implicit(id.as_bytes()), "{id}");
         }
     }
 
     #[test]
     fn rejects_invalid_ids() {
-        for id in ["", "a", "A.near", "alice..near", ".alice", "alice.", "-a", "a-", "a b", "alice@near", "a_-b",
-            "ünicode", &"a".repeat(65)] {
+        for id in [
+            "",
+            "a",
+            "A.near",
+            "alice..near",
+            ".alice",
+            "alice.",
+            "-a",
+            "a-",
+            "a b",
+            "alice@near",
+            "a_-b",
+            "ünicode",
+            &"a".repeat(65),
+        ] {
             assert!(validate(id.as_bytes()).is_err(), "{id}");
         }
     }

@@ -106,19 +106,26 @@ pub fn request_execution(input: &[u8]) -> RequestArgs<'_> {
         secrets: None,
         format: Format::Text,
     };
-    let seen = parse(input, &[b"code_source", b"resource_limits", b"input_data", b"encrypted_secrets", b"response_format"], &mut |r, i| {
-        // null means "not given": the default stays.
-        if i != 0 && r.null() {
-            return;
-        }
-        match i {
-            0 => a.code = code_source(r),
-            1 => a.limits = resource_limits(r),
-            2 => a.input_data = Some(r.raw_string()),
-            3 => a.secrets = Some(byte_array(r, limits::MAX_SECRETS, "over its cap of 1024 bytes")),
-            _ => a.format = Format::from_name(r.raw_string().0).unwrap_or_else(|| r.fail("expected \"Bytes\", \"Text\" or \"Json\"")),
-        }
-    });
+    let seen = parse(
+        input,
+        &[b"code_source", b"resource_limits", b"input_data", b"encrypted_secrets", b"response_format"],
+        &mut |r, i| {
+            // null means "not given": the default stays.
+            if i != 0 && r.null() {
+                return;
+            }
+            match i {
+                0 => a.code = code_source(r),
+                1 => a.limits = resource_limits(r),
+                2 => a.input_data = Some(r.raw_string()),
+                3 => a.secrets = Some(byte_array(r, limits::MAX_SECRETS, "over its cap of 1024 bytes")),
+                _ => {
+                    a.format = Format::from_name(r.raw_string().0)
+                        .unwrap_or_else(|| r.fail("expected \"Bytes\", \"Text\" or \"Json\""))
+                }
+            }
+        },
+    );
     require(seen, 0, "code_source");
     cap(b"input_data", a.input_data.map_or(0, |d| d.0.len()), limits::MAX_INPUT_DATA, "over its cap of 4096 bytes");
     a
@@ -138,7 +145,12 @@ fn code_source<'a>(r: &mut Reader<'a>) -> CodeSource<'a> {
     }
     cap(b"code_source.repo", c.repo.0.len(), limits::MAX_REPO, "over its cap of 512 bytes");
     cap(b"code_source.commit", c.commit.0.len(), limits::MAX_COMMIT, "over its cap of 128 bytes");
-    cap(b"code_source.build_target", c.build_target.map_or(0, |t| t.0.len()), limits::MAX_BUILD_TARGET, "over its cap of 64 bytes");
+    cap(
+        b"code_source.build_target",
+        c.build_target.map_or(0, |t| t.0.len()),
+        limits::MAX_BUILD_TARGET,
+        "over its cap of 64 bytes",
+    );
     c
 }
 

@@ -131,9 +131,14 @@ pub fn request_execution() {
     // The record has a fixed-width slot for the data id, so its size (what the
     // deposit must stake) is known before the yield exists.
     let stored_bytes = (record.len() + 9) as u64 + RECORD_OVERHEAD;
-    let required = pricing::required_deposit(estimate, stored_bytes).unwrap_or_else(|| fail(b"required deposit exceeds u128::MAX"));
+    let required = pricing::required_deposit(estimate, stored_bytes)
+        .unwrap_or_else(|| fail(b"required deposit exceeds u128::MAX"));
     if deposit < required {
-        fail(&message(b"attached deposit is too small: required ", required, b" yoctoNEAR (estimated cost plus storage of the request)"));
+        fail(&message(
+            b"attached deposit is too small: required ",
+            required,
+            b" yoctoNEAR (estimated cost plus storage of the request)",
+        ));
     }
     // Fail before any write or yield when the callback could not be paid for.
     let (prepaid, used) = host::gas();
@@ -187,7 +192,11 @@ pub fn submit_execution_output() {
     let value = state::encode_output(out.kind(), out.body());
     let bytes = (stored.len() + value.len() + 2 * 9) as u64 + 2 * RECORD_OVERHEAD;
     if pricing::storage_cost(bytes) > req.payment() {
-        fail(&message(b"output too large for this request's payment: storing it needs ", pricing::storage_cost(bytes), b" yoctoNEAR of deposit"));
+        fail(&message(
+            b"output too large for this request's payment: storing it needs ",
+            pricing::storage_cost(bytes),
+            b" yoctoNEAR of deposit",
+        ));
     }
     state::put(&mut stored, state::HAS_OUTPUT_OFFSET, &[1]);
     host::storage_write(&state::request_key(id), &stored);
@@ -211,11 +220,19 @@ pub fn on_execution_response() {
     let saved_output = if req.has_output() { host::storage_take(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
     let Some(payload) = result else {
-        return finish_failed(&req, None, &Usage::ZERO, b"execution timed out: no result arrived before the yield expired; deposit refunded", now);
+        return finish_failed(
+            &req,
+            None,
+            &Usage::ZERO,
+            b"execution timed out: no result arrived before the yield expired; deposit refunded",
+            now,
+        );
     };
     let p = match payload::decode(&payload) {
         Some(p) if p.id == id => p,
-        _ => return finish_failed(&req, None, &Usage::ZERO, b"malformed result for this request; deposit refunded", now),
+        _ => {
+            return finish_failed(&req, None, &Usage::ZERO, b"malformed result for this request; deposit refunded", now)
+        }
     };
     let payment = req.payment();
     if !p.success {
@@ -224,7 +241,14 @@ pub fn on_execution_response() {
         let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
         return finish_failed(&req, Some(kept), &p.usage, error, now);
     }
-    let cost = pricing::charge(&req.pricing(), &req.limits(), payment, p.usage.instructions, p.usage.time_ms, p.usage.memory_mb);
+    let cost = pricing::charge(
+        &req.pricing(),
+        &req.limits(),
+        payment,
+        p.usage.instructions,
+        p.usage.time_ms,
+        p.usage.memory_mb,
+    );
     settle(&req, cost);
     host::log(&events::execution_completed(&req, &p.usage, None, now));
     let output = p.output.or_else(|| saved_output.as_deref().and_then(state::decode_output));
@@ -325,9 +349,12 @@ pub fn emergency_cancel_execution() {
 fn set_account(field: &'static [u8], nullable: bool, set: for<'a> fn(&mut Accounts<'a>, Option<&'a [u8]>)) {
     let mut c = owner_config();
     let mut new = None;
-    args::single(&host::input(), field, &mut |r| new = if nullable { args::opt_account(r) } else { Some(args::account(r)) });
+    args::single(&host::input(), field, &mut |r| {
+        new = if nullable { args::opt_account(r) } else { Some(args::account(r)) }
+    });
     let old = c.accounts();
-    let (owner, operator, keystore) = (Bytes::from(old.owner), Bytes::from(old.operator), old.keystore.map(Bytes::from));
+    let (owner, operator, keystore) =
+        (Bytes::from(old.owner), Bytes::from(old.operator), old.keystore.map(Bytes::from));
     let mut a = Accounts { owner: &owner, operator: &operator, keystore: keystore.as_deref() };
     set(&mut a, new.as_deref());
     c.set_accounts(&a);

@@ -93,7 +93,15 @@ mod tests {
 
     #[test]
     fn base64_rfc4648_vectors() {
-        for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")] {
+        for (i, o) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(b64(i.as_bytes()), o);
         }
         assert_eq!(b64(&[0xff, 0xfe, 0xfd, 0x00]), "//79AA==");
@@ -119,11 +127,19 @@ mod tests {
 
     #[test]
     fn pubkey_rejects_bad_input() {
-        for bad in ["", "abc", &"g".repeat(64), &"a".repeat(63), &"a".repeat(65), "ed25519:", "ed25519:0OIl",
+        for bad in [
+            "",
+            "abc",
+            &"g".repeat(64),
+            &"a".repeat(63),
+            &"a".repeat(65),
+            "ed25519:",
+            "ed25519:0OIl",
             "ed25519:tVojvhToWjQ8Xvo4UPx2Xz9eRy7auyYMmZBjc2XfN", // 31 bytes of 0x01
             "ed25519:JJEfe6DcPM2ziB2vfUWDV6aHVerXRGkv3TcyvJUNGHZz", // 33 bytes of 0x01
-            "ed25519:11111111111111111111111111111111111", // 35 zero bytes
-            "secp256k1:abc"] {
+            "ed25519:11111111111111111111111111111111111",       // 35 zero bytes
+            "secp256k1:abc",
+        ] {
             assert!(parse_pubkey(bad.as_bytes()).is_none(), "{bad}");
         }
     }

@@ -133,7 +133,12 @@ pub fn yield_create(method: &[u8], args: &[u8], gas: u64) -> (u64, [u8; 32]) {
 pub fn yield_resume(data_id: &[u8], payload: &[u8]) -> bool {
     // SAFETY: pointers and lengths come from live slices.
     unsafe {
-        sys::promise_yield_resume(data_id.len() as u64, data_id.as_ptr() as u64, payload.len() as u64, payload.as_ptr() as u64) == 1
+        sys::promise_yield_resume(
+            data_id.len() as u64,
+            data_id.as_ptr() as u64,
+            payload.len() as u64,
+            payload.as_ptr() as u64,
+        ) == 1
     }
 }
 
@@ -282,6 +287,12 @@ impl Buf {
             buf.len = len;
             buf
         }
+    }
+}
+
+impl Default for Buf {
+    fn default() -> Self {
+        Buf::new()
     }
 }
 

@@ -63,7 +63,6 @@ impl<'a> Reader<'a> {
     }
 
     #[inline(never)]
-
     fn eat(&mut self, c: u8) -> bool {
         let hit = self.peek() == c;
         self.pos += hit as usize;
@@ -414,7 +413,6 @@ impl Writer {
     }
 
     #[inline(never)]
-
     pub fn raw(&mut self, s: &[u8]) -> &mut Self {
         self.0.extend_from_slice(s);
         self
@@ -473,6 +471,12 @@ impl Writer {
     }
 }
 
+impl Default for Writer {
+    fn default() -> Self {
+        Writer::new()
+    }
+}
+
 /// JSON string escaping of arbitrary UTF-8 text.
 pub fn escape_into(out: &mut Bytes, s: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -489,7 +493,9 @@ pub fn escape_into(out: &mut Bytes, s: &[u8]) {
         match c {
             b'"' | b'\\' => out.extend_from_slice(&[b'\\', c]),
             b'\n' => out.extend_from_slice(b"\\n"),
-            0..=0x1f => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]),
+            0..=0x1f => {
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]])
+            }
             _ => out.push(c),
         }
     }

@@ -11,8 +11,10 @@ pub struct Limits {
 }
 
 impl Limits {
-    pub const DEFAULT: Limits = Limits { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 };
-    pub const CAP: Limits = Limits { max_instructions: 100_000_000_000, max_memory_mb: 1024, max_execution_seconds: 60 };
+    pub const DEFAULT: Limits =
+        Limits { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 };
+    pub const CAP: Limits =
+        Limits { max_instructions: 100_000_000_000, max_memory_mb: 1024, max_execution_seconds: 60 };
 }
 
 /// Byte caps, on the JSON-escaped form of strings as sent.
@@ -32,6 +34,7 @@ pub const MAX_LOGGED_ERROR: usize = 256;
 pub const STALE_AFTER_NS: u64 = 10 * 60 * 1_000_000_000;
 
 /// The `get_max_limits` view.
-pub const MAX_LIMITS_JSON: &[u8] = b"{\"max_instructions\":100000000000,\"max_memory_mb\":1024,\"max_execution_seconds\":60,\
+pub const MAX_LIMITS_JSON: &[u8] =
+    b"{\"max_instructions\":100000000000,\"max_memory_mb\":1024,\"max_execution_seconds\":60,\
 \"max_repo_bytes\":512,\"max_commit_bytes\":128,\"max_build_target_bytes\":64,\"max_input_data_bytes\":4096,\
 \"max_encrypted_secrets_bytes\":1024,\"max_output_bytes\":32768,\"max_yield_payload_bytes\":1024}";

@@ -26,7 +26,20 @@ mod tests {
 
     #[test]
     fn matches_native_division() {
-        let values = [0u128, 1, 9, 10, 999, 1_000_000, u64::MAX as u128, u64::MAX as u128 + 1, u128::MAX, u128::MAX - 1, 0xdead_beef_0123_4567_89ab_cdef_0011_2233, 21_410_000_000_000_000_000_000];
+        let values = [
+            0u128,
+            1,
+            9,
+            10,
+            999,
+            1_000_000,
+            u64::MAX as u128,
+            u64::MAX as u128 + 1,
+            u128::MAX,
+            u128::MAX - 1,
+            0xdead_beef_0123_4567_89ab_cdef_0011_2233,
+            21_410_000_000_000_000_000_000,
+        ];
         for &v in &values {
             for &d in &[1u32, 2, 3, 7, 10, 1000, 1_000_000, u32::MAX] {
                 assert_eq!(div_rem(v, d), (v / d as u128, (v % d as u128) as u32), "{v} / {d}");

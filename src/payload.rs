@@ -7,8 +7,8 @@ use crate::Bytes;
 
 use crate::args::{Output, Response, Usage};
 use crate::borsh::{In, Out};
-use crate::events::truncate_utf8;
 use crate::error::abort;
+use crate::events::truncate_utf8;
 use crate::limits::MAX_YIELD_PAYLOAD;
 use crate::state::Format;
 
@@ -29,7 +29,11 @@ pub fn encode(id: u64, r: &Response) -> Bytes {
     // A failure can always be reported: it carries no output, and its error is
     // shortened to what fits. (A success's error, which nobody reads, is dropped
     // when the output leaves no room for it.)
-    let error = r.error.as_deref().filter(|_| used + LEN <= MAX_YIELD_PAYLOAD).map(|e| truncate_utf8(e, MAX_YIELD_PAYLOAD - used - LEN));
+    let error = r
+        .error
+        .as_deref()
+        .filter(|_| used + LEN <= MAX_YIELD_PAYLOAD)
+        .map(|e| truncate_utf8(e, MAX_YIELD_PAYLOAD - used - LEN));
     let mut o = Out::with_capacity(used + LEN + error.map_or(0, <[u8]>::len));
     o.u64(id);
     o.u8(r.success as u8);
@@ -68,7 +72,8 @@ pub fn decode(b: &[u8]) -> Option<Resumed<'_>> {
     let mut i = In::new(b);
     let id = i.u64();
     let success = i.flag();
-    let usage = Usage { instructions: i.u64(), time_ms: i.u64(), memory_mb: if i.flag() { Some(i.u64()) } else { None } };
+    let usage =
+        Usage { instructions: i.u64(), time_ms: i.u64(), memory_mb: if i.flag() { Some(i.u64()) } else { None } };
     let output = match i.u8() {
         NO_OUTPUT => None,
         kind => Some((Format::from_u8(kind)?, i.bytes())),

@@ -121,7 +121,13 @@ mod tests {
     #[test]
     fn mul_div_ceil_matches_exact_arithmetic() {
         // Where fee * n fits, compare with the direct formula.
-        for &(fee, n, d) in &[(u128::MAX, 1u64, 1_000_000u32), (u128::MAX / 3, 2, 1000), (12345678901234567890123, 987654321, 1_000_000), (1, u64::MAX, 1000), (999, 1001, 1000)] {
+        for &(fee, n, d) in &[
+            (u128::MAX, 1u64, 1_000_000u32),
+            (u128::MAX / 3, 2, 1000),
+            (12345678901234567890123, 987654321, 1_000_000),
+            (1, u64::MAX, 1000),
+            (999, 1001, 1000),
+        ] {
             if let Some(prod) = fee.checked_mul(n as u128) {
                 assert_eq!(mul_div_ceil(fee, n, d), Some(prod.div_ceil(d as u128)), "{fee} {n} {d}");
             }
@@ -141,7 +147,10 @@ mod tests {
         assert_eq!(charge(&p, &l, est - 1, u64::MAX, u64::MAX, Some(u64::MAX)), est - 1);
         // memory not reported counts as the requested maximum
         assert_eq!(charge(&p, &l, est, 0, 0, None), p.base_fee + 64 * p.per_mb_fee);
-        assert_eq!(charge(&p, &l, est, 1_000_000, 100, Some(1)), p.base_fee + p.per_instruction_fee + p.per_mb_fee + p.per_second_fee / 10);
+        assert_eq!(
+            charge(&p, &l, est, 1_000_000, 100, Some(1)),
+            p.base_fee + p.per_instruction_fee + p.per_mb_fee + p.per_second_fee / 10
+        );
         let huge = Pricing { base_fee: u128::MAX, ..p };
         assert_eq!(charge(&huge, &l, 7, 1, 1, Some(1)), 7);
     }

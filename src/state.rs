@@ -36,13 +36,11 @@ fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
 }
 
 #[inline(never)]
-
 fn get_u64(b: &[u8], at: usize) -> u64 {
     b.get(at..at + 8).and_then(|s| s.try_into().ok()).map_or(0, u64::from_le_bytes)
 }
 
 #[inline(never)]
-
 fn get_u128(b: &[u8], at: usize) -> u128 {
     b.get(at..at + 16).and_then(|s| s.try_into().ok()).map_or(0, u128::from_le_bytes)
 }
@@ -56,7 +54,6 @@ pub fn put(b: &mut [u8], at: usize, v: &[u8]) {
 }
 
 #[inline(never)]
-
 fn get_pricing(b: &[u8], at: usize) -> Pricing {
     Pricing {
         base_fee: get_u128(b, at),
@@ -67,7 +64,6 @@ fn get_pricing(b: &[u8], at: usize) -> Pricing {
 }
 
 #[inline(never)]
-
 fn put_pricing(o: &mut Out, p: &Pricing) {
     for fee in [p.base_fee, p.per_instruction_fee, p.per_mb_fee, p.per_second_fee] {
         o.u128(fee);

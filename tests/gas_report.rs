@@ -95,12 +95,14 @@ impl Measured {
 }
 
 fn measure() -> Measured {
-    let mut m = Measured { rows: Vec::new(), callback_reserve: 0, tightest_callback: (0, 0), profiles: BTreeMap::new() };
+    let mut m =
+        Measured { rows: Vec::new(), callback_reserve: 0, tightest_callback: (0, 0), profiles: BTreeMap::new() };
     let used = Used::new(1_000_000, 100, None);
 
     // new
     let mut b = VmBackend::new(10 * NEAR);
-    let init = s::call(&mut b, CONTRACT, "new", r#"{"owner_id": "owner.testnet", "operator_id": "operator.testnet"}"#, 0);
+    let init =
+        s::call(&mut b, CONTRACT, "new", r#"{"owner_id": "owner.testnet", "operator_id": "operator.testnet"}"#, 0);
     m.add("new", &outcome(&b, &init));
 
     // request, resolve, callback: the seed's small flow
@@ -189,7 +191,8 @@ fn measure() -> Measured {
     let id = s::request_id_of(&req);
     assert!(s::submit(&mut b, id, r#"{"Text": "Very long output..."}"#).status.is_success());
     let id_args = s::id_args(id);
-    let seed_example = r#"{"resource_limits": {"max_instructions": 10000000, "max_memory_mb": 64, "max_execution_seconds": 5}}"#;
+    let seed_example =
+        r#"{"resource_limits": {"max_instructions": 10000000, "max_memory_mb": 64, "max_execution_seconds": 5}}"#;
     for (name, method, args) in [
         ("get_request", "get_request", id_args.as_str()),
         ("get_stats", "get_stats", "{}"),
@@ -228,7 +231,9 @@ fn worst_flow(b: &mut VmBackend, gas: u64) -> Option<(u64, u64)> {
     let id = s::request_id_of(&req);
     let callback_gas = b.vm.pending_yields().last().unwrap().gas;
     assert!(call_300(b, OPERATOR, "submit_execution_output", &submit_args(id, &worst_bytes())).status.is_success());
-    assert!(call_300(b, OPERATOR, "resolve_execution", &s::response_args(id, true, "null", "null", &Used::NOTHING)).status.is_success());
+    assert!(call_300(b, OPERATOR, "resolve_execution", &s::response_args(id, true, "null", "null", &Used::NOTHING))
+        .status
+        .is_success());
     let ok = b.settle(&req).status == Status::Success(Some(s::base64_value(&vec![255u8; s::CAP_OUTPUT])));
     ok.then(|| (callback_gas, b.callback_of(&req).unwrap().gas_used))
 }
@@ -239,7 +244,8 @@ fn worst_flow(b: &mut VmBackend, gas: u64) -> Option<(u64, u64)> {
 fn minimal_request_gas() -> (u64, (u64, u64)) {
     let mut b = fresh();
     let (mut lo, mut hi) = (0u64, 30 * TGAS / BUDGET_STEP); // in Ggas; lo fails, hi works
-    let mut at_hi = worst_flow(&mut b, hi * BUDGET_STEP).expect("the worst-case flow must work with near-cli's 30 Tgas");
+    let mut at_hi =
+        worst_flow(&mut b, hi * BUDGET_STEP).expect("the worst-case flow must work with near-cli's 30 Tgas");
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
         match worst_flow(&mut b, mid * BUDGET_STEP) {
@@ -332,7 +338,14 @@ fn comparison(m: &Measured) -> String {
         } else {
             format!("no, by {}", tgas(ours - target))
         };
-        writeln!(out, "| {shown} | {} | {reference} | <= {} | {met} | {} ({fixed_what}) |", tgas(ours), tgas(target), tgas(fixed)).unwrap();
+        writeln!(
+            out,
+            "| {shown} | {} | {reference} | <= {} | {met} | {} ({fixed_what}) |",
+            tgas(ours),
+            tgas(target),
+            tgas(fixed)
+        )
+        .unwrap();
     };
     let req = p("request_execution: seed args");
     line(
@@ -358,7 +371,8 @@ fn comparison(m: &Measured) -> String {
         "callback, success (seed)",
         "1.140",
         450 * BUDGET_STEP,
-        cb.profile.get_action_cost(ActionCosts::transfer).as_gas() + cb.profile.get_action_cost(ActionCosts::new_action_receipt).as_gas(),
+        cb.profile.get_action_cost(ActionCosts::transfer).as_gas()
+            + cb.profile.get_action_cost(ActionCosts::new_action_receipt).as_gas(),
         "the refund transfer's action fees",
     );
     let views: Vec<&String> = m.profiles.keys().filter(|k| k.starts_with("view ")).collect();
@@ -369,7 +383,15 @@ fn comparison(m: &Measured) -> String {
             v,
             "~0.38",
             100 * BUDGET_STEP,
-            ext(o, &[ExtCosts::storage_read_base, ExtCosts::storage_has_key_base, ExtCosts::contract_loading_base, ExtCosts::contract_loading_bytes]),
+            ext(
+                o,
+                &[
+                    ExtCosts::storage_read_base,
+                    ExtCosts::storage_has_key_base,
+                    ExtCosts::contract_loading_base,
+                    ExtCosts::contract_loading_bytes,
+                ],
+            ),
             "its storage access, if any, + contract loading, which grows with the wasm size",
         );
     }
@@ -382,13 +404,16 @@ fn render(m: &Measured, budgets: &BTreeMap<String, u64>) -> String {
     out += "# Gas burnt per call on the embedded nearcore VM (tests/gas_report.rs: real gas metering,\n";
     out += "# near-vm-runner 0.38 parameters; no trie-node touch charges, which the chain adds to\n";
     out += "# storage calls). Deterministic: each measurement is compared exactly with its budget,\n";
-    out += &format!("# fixed when written as measured + {HEADROOM_PERCENT}% rounded up to 0.001 Tgas; the test fails above it.\n");
+    out += &format!(
+        "# fixed when written as measured + {HEADROOM_PERCENT}% rounded up to 0.001 Tgas; the test fails above it.\n"
+    );
     out += "# total = wasm instructions + host functions + action fees (fees of receipts the call creates).\n\n";
     out += BUDGET_HEADER;
     out += "\n|---|---:|---:|---:|---:|\n";
     for r in &m.rows {
         let budget = budgets.get(&r.name).map_or("(none)".into(), |&b| tgas3(b));
-        writeln!(out, "| {} | {} | {} | {} | {} |", r.name, tgas(r.total), opt(r.wasm), opt(r.actions), budget).unwrap();
+        writeln!(out, "| {} | {} | {} | {} | {} |", r.name, tgas(r.total), opt(r.wasm), opt(r.actions), budget)
+            .unwrap();
     }
     out += "\n";
     out += &comparison(m);
@@ -422,7 +447,12 @@ fn measured() -> &'static Measured {
 /// The callback path that uses the most gas (burnt plus prepaid for the
 /// receipts it creates): what the reserved callback gas must cover.
 fn worst_callback(m: &Measured) -> (&str, &Outcome) {
-    let (name, o) = m.profiles.iter().filter(|(k, _)| k.starts_with("on_execution_response")).max_by_key(|(_, o)| o.gas_used).unwrap();
+    let (name, o) = m
+        .profiles
+        .iter()
+        .filter(|(k, _)| k.starts_with("on_execution_response"))
+        .max_by_key(|(_, o)| o.gas_used)
+        .unwrap();
     (name.as_str(), o)
 }
 
@@ -473,7 +503,9 @@ fn gas_within_budgets() {
     for r in &m.rows {
         match budgets.get(&r.name) {
             None => over.push(format!("{}: no budget in size-report", r.name)),
-            Some(&b) if r.total > b => over.push(format!("{}: {} gas burnt, over its budget of {} gas", r.name, r.total, b)),
+            Some(&b) if r.total > b => {
+                over.push(format!("{}: {} gas burnt, over its budget of {} gas", r.name, r.total, b))
+            }
             Some(_) => {}
         }
     }

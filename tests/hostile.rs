@@ -96,7 +96,8 @@ struct Pricing {
     per_sec: u128,
 }
 
-const DEFAULT_PRICING: Pricing = Pricing { base: NEAR / 100, per_minstr: NEAR / 1_000_000, per_mb: NEAR / 10_000, per_sec: NEAR / 1000 };
+const DEFAULT_PRICING: Pricing =
+    Pricing { base: NEAR / 100, per_minstr: NEAR / 1_000_000, per_mb: NEAR / 10_000, per_sec: NEAR / 1000 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Limits {
@@ -136,7 +137,12 @@ impl Pricing {
 
     fn of_view(v: &Value) -> Pricing {
         let f = |k: &str| v[k].as_str().unwrap_or_else(|| panic!("get_pricing.{k}: {v}")).parse::<u128>().unwrap();
-        Pricing { base: f("base_fee"), per_minstr: f("per_instruction_fee"), per_mb: f("per_mb_fee"), per_sec: f("per_second_fee") }
+        Pricing {
+            base: f("base_fee"),
+            per_minstr: f("per_instruction_fee"),
+            per_mb: f("per_mb_fee"),
+            per_sec: f("per_second_fee"),
+        }
     }
 }
 
@@ -280,7 +286,11 @@ fn clean_failure(msg: &str, method: &str, predecessor: &str, gas: u64, args_len:
         return "contract panic";
     }
     if msg == "Exceeded the prepaid gas." {
-        assert!(gas < CLI_GAS || args_len > 100_000, "{method} ran out of {} Tgas with {args_len} bytes of arguments", gas / TGAS);
+        assert!(
+            gas < CLI_GAS || args_len > 100_000,
+            "{method} ran out of {} Tgas with {args_len} bytes of arguments",
+            gas / TGAS
+        );
         return "out of gas (tiny prepaid gas)";
     }
     if msg.starts_with("LackBalanceForState") {
@@ -434,7 +444,13 @@ impl RequestArgs {
     }
 }
 
-fn resolve_args(id: u64, success: bool, output: Option<&Out>, error: Option<&str>, used: (u64, u64, Option<u64>)) -> Vec<u8> {
+fn resolve_args(
+    id: u64,
+    success: bool,
+    output: Option<&Out>,
+    error: Option<&str>,
+    used: (u64, u64, Option<u64>),
+) -> Vec<u8> {
     let mut ru = json!({"instructions": used.0, "time_ms": used.1});
     if let Some(m) = used.2 {
         ru["memory_mb"] = json!(m);
@@ -453,7 +469,13 @@ fn id_args(id: u64) -> Vec<u8> {
 
 /// The payload `resolve_execution` resumes the yield with (README "State layout"), built here
 /// independently so the callback can be handed valid, truncated and doctored payloads.
-fn payload(id: u64, success: bool, used: (u64, u64, Option<u64>), output: Option<(u8, &[u8])>, error: Option<&[u8]>) -> Vec<u8> {
+fn payload(
+    id: u64,
+    success: bool,
+    used: (u64, u64, Option<u64>),
+    output: Option<(u8, &[u8])>,
+    error: Option<&[u8]>,
+) -> Vec<u8> {
     let mut p = id.to_le_bytes().to_vec();
     p.push(success as u8);
     p.extend_from_slice(&used.0.to_le_bytes());
@@ -543,7 +565,11 @@ impl Env {
     /// The contract deployed with `balance` and initialized as the seed README does.
     fn new(balance: u128) -> Env {
         let mut vm = Vm::new(CONTRACT, &contract_wasm(), balance);
-        let init = vm.call(CallArgs::call(CONTRACT, "new", br#"{"owner_id": "owner.testnet", "operator_id": "operator.testnet"}"#.to_vec()));
+        let init = vm.call(CallArgs::call(
+            CONTRACT,
+            "new",
+            br#"{"owner_id": "owner.testnet", "operator_id": "operator.testnet"}"#.to_vec(),
+        ));
         assert_eq!(init.result, Ok(None), "init");
         Env {
             initial: vm.balance(CONTRACT),
@@ -609,7 +635,8 @@ impl Env {
         let storage = self.vm.storage_entries();
         let balance = self.balance();
         let yields = self.pending_yields();
-        let o = self.vm.call(CallArgs { deposit, prepaid_gas: gas, ..CallArgs::call(predecessor, method, args.clone()) });
+        let o =
+            self.vm.call(CallArgs { deposit, prepaid_gas: gas, ..CallArgs::call(predecessor, method, args.clone()) });
         self.calls += 1;
         self.self_credits += credited_to(&o, CONTRACT);
         if let Err(msg) = &o.result {
@@ -662,7 +689,8 @@ impl Env {
         assert_eq!(data["payment"], deposit.to_string());
         assert_eq!(data["timestamp"], self.vm.block_timestamp());
         assert_eq!(ev["timestamp"], self.vm.block_timestamp());
-        let data_id_json: Vec<u8> = ev["data_id"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u8).collect();
+        let data_id_json: Vec<u8> =
+            ev["data_id"].as_array().unwrap().iter().map(|b| b.as_u64().unwrap() as u8).collect();
         assert_eq!(data_id_json, data_id.to_vec(), "the event's data_id is the yield's");
         let view = self.view("get_request", &format!(r#"{{"request_id":{id}}}"#));
         assert_eq!(view, data, "get_request and request_data agree");
@@ -685,7 +713,15 @@ impl Env {
         }
         self.live.insert(
             id,
-            Req { sender: sender.into(), payment: deposit, pricing: self.pricing, limits, data_id, timestamp: self.vm.block_timestamp(), output: None },
+            Req {
+                sender: sender.into(),
+                payment: deposit,
+                pricing: self.pricing,
+                limits,
+                data_id,
+                timestamp: self.vm.block_timestamp(),
+                output: None,
+            },
         );
         self.by_yield.insert(data_id, id);
         self.next_id += 1;
@@ -699,7 +735,13 @@ impl Env {
     /// request had already ended (then nothing may be refunded).
     fn finish(&mut self, cb: &Outcome, id: u64, expected_charge: Option<u128>) -> Option<(u128, u128)> {
         assert_eq!(cb.method, "on_execution_response");
-        assert!(cb.result.is_ok(), "the callback failed, reverting its refund and clean-up: {:?} (burnt {} gas)\n{:?}", cb.result, cb.gas_burnt, cb.profile);
+        assert!(
+            cb.result.is_ok(),
+            "the callback failed, reverting its refund and clean-up: {:?} (burnt {} gas)\n{:?}",
+            cb.result,
+            cb.gas_burnt,
+            cb.profile
+        );
         let completed = events(&cb.logs, "execution_completed");
         let Some(req) = self.live.remove(&id) else {
             assert!(cb.transfers.is_empty(), "a callback for an ended request refunded again: {:?}", cb.transfers);
@@ -782,10 +824,14 @@ impl Env {
     fn after_cancel(&mut self, o: &Outcome, id: u64) {
         let req = self.live.remove(&id).expect("cancelled a request that was pending");
         assert!(self.vm.storage(&request_key(id)).is_none() && self.vm.storage(&output_key(id)).is_none());
-        let refunded: u128 = o.transfers.iter().map(|(to, a)| {
-            assert_eq!(to, &req.sender);
-            *a
-        }).sum();
+        let refunded: u128 = o
+            .transfers
+            .iter()
+            .map(|(to, a)| {
+                assert_eq!(to, &req.sender);
+                *a
+            })
+            .sum();
         assert_eq!(refunded, req.payment, "a cancel refunds in full");
         assert_eq!(o.logs.len(), 1);
         let ev = &events(&o.logs, "execution_completed")[0]["data"][0];
@@ -810,13 +856,20 @@ impl Env {
         assert_eq!(le_u128(&config[18..34]), self.fees);
         // The views are the slow part of a check (a VM run each): they run when the requests or
         // the stats changed since the last time they did, and every fourth check regardless.
-        let fingerprint = (self.live.iter().map(|(id, r)| (*id, r.payment, r.output.is_some())).collect::<Vec<_>>(), self.fees, self.executions);
+        let fingerprint = (
+            self.live.iter().map(|(id, r)| (*id, r.payment, r.output.is_some())).collect::<Vec<_>>(),
+            self.fees,
+            self.executions,
+        );
         let through_views = self.checks.is_multiple_of(4) || self.last_viewed.as_ref() != Some(&fingerprint);
         if through_views {
             self.view_checks += 1;
             self.last_viewed = Some(fingerprint);
             let stats = self.view("get_stats", "{}");
-            assert_eq!(stats, json!({"total_executions": self.executions, "total_fees_collected": self.fees.to_string()}));
+            assert_eq!(
+                stats,
+                json!({"total_executions": self.executions, "total_fees_collected": self.fees.to_string()})
+            );
         }
         let mut stored = BTreeSet::new();
         for k in entries.keys() {
@@ -847,11 +900,19 @@ impl Env {
             assert_eq!(payment, req.payment, "payment of {id}");
             assert_eq!(&record[33..65], &req.data_id, "data id of {id}");
             assert_eq!(record[8] == 1, req.output.is_some(), "has_output of {id}");
-            assert!(pending.contains(&req.data_id), "request {id} is stored but its yield is gone: nothing but a cancel can end it");
+            assert!(
+                pending.contains(&req.data_id),
+                "request {id} is stored but its yield is gone: nothing but a cancel can end it"
+            );
             payments += payment;
         }
-        let expected = self.initial + self.fees + payments + self.tips + self.self_credits + self.self_kept + self.view_kept;
-        assert_eq!(self.balance(), expected, "money invariant: balance vs initial + fees + pending payments + tips + self credits");
+        let expected =
+            self.initial + self.fees + payments + self.tips + self.self_credits + self.self_kept + self.view_kept;
+        assert_eq!(
+            self.balance(),
+            expected,
+            "money invariant: balance vs initial + fees + pending payments + tips + self credits"
+        );
         if self.checks.is_multiple_of(50) {
             // The full sweep: every id ever given out, through get_request.
             for id in 0..self.next_id {
@@ -872,7 +933,10 @@ impl Env {
         self.check();
         let keys: Vec<Vec<u8>> = self.vm.storage_entries().into_keys().collect();
         assert!(keys.iter().all(|k| k == b"c" || k == b"k"), "storage left: {keys:?}");
-        assert_eq!(self.balance(), self.initial + self.fees + self.tips + self.self_credits + self.self_kept + self.view_kept);
+        assert_eq!(
+            self.balance(),
+            self.initial + self.fees + self.tips + self.self_credits + self.self_kept + self.view_kept
+        );
         assert_eq!(self.ended.len() as u64, self.next_id, "every request ended once");
     }
 }
@@ -885,8 +949,17 @@ impl Env {
 #[derive(Clone, Debug)]
 enum Intent {
     Request(RequestArgs),
-    Resolve { id: u64, success: bool, output: Option<Out>, error: Option<String>, used: (u64, u64, Option<u64>) },
-    Submit { id: u64, output: Out },
+    Resolve {
+        id: u64,
+        success: bool,
+        output: Option<Out>,
+        error: Option<String>,
+        used: (u64, u64, Option<u64>),
+    },
+    Submit {
+        id: u64,
+        output: Out,
+    },
     Cancel(u64),
     Emergency(u64),
     SetOperator(String),
@@ -901,15 +974,69 @@ enum Intent {
 
 const INTERESTING_BYTES: &[u8] = b"\"\\{}[],:0-+.eE \t\n\x00\x7f\xff\xc3\xed\xf0u";
 const TYPE_SWAPS: &[&str] = &[
-    "\"1\"", "1", "-1", "1.5", "1e3", "true", "null", "[]", "{}", "\"\"", "\"01\"", "01", "-0",
-    "\"340282366920938463463374607431768211455\"", "\"340282366920938463463374607431768211456\"",
-    "\"-1\"", "\"+1\"", "\" 1\"", "\"1 \"", "\"1.0\"", "\"1e3\"", "18446744073709551615", "18446744073709551616",
-    "99999999999999999999999999999999999999999", "\"\\ud800\"", "\"\\udc00\\ud800\"", "\"\\u0000\"", "\"a\\\"b\"",
-    "\"\\u00e9\\ud83d\\ude00\"", "[1,2,3]", "{\"Text\":\"x\"}", "\"Text\"",
+    "\"1\"",
+    "1",
+    "-1",
+    "1.5",
+    "1e3",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "\"\"",
+    "\"01\"",
+    "01",
+    "-0",
+    "\"340282366920938463463374607431768211455\"",
+    "\"340282366920938463463374607431768211456\"",
+    "\"-1\"",
+    "\"+1\"",
+    "\" 1\"",
+    "\"1 \"",
+    "\"1.0\"",
+    "\"1e3\"",
+    "18446744073709551615",
+    "18446744073709551616",
+    "99999999999999999999999999999999999999999",
+    "\"\\ud800\"",
+    "\"\\udc00\\ud800\"",
+    "\"\\u0000\"",
+    "\"a\\\"b\"",
+    "\"\\u00e9\\ud83d\\ude00\"",
+    "[1,2,3]",
+    "{\"Text\":\"x\"}",
+    "\"Text\"",
 ];
-const INVALID_UTF8: &[&[u8]] = &[b"\xff", b"\xc0\x80", b"\xed\xa0\x80", b"\xe2\x82", b"\xf4\x90\x80\x80", b"\x80", b"\xf0\x9f\x98"];
-const ESCAPES: &[&str] = &["\\\"", "\\\\", "\\u0000", "\\ud800", "\\udc00", "\\ud83d\\ude00", "\\x", "\\u12", "\\", "\\n\\t\\b\\f\\r\\/", "\\u00"];
-const WHOLE: &[&[u8]] = &[b"", b" ", b"null", b"[]", b"{}", b"\"\"", b"0", b"{\"request_id\":}", b"{\"request_id\":1,}", b"{,}", b"{\"a\"}", b"{\"code_source\":null}", b"\xef\xbb\xbf{}"];
+const INVALID_UTF8: &[&[u8]] =
+    &[b"\xff", b"\xc0\x80", b"\xed\xa0\x80", b"\xe2\x82", b"\xf4\x90\x80\x80", b"\x80", b"\xf0\x9f\x98"];
+const ESCAPES: &[&str] = &[
+    "\\\"",
+    "\\\\",
+    "\\u0000",
+    "\\ud800",
+    "\\udc00",
+    "\\ud83d\\ude00",
+    "\\x",
+    "\\u12",
+    "\\",
+    "\\n\\t\\b\\f\\r\\/",
+    "\\u00",
+];
+const WHOLE: &[&[u8]] = &[
+    b"",
+    b" ",
+    b"null",
+    b"[]",
+    b"{}",
+    b"\"\"",
+    b"0",
+    b"{\"request_id\":}",
+    b"{\"request_id\":1,}",
+    b"{,}",
+    b"{\"a\"}",
+    b"{\"code_source\":null}",
+    b"\xef\xbb\xbf{}",
+];
 
 /// Start offsets of the scalar values (after a ':' or '[' or ','), and their ends.
 fn scalar_spans(a: &[u8]) -> Vec<(usize, usize)> {
@@ -931,7 +1058,9 @@ fn scalar_spans(a: &[u8]) -> Vec<(usize, usize)> {
                     j = (j + 1).min(a.len());
                     if i < a.len() && a[i] != b':' {
                         // a string after '[' or ',' may be a key: keep it only in arrays
-                        if j < a.len() && a.get(j..).is_some_and(|r| r.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b':')) {
+                        if j < a.len()
+                            && a.get(j..).is_some_and(|r| r.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b':'))
+                        {
                             i += 1;
                             continue;
                         }
@@ -1130,7 +1259,11 @@ impl Fuzz {
             3 => cap + 1,
             _ => r.below(cap + 1),
         };
-        Limits { instructions: pick(CAP_INSTRUCTIONS, 1_000_000_000), memory_mb: pick(CAP_MEMORY_MB, 128), seconds: pick(CAP_SECONDS, 60) }
+        Limits {
+            instructions: pick(CAP_INSTRUCTIONS, 1_000_000_000),
+            memory_mb: pick(CAP_MEMORY_MB, 128),
+            seconds: pick(CAP_SECONDS, 60),
+        }
     }
 
     fn output(&mut self, max: usize) -> Out {
@@ -1171,7 +1304,9 @@ impl Fuzz {
         if self.rng.chance(90) {
             self.rng.pick(&names).clone()
         } else {
-            self.rng.pick(&["A.near", "a", "a..b", "-a", &"a".repeat(65), "ab", &"a".repeat(64), "a b", "é.near"]).to_string()
+            self.rng
+                .pick(&["A.near", "a", "a..b", "-a", &"a".repeat(65), "ab", &"a".repeat(64), "a b", "é.near"])
+                .to_string()
         }
     }
 
@@ -1182,7 +1317,11 @@ impl Fuzz {
             "new" => (v(json!({"owner_id": OWNER, "operator_id": OPERATOR})), Intent::Other),
             "request_execution" => {
                 let a = if self.rng.chance(40) {
-                    RequestArgs::simple(*self.rng.pick(&[DEFAULT_LIMITS, Limits { instructions: 10_000_000, memory_mb: 64, seconds: 5 }]))
+                    RequestArgs::simple(
+                        *self
+                            .rng
+                            .pick(&[DEFAULT_LIMITS, Limits { instructions: 10_000_000, memory_mb: 64, seconds: 5 }]),
+                    )
                 } else {
                     let repo = self.text(CAP_REPO);
                     let commit = self.text(CAP_COMMIT);
@@ -1214,7 +1353,10 @@ impl Fuzz {
                     *r.pick(&[0, 1, 1_000_000, 10_000_000_000, 100_000_000_000, u64::MAX, any])
                 };
                 let used = (big(&mut self.rng), big(&mut self.rng), self.rng.chance(50).then(|| big(&mut self.rng)));
-                (resolve_args(id, success, output.as_ref(), error.as_deref(), used), Intent::Resolve { id, success, output, error, used })
+                (
+                    resolve_args(id, success, output.as_ref(), error.as_deref(), used),
+                    Intent::Resolve { id, success, output, error, used },
+                )
             }
             "submit_execution_output" => {
                 let id = self.live_or_random_id();
@@ -1257,14 +1399,26 @@ impl Fuzz {
                 let mut fees = [None; 4];
                 let mut m = serde_json::Map::new();
                 // Back to the defaults when requests have become unaffordable.
-                let restore = self.env.pricing.estimate(&DEFAULT_LIMITS).is_none_or(|e| e > 10 * NEAR) && self.rng.chance(80);
-                for (i, name) in ["base_fee", "per_instruction_fee", "per_mb_fee", "per_second_fee"].iter().enumerate() {
+                let restore =
+                    self.env.pricing.estimate(&DEFAULT_LIMITS).is_none_or(|e| e > 10 * NEAR) && self.rng.chance(80);
+                for (i, name) in ["base_fee", "per_instruction_fee", "per_mb_fee", "per_second_fee"].iter().enumerate()
+                {
                     if restore {
-                        let d = [DEFAULT_PRICING.base, DEFAULT_PRICING.per_minstr, DEFAULT_PRICING.per_mb, DEFAULT_PRICING.per_sec][i];
+                        let d = [
+                            DEFAULT_PRICING.base,
+                            DEFAULT_PRICING.per_minstr,
+                            DEFAULT_PRICING.per_mb,
+                            DEFAULT_PRICING.per_sec,
+                        ][i];
                         fees[i] = Some(d);
                         m.insert(name.to_string(), json!(d.to_string()));
                     } else if self.rng.chance(50) {
-                        let d = [DEFAULT_PRICING.base, DEFAULT_PRICING.per_minstr, DEFAULT_PRICING.per_mb, DEFAULT_PRICING.per_sec][i];
+                        let d = [
+                            DEFAULT_PRICING.base,
+                            DEFAULT_PRICING.per_minstr,
+                            DEFAULT_PRICING.per_mb,
+                            DEFAULT_PRICING.per_sec,
+                        ][i];
                         let fee = match self.rng.below(12) {
                             0 => 0,
                             1 => 1,
@@ -1288,15 +1442,23 @@ impl Fuzz {
                 };
                 (v(json!({ "pubkey": text })), Intent::SetPubkey(hex(&key)))
             }
-            "get_request" | "get_pending_output" | "has_pending_output" => (id_args(self.live_or_random_id()), Intent::Other),
+            "get_request" | "get_pending_output" | "has_pending_output" => {
+                (id_args(self.live_or_random_id()), Intent::Other)
+            }
             "estimate_execution_cost" => {
                 let a = match self.rng.below(3) {
                     0 => Vec::new(),
                     1 => b"{}".to_vec(),
                     _ => {
                         let l = self.limits();
-                        let l = Limits { instructions: l.instructions.min(CAP_INSTRUCTIONS), memory_mb: l.memory_mb.min(CAP_MEMORY_MB), seconds: l.seconds.min(CAP_SECONDS) };
-                        v(json!({"resource_limits": {"max_instructions": l.instructions, "max_memory_mb": l.memory_mb, "max_execution_seconds": l.seconds}}))
+                        let l = Limits {
+                            instructions: l.instructions.min(CAP_INSTRUCTIONS),
+                            memory_mb: l.memory_mb.min(CAP_MEMORY_MB),
+                            seconds: l.seconds.min(CAP_SECONDS),
+                        };
+                        v(
+                            json!({"resource_limits": {"max_instructions": l.instructions, "max_memory_mb": l.memory_mb, "max_execution_seconds": l.seconds}}),
+                        )
                     }
                 };
                 (a, Intent::Other)
@@ -1332,7 +1494,9 @@ impl Fuzz {
                 Intent::Cancel(id) => self.env.live.get(id).map(|r| r.sender.clone()),
                 _ => None,
             },
-            "set_keystore_pubkey" if self.rng.0.is_multiple_of(2) => self.env.keystore.clone().or(Some(self.env.owner.clone())),
+            "set_keystore_pubkey" if self.rng.0.is_multiple_of(2) => {
+                self.env.keystore.clone().or(Some(self.env.owner.clone()))
+            }
             m if ADMIN.contains(&m) => Some(self.env.owner.clone()),
             _ => None,
         }
@@ -1344,7 +1508,8 @@ impl Fuzz {
         }
         if let Intent::Request(a) = intent {
             if honest {
-                let required = a.required(&self.env.pricing, predecessor).filter(|&r| r < 1_000_000 * NEAR).unwrap_or(NEAR);
+                let required =
+                    a.required(&self.env.pricing, predecessor).filter(|&r| r < 1_000_000 * NEAR).unwrap_or(NEAR);
                 return required + *self.rng.pick(&[0, 0, 1, NEAR / 10, NEAR]);
             }
             if self.rng.chance(85) {
@@ -1381,7 +1546,15 @@ impl Fuzz {
     }
 
     /// Whether the call must succeed (true), must fail (false), or either is possible (None).
-    fn expectation(&mut self, method: &str, intent: &Intent, mutated: bool, predecessor: &str, deposit: u128, gas: u64) -> Option<bool> {
+    fn expectation(
+        &mut self,
+        method: &str,
+        intent: &Intent,
+        mutated: bool,
+        predecessor: &str,
+        deposit: u128,
+        gas: u64,
+    ) -> Option<bool> {
         let env = &self.env;
         let admin = ADMIN.contains(&method);
         // What the arguments cannot change: who may call, which deposits.
@@ -1432,7 +1605,8 @@ impl Fuzz {
             Intent::SetKeystore(a) => a.as_deref().is_none_or(common_account_ok),
             Intent::SetPricing(fees) => {
                 let mut p = env.pricing;
-                for (slot, fee) in [&mut p.base, &mut p.per_minstr, &mut p.per_mb, &mut p.per_sec].into_iter().zip(fees) {
+                for (slot, fee) in [&mut p.base, &mut p.per_minstr, &mut p.per_mb, &mut p.per_sec].into_iter().zip(fees)
+                {
                     if let Some(f) = fee {
                         *slot = *f;
                     }
@@ -1440,7 +1614,9 @@ impl Fuzz {
                 p.estimate(&CAP_LIMITS).is_some()
             }
             Intent::SetPaused(_) | Intent::SetPubkey(_) => true,
-            Intent::Other => return if VIEWS.contains(&method) || method == "on_execution_response" { Some(true) } else { None },
+            Intent::Other => {
+                return if VIEWS.contains(&method) || method == "on_execution_response" { Some(true) } else { None }
+            }
         })
     }
 
@@ -1492,9 +1668,18 @@ impl Fuzz {
         let balance_before = self.env.balance();
         let o = self.env.call(&predecessor, method, args.clone(), deposit, gas);
         let ok = o.result.is_ok();
-        let ctx = || format!("{method} from {predecessor}, deposit {deposit}, {} Tgas, args {:?}: {:?}", gas / TGAS, String::from_utf8_lossy(&args), o.result);
+        let ctx = || {
+            format!(
+                "{method} from {predecessor}, deposit {deposit}, {} Tgas, args {:?}: {:?}",
+                gas / TGAS,
+                String::from_utf8_lossy(&args),
+                o.result
+            )
+        };
         match expect {
-            Some(true) if !ok && !o.result.as_ref().unwrap_err().starts_with("LackBalanceForState") => panic!("must succeed: {}", ctx()),
+            Some(true) if !ok && !o.result.as_ref().unwrap_err().starts_with("LackBalanceForState") => {
+                panic!("must succeed: {}", ctx())
+            }
             Some(false) if ok => panic!("must fail: {}", ctx()),
             _ => {}
         }
@@ -1515,7 +1700,17 @@ impl Fuzz {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn after_success(&mut self, method: &str, intent: &Intent, args: &[u8], predecessor: &str, deposit: u128, o: &Outcome, before: &BTreeMap<Vec<u8>, Vec<u8>>, balance_before: u128) {
+    fn after_success(
+        &mut self,
+        method: &str,
+        intent: &Intent,
+        args: &[u8],
+        predecessor: &str,
+        deposit: u128,
+        o: &Outcome,
+        before: &BTreeMap<Vec<u8>, Vec<u8>>,
+        balance_before: u128,
+    ) {
         let env = &mut self.env;
         match method {
             "request_execution" => {
@@ -1558,14 +1753,17 @@ impl Fuzz {
                 if let Some(ret) = expected_return {
                     match (&cb.final_result, ret) {
                         (FinalResult::Success(None), None) => {}
-                        (FinalResult::Success(Some(v)), Some(out)) => assert_eq!(json_of(v), out.returned(), "the caller's result"),
+                        (FinalResult::Success(Some(v)), Some(out)) => {
+                            assert_eq!(json_of(v), out.returned(), "the caller's result")
+                        }
                         (r, out) => panic!("final result {r:?}, expected {out:?}"),
                     }
                     env.count("resolve: exact charge and result checked");
                 }
             }
             "submit_execution_output" => {
-                let added: Vec<Vec<u8>> = env.vm.storage_entries().into_keys().filter(|k| !before.contains_key(k)).collect();
+                let added: Vec<Vec<u8>> =
+                    env.vm.storage_entries().into_keys().filter(|k| !before.contains_key(k)).collect();
                 assert_eq!(added.len(), 1, "a submit stores exactly one output");
                 assert_eq!(added[0][0], b'o');
                 let id = le_u64(&added[0][1..]);
@@ -1580,7 +1778,8 @@ impl Fuzz {
                 req.output = Some(stored);
             }
             "cancel_stale_execution" | "emergency_cancel_execution" => {
-                let removed: Vec<u64> = env.live.keys().copied().filter(|id| env.vm.storage(&request_key(*id)).is_none()).collect();
+                let removed: Vec<u64> =
+                    env.live.keys().copied().filter(|id| env.vm.storage(&request_key(*id)).is_none()).collect();
                 assert_eq!(removed.len(), 1, "a cancel ends exactly one request");
                 let id = removed[0];
                 let req = &env.live[&id];
@@ -1601,16 +1800,33 @@ impl Fuzz {
                 env.tips += deposit;
                 let config = env.view("get_config", "{}");
                 let pricing = Pricing::of_view(&env.view("get_pricing", "{}"));
-                let (owner, operator, paused) = (config["owner_id"].as_str().unwrap().to_string(), config["operator_id"].as_str().unwrap().to_string(), config["paused"].as_bool().unwrap());
+                let (owner, operator, paused) = (
+                    config["owner_id"].as_str().unwrap().to_string(),
+                    config["operator_id"].as_str().unwrap().to_string(),
+                    config["paused"].as_bool().unwrap(),
+                );
                 let keystore = config["keystore_account_id"].as_str().map(String::from);
                 assert_eq!(env.view("is_paused", ""), json!(paused));
                 // Only the field of the method changed.
                 match method {
-                    "set_operator" => assert!((&owner, &keystore, paused, pricing) == (&env.owner, &env.keystore, env.paused, env.pricing)),
-                    "set_owner" => assert!((&operator, &keystore, paused, pricing) == (&env.operator, &env.keystore, env.paused, env.pricing)),
-                    "set_keystore_account" => assert!((&owner, &operator, paused, pricing) == (&env.owner, &env.operator, env.paused, env.pricing)),
-                    "set_paused" => assert!((&owner, &operator, &keystore, pricing) == (&env.owner, &env.operator, &env.keystore, env.pricing)),
-                    _ => assert!((&owner, &operator, &keystore, paused) == (&env.owner, &env.operator, &env.keystore, env.paused)),
+                    "set_operator" => assert!(
+                        (&owner, &keystore, paused, pricing) == (&env.owner, &env.keystore, env.paused, env.pricing)
+                    ),
+                    "set_owner" => assert!(
+                        (&operator, &keystore, paused, pricing)
+                            == (&env.operator, &env.keystore, env.paused, env.pricing)
+                    ),
+                    "set_keystore_account" => assert!(
+                        (&owner, &operator, paused, pricing) == (&env.owner, &env.operator, env.paused, env.pricing)
+                    ),
+                    "set_paused" => assert!(
+                        (&owner, &operator, &keystore, pricing)
+                            == (&env.owner, &env.operator, &env.keystore, env.pricing)
+                    ),
+                    _ => assert!(
+                        (&owner, &operator, &keystore, paused)
+                            == (&env.owner, &env.operator, &env.keystore, env.paused)
+                    ),
                 }
                 match intent {
                     Intent::SetOperator(a) => assert_eq!(&operator, a),
@@ -1626,17 +1842,24 @@ impl Fuzz {
                     }
                     _ => {}
                 }
-                assert!(pricing.estimate(&CAP_LIMITS).is_some(), "a pricing whose maximum estimate overflows was accepted");
+                assert!(
+                    pricing.estimate(&CAP_LIMITS).is_some(),
+                    "a pricing whose maximum estimate overflows was accepted"
+                );
                 for a in [&owner, &operator].into_iter().chain(keystore.as_ref()) {
                     assert!(common_account_ok(a), "an invalid account id was stored: {a:?}");
                 }
-                (env.owner, env.operator, env.keystore, env.paused, env.pricing) = (owner, operator, keystore, paused, pricing);
+                (env.owner, env.operator, env.keystore, env.paused, env.pricing) =
+                    (owner, operator, keystore, paused, pricing);
             }
             "set_keystore_pubkey" => {
                 env.tips += deposit;
                 let key = env.view("get_keystore_pubkey", "");
                 let key = key.as_str().expect("a key is set");
-                assert!(key.len() == 64 && key.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)), "stored key {key:?}");
+                assert!(
+                    key.len() == 64 && key.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)),
+                    "stored key {key:?}"
+                );
                 if let Intent::SetPubkey(h) = intent {
                     assert_eq!(key, h);
                 }
@@ -1695,9 +1918,20 @@ fn fuzz(seed: u64, steps: u32, balance: Option<u128>) -> Figures {
         env,
         rng: Rng(seed),
         donors: Vec::new(),
-        names: [USER, OTHER, OWNER, OPERATOR, CONTRACT, "new-operator.testnet", "keystore.testnet", &"k".repeat(64)].iter().map(|s| s.to_string()).collect(),
+        names: [USER, OTHER, OWNER, OPERATOR, CONTRACT, "new-operator.testnet", "keystore.testnet", &"k".repeat(64)]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
     };
-    let donor_methods = ["request_execution", "resolve_execution", "submit_execution_output", "set_pricing", "set_keystore_pubkey", "new", "get_request"];
+    let donor_methods = [
+        "request_execution",
+        "resolve_execution",
+        "submit_execution_output",
+        "set_pricing",
+        "set_keystore_pubkey",
+        "new",
+        "get_request",
+    ];
     f.donors = donor_methods.iter().map(|m| f.args(m).0).collect();
     for _ in 0..steps {
         f.step();
@@ -1776,12 +2010,23 @@ impl Env {
 
     /// The operator's resolve (near-cli gas); the callback must end the request, charged
     /// exactly what SPEC.md says. Returns the callback.
-    fn resolve(&mut self, id: u64, success: bool, output: Option<&Out>, error: Option<&str>, used: (u64, u64, Option<u64>)) -> Outcome {
+    fn resolve(
+        &mut self,
+        id: u64,
+        success: bool,
+        output: Option<&Out>,
+        error: Option<&str>,
+        used: (u64, u64, Option<u64>),
+    ) -> Outcome {
         let operator = self.operator.clone();
         let o = self.call(&operator, "resolve_execution", resolve_args(id, success, output, error, used), 0, CLI_GAS);
         assert_eq!(o.result, Ok(None), "resolve {id}");
         let req = self.live[&id].clone();
-        let expected = if success { req.pricing.charge(&req.limits, req.payment, used.0, used.1, used.2) } else { req.pricing.base.min(req.payment) };
+        let expected = if success {
+            req.pricing.charge(&req.limits, req.payment, used.0, used.1, used.2)
+        } else {
+            req.pricing.base.min(req.payment)
+        };
         let cb = Env::callbacks(&o).pop().expect("the callback ran");
         self.finish(&cb, id, Some(expected)).expect("the request was pending");
         self.check();
@@ -1815,7 +2060,11 @@ fn pitfall_a_private_callback_refuses_outsiders() {
         for (method, args) in cases {
             for deposit in [0, 1, NEAR] {
                 let o = env.call(who, method, args.clone(), deposit, CLI_GAS);
-                assert_eq!(o.result, Err("Smart contract panicked: private method: only the contract itself may call it".into()), "{method} by {who}");
+                assert_eq!(
+                    o.result,
+                    Err("Smart contract panicked: private method: only the contract itself may call it".into()),
+                    "{method} by {who}"
+                );
                 env.check();
             }
         }
@@ -1851,19 +2100,70 @@ fn pitfall_b_callback_survives_hostile_payloads() {
         ("a valid payload plus a trailing byte".into(), Box::new(move |id, _| Some([good(id), vec![0]].concat()))),
         ("another pending request's payload".into(), Box::new(move |_, other| Some(good(other)))),
         ("a payload for id u64::MAX".into(), Box::new(move |_, _| Some(good(u64::MAX)))),
-        ("success flag 2".into(), Box::new(move |id, _| Some({ let mut p = good(id); p[8] = 2; p }))),
-        ("memory flag 7".into(), Box::new(move |id, _| Some({ let mut p = good(id); p[25] = 7; p }))),
+        (
+            "success flag 2".into(),
+            Box::new(move |id, _| {
+                Some({
+                    let mut p = good(id);
+                    p[8] = 2;
+                    p
+                })
+            }),
+        ),
+        (
+            "memory flag 7".into(),
+            Box::new(move |id, _| {
+                Some({
+                    let mut p = good(id);
+                    p[25] = 7;
+                    p
+                })
+            }),
+        ),
         ("output kind 3".into(), Box::new(move |id, _| Some(payload(id, true, (1, 1, None), Some((3, b"x")), None)))),
-        ("output length u32::MAX".into(), Box::new(move |id, _| Some({ let mut p = payload(id, true, (1, 1, None), Some((1, b"")), None); let at = p.len() - 5; p[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes()); p }))),
-        ("error tag 9".into(), Box::new(move |id, _| Some({ let mut p = payload(id, false, (1, 1, None), None, None); *p.last_mut().unwrap() = 9; p }))),
+        (
+            "output length u32::MAX".into(),
+            Box::new(move |id, _| {
+                Some({
+                    let mut p = payload(id, true, (1, 1, None), Some((1, b"")), None);
+                    let at = p.len() - 5;
+                    p[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+                    p
+                })
+            }),
+        ),
+        (
+            "error tag 9".into(),
+            Box::new(move |id, _| {
+                Some({
+                    let mut p = payload(id, false, (1, 1, None), None, None);
+                    *p.last_mut().unwrap() = 9;
+                    p
+                })
+            }),
+        ),
         ("2000 bytes of 0xff".into(), Box::new(|_, _| Some(vec![0xff; 2000]))),
     ];
     for n in 0..template.len() {
-        cases.push((format!("the valid payload truncated to {n} bytes"), Box::new(move |id, _| Some(good(id)[..n].to_vec()))));
+        cases.push((
+            format!("the valid payload truncated to {n} bytes"),
+            Box::new(move |id, _| Some(good(id)[..n].to_vec())),
+        ));
     }
     for k in 0..8 {
         let junk = rng.bytes_upto(64);
-        cases.push((format!("random bytes #{k}"), Box::new(move |id, _| Some({ let mut j = junk.clone(); if j.len() >= 8 { j[..8].copy_from_slice(&id.to_le_bytes()); } j }))));
+        cases.push((
+            format!("random bytes #{k}"),
+            Box::new(move |id, _| {
+                Some({
+                    let mut j = junk.clone();
+                    if j.len() >= 8 {
+                        j[..8].copy_from_slice(&id.to_le_bytes());
+                    }
+                    j
+                })
+            }),
+        ));
     }
     let (other, _) = env.simple_request(OTHER);
     for (i, (name, make)) in cases.iter().enumerate() {
@@ -1896,7 +2196,11 @@ fn pitfall_b_callback_survives_odd_contents() {
     let absurd = (u64::MAX, u64::MAX, Some(u64::MAX));
     let estimate = DEFAULT_PRICING.estimate(&SEED_LIMITS).unwrap();
     let cases: Vec<(&str, Vec<u8>, u128)> = vec![
-        ("a failure with an error of 64 KiB", payload(0, false, absurd, None, Some(&vec![b'e'; 65536])), DEFAULT_PRICING.base),
+        (
+            "a failure with an error of 64 KiB",
+            payload(0, false, absurd, None, Some(&vec![b'e'; 65536])),
+            DEFAULT_PRICING.base,
+        ),
         ("a failure with no error", payload(0, false, absurd, None, None), DEFAULT_PRICING.base),
         ("a failure carrying an output", payload(0, false, absurd, Some((1, b"x")), Some(b"e")), DEFAULT_PRICING.base),
         ("a Text output that is not UTF-8", payload(0, true, absurd, Some((1, b"\xff\xfe")), None), estimate),
@@ -1964,7 +2268,8 @@ fn pitfall_c_storage_staking_paid_by_the_deposit() {
     let record = env.vm.storage(&request_key(id)).unwrap().len();
     let payment = env.live[&id].payment;
     let room = (payment / PER_BYTE) as usize - (9 + record + RECORD_EXTRA) - (9 + 1 + RECORD_EXTRA);
-    let too_big = env.call(OPERATOR, "submit_execution_output", submit_args(id, &text(&"x".repeat(room + 1))), 0, MAX_GAS);
+    let too_big =
+        env.call(OPERATOR, "submit_execution_output", submit_args(id, &text(&"x".repeat(room + 1))), 0, MAX_GAS);
     must_fail(&too_big, "output too large for this request's payment");
     let o = env.call(OPERATOR, "submit_execution_output", submit_args(id, &text(&"x".repeat(room))), 0, MAX_GAS);
     assert_eq!(o.result, Ok(None));
@@ -1978,14 +2283,23 @@ fn pitfall_c_storage_staking_paid_by_the_deposit() {
         }
     }
     // With every fee at zero a request stakes only its storage; it still ends cleanly.
-    let o = env.call(OWNER, "set_pricing", &br#"{"base_fee":"0","per_instruction_fee":"0","per_mb_fee":"0","per_second_fee":"0"}"#[..], 0, CLI_GAS);
+    let o = env.call(
+        OWNER,
+        "set_pricing",
+        &br#"{"base_fee":"0","per_instruction_fee":"0","per_mb_fee":"0","per_second_fee":"0"}"#[..],
+        0,
+        CLI_GAS,
+    );
     assert_eq!(o.result, Ok(None));
     env.pricing = Pricing { base: 0, per_minstr: 0, per_mb: 0, per_sec: 0 };
     let a = RequestArgs::simple(DEFAULT_LIMITS);
     let required = a.required(&env.pricing, USER).unwrap();
     assert_eq!(required, storage_cost(a.stored_bytes(USER)));
     let (free, _) = env.request(USER, &a, required);
-    must_fail(&env.call(OPERATOR, "submit_execution_output", submit_args(free, &text("x")), 0, CLI_GAS), "output too large");
+    must_fail(
+        &env.call(OPERATOR, "submit_execution_output", submit_args(free, &text("x")), 0, CLI_GAS),
+        "output too large",
+    );
     env.resolve(free, true, Some(&text("free")), None, (5, 5, None));
     env.drain();
     assert!(!env.tally.keys().any(|k| k.contains("LackBalanceForState")), "{:?}", env.tally);
@@ -2002,28 +2316,51 @@ fn pitfall_d_u128_overflow() {
         must_fail(&o, "pricing too large: the cost of the maximum limits would overflow u128");
     }
     let max = u128::MAX.to_string();
-    let all = format!(r#"{{"base_fee":"{max}","per_instruction_fee":"{max}","per_mb_fee":"{max}","per_second_fee":"{max}"}}"#);
+    let all = format!(
+        r#"{{"base_fee":"{max}","per_instruction_fee":"{max}","per_mb_fee":"{max}","per_second_fee":"{max}"}}"#
+    );
     must_fail(&env.call(OWNER, "set_pricing", all, 0, CLI_GAS), "pricing too large");
-    must_fail(&env.call(OWNER, "set_pricing", &br#"{"base_fee":"340282366920938463463374607431768211456"}"#[..], 0, CLI_GAS), "exceeds u128::MAX");
-    must_fail(&env.call(OWNER, "set_pricing", &br#"{"base_fee":340282366920938463463374607431768211455}"#[..], 0, CLI_GAS), "decimal strings");
+    must_fail(
+        &env.call(OWNER, "set_pricing", &br#"{"base_fee":"340282366920938463463374607431768211456"}"#[..], 0, CLI_GAS),
+        "exceeds u128::MAX",
+    );
+    must_fail(
+        &env.call(OWNER, "set_pricing", &br#"{"base_fee":340282366920938463463374607431768211455}"#[..], 0, CLI_GAS),
+        "decimal strings",
+    );
     env.check();
 
     // The largest base fee the maximum limits allow is accepted, one more is not; a request at
     // that price cannot be paid and fails cleanly.
     let rest = Pricing { base: 0, ..DEFAULT_PRICING }.estimate(&CAP_LIMITS).unwrap();
     let largest = u128::MAX - rest;
-    must_fail(&env.call(OWNER, "set_pricing", format!(r#"{{"base_fee":"{}"}}"#, largest + 1), 0, CLI_GAS), "pricing too large");
+    must_fail(
+        &env.call(OWNER, "set_pricing", format!(r#"{{"base_fee":"{}"}}"#, largest + 1), 0, CLI_GAS),
+        "pricing too large",
+    );
     assert_eq!(env.call(OWNER, "set_pricing", format!(r#"{{"base_fee":"{largest}"}}"#), 0, CLI_GAS).result, Ok(None));
     env.pricing.base = largest;
     assert_eq!(env.view("estimate_execution_cost", &serde_json::to_string(&json!({"resource_limits": {"max_instructions": CAP_INSTRUCTIONS, "max_memory_mb": CAP_MEMORY_MB, "max_execution_seconds": CAP_SECONDS}})).unwrap()), json!(u128::MAX.to_string()));
     let o = env.call(USER, "request_execution", RequestArgs::simple(CAP_LIMITS).bytes(), 1000 * NEAR, CLI_GAS);
-    assert!(o.result.as_ref().unwrap_err().contains("u128::MAX") || o.result.as_ref().unwrap_err().contains("too small"), "{:?}", o.result);
+    assert!(
+        o.result.as_ref().unwrap_err().contains("u128::MAX") || o.result.as_ref().unwrap_err().contains("too small"),
+        "{:?}",
+        o.result
+    );
     env.check();
-    assert_eq!(env.call(OWNER, "set_pricing", format!(r#"{{"base_fee":"{}"}}"#, DEFAULT_PRICING.base), 0, CLI_GAS).result, Ok(None));
+    assert_eq!(
+        env.call(OWNER, "set_pricing", format!(r#"{{"base_fee":"{}"}}"#, DEFAULT_PRICING.base), 0, CLI_GAS).result,
+        Ok(None)
+    );
     env.pricing = DEFAULT_PRICING;
 
     let absurd = (u64::MAX, u64::MAX, Some(u64::MAX));
-    for (limits, memory) in [(SEED_LIMITS, Some(u64::MAX)), (SEED_LIMITS, None), (CAP_LIMITS, Some(u64::MAX)), (Limits { instructions: 1, memory_mb: 0, seconds: 0 }, Some(u64::MAX))] {
+    for (limits, memory) in [
+        (SEED_LIMITS, Some(u64::MAX)),
+        (SEED_LIMITS, None),
+        (CAP_LIMITS, Some(u64::MAX)),
+        (Limits { instructions: 1, memory_mb: 0, seconds: 0 }, Some(u64::MAX)),
+    ] {
         let a = RequestArgs::simple(limits);
         let deposit = a.required(&env.pricing, USER).unwrap() + NEAR;
         let (id, _) = env.request(USER, &a, deposit);
@@ -2033,7 +2370,15 @@ fn pitfall_d_u128_overflow() {
     }
     // Large (but allowed) prices: 1 NEAR per million instructions, per MB and per second.
     let big = Pricing { base: NEAR, per_minstr: NEAR, per_mb: NEAR, per_sec: NEAR };
-    let o = env.call(OWNER, "set_pricing", format!(r#"{{"base_fee":"{NEAR}","per_instruction_fee":"{NEAR}","per_mb_fee":"{NEAR}","per_second_fee":"{NEAR}"}}"#), 1, CLI_GAS);
+    let o = env.call(
+        OWNER,
+        "set_pricing",
+        format!(
+            r#"{{"base_fee":"{NEAR}","per_instruction_fee":"{NEAR}","per_mb_fee":"{NEAR}","per_second_fee":"{NEAR}"}}"#
+        ),
+        1,
+        CLI_GAS,
+    );
     assert_eq!(o.result, Ok(None));
     env.tips += 1;
     env.pricing = big;
@@ -2073,20 +2418,26 @@ fn pitfall_e_log_limit_with_the_largest_request() {
     let mut env = Env::new(10 * NEAR);
     let variants = [
         ("escaped quotes", largest_request()),
-        ("\\u0001 escapes", RequestArgs {
-            repo: "\u{1}".repeat(CAP_REPO / 6),
-            commit: "\u{1}".repeat(CAP_COMMIT / 6),
-            build_target: Some("\u{1}".repeat(CAP_BUILD_TARGET / 6)),
-            input_data: Some("\u{1}".repeat(CAP_INPUT / 6)),
-            ..largest_request()
-        }),
-        ("4-byte characters", RequestArgs {
-            repo: "😀".repeat(CAP_REPO / 4),
-            commit: "😀".repeat(CAP_COMMIT / 4),
-            build_target: Some("😀".repeat(CAP_BUILD_TARGET / 4)),
-            input_data: Some("😀".repeat(CAP_INPUT / 4)),
-            ..largest_request()
-        }),
+        (
+            "\\u0001 escapes",
+            RequestArgs {
+                repo: "\u{1}".repeat(CAP_REPO / 6),
+                commit: "\u{1}".repeat(CAP_COMMIT / 6),
+                build_target: Some("\u{1}".repeat(CAP_BUILD_TARGET / 6)),
+                input_data: Some("\u{1}".repeat(CAP_INPUT / 6)),
+                ..largest_request()
+            },
+        ),
+        (
+            "4-byte characters",
+            RequestArgs {
+                repo: "😀".repeat(CAP_REPO / 4),
+                commit: "😀".repeat(CAP_COMMIT / 4),
+                build_target: Some("😀".repeat(CAP_BUILD_TARGET / 4)),
+                input_data: Some("😀".repeat(CAP_INPUT / 4)),
+                ..largest_request()
+            },
+        ),
     ];
     let mut largest_log = 0;
     for (name, a) in &variants {
@@ -2096,7 +2447,10 @@ fn pitfall_e_log_limit_with_the_largest_request() {
         let log = o.logs[0].len();
         assert!(log < LOG_LIMIT, "{name}: a {log}-byte event");
         largest_log = largest_log.max(log);
-        let data: Value = serde_json::from_str(events(&o.logs, "execution_requested")[0]["data"][0]["request_data"].as_str().unwrap()).unwrap();
+        let data: Value = serde_json::from_str(
+            events(&o.logs, "execution_requested")[0]["data"][0]["request_data"].as_str().unwrap(),
+        )
+        .unwrap();
         assert_eq!(data["input_data"], json!(a.input_data), "{name}: request_data round-trips");
         assert_eq!(data["code_source"]["repo"], json!(a.repo));
         // The callback's event, with the longest error the payload carries (control characters:
@@ -2111,14 +2465,41 @@ fn pitfall_e_log_limit_with_the_largest_request() {
     println!("largest execution_requested event: {largest_log} bytes (limit {LOG_LIMIT})");
     // One over each cap: refused, naming the field and the cap.
     let over: [(&str, RequestArgs); 8] = [
-        ("code_source.repo: over its cap of 512 bytes", RequestArgs { repo: "x".repeat(CAP_REPO + 1), ..largest_request() }),
-        ("code_source.commit: over its cap of 128 bytes", RequestArgs { commit: "\"".repeat(CAP_COMMIT / 2) + "x", ..largest_request() }),
-        ("code_source.build_target: over its cap of 64 bytes", RequestArgs { build_target: Some("x".repeat(CAP_BUILD_TARGET + 1)), ..largest_request() }),
-        ("input_data: over its cap of 4096 bytes", RequestArgs { input_data: Some("\"".repeat(CAP_INPUT / 2) + "x"), ..largest_request() }),
-        ("encrypted_secrets: over its cap of 1024 bytes", RequestArgs { secrets: Some(vec![1; CAP_SECRETS + 1]), ..largest_request() }),
-        ("max_instructions: over its cap of 100000000000", RequestArgs { limits: Some(Limits { instructions: CAP_INSTRUCTIONS + 1, ..CAP_LIMITS }), ..largest_request() }),
-        ("max_memory_mb: over its cap of 1024", RequestArgs { limits: Some(Limits { memory_mb: CAP_MEMORY_MB + 1, ..CAP_LIMITS }), ..largest_request() }),
-        ("max_execution_seconds: over its cap of 60", RequestArgs { limits: Some(Limits { seconds: CAP_SECONDS + 1, ..CAP_LIMITS }), ..largest_request() }),
+        (
+            "code_source.repo: over its cap of 512 bytes",
+            RequestArgs { repo: "x".repeat(CAP_REPO + 1), ..largest_request() },
+        ),
+        (
+            "code_source.commit: over its cap of 128 bytes",
+            RequestArgs { commit: "\"".repeat(CAP_COMMIT / 2) + "x", ..largest_request() },
+        ),
+        (
+            "code_source.build_target: over its cap of 64 bytes",
+            RequestArgs { build_target: Some("x".repeat(CAP_BUILD_TARGET + 1)), ..largest_request() },
+        ),
+        (
+            "input_data: over its cap of 4096 bytes",
+            RequestArgs { input_data: Some("\"".repeat(CAP_INPUT / 2) + "x"), ..largest_request() },
+        ),
+        (
+            "encrypted_secrets: over its cap of 1024 bytes",
+            RequestArgs { secrets: Some(vec![1; CAP_SECRETS + 1]), ..largest_request() },
+        ),
+        (
+            "max_instructions: over its cap of 100000000000",
+            RequestArgs {
+                limits: Some(Limits { instructions: CAP_INSTRUCTIONS + 1, ..CAP_LIMITS }),
+                ..largest_request()
+            },
+        ),
+        (
+            "max_memory_mb: over its cap of 1024",
+            RequestArgs { limits: Some(Limits { memory_mb: CAP_MEMORY_MB + 1, ..CAP_LIMITS }), ..largest_request() },
+        ),
+        (
+            "max_execution_seconds: over its cap of 60",
+            RequestArgs { limits: Some(Limits { seconds: CAP_SECONDS + 1, ..CAP_LIMITS }), ..largest_request() },
+        ),
     ];
     for (msg, a) in over {
         assert!(!a.valid());
@@ -2127,7 +2508,12 @@ fn pitfall_e_log_limit_with_the_largest_request() {
     }
     let limits = env.view("get_max_limits", "");
     assert_eq!(
-        (limits["max_repo_bytes"].as_u64(), limits["max_commit_bytes"].as_u64(), limits["max_input_data_bytes"].as_u64(), limits["max_encrypted_secrets_bytes"].as_u64()),
+        (
+            limits["max_repo_bytes"].as_u64(),
+            limits["max_commit_bytes"].as_u64(),
+            limits["max_input_data_bytes"].as_u64(),
+            limits["max_encrypted_secrets_bytes"].as_u64()
+        ),
         (Some(512), Some(128), Some(4096), Some(1024))
     );
     env.drain();
@@ -2144,7 +2530,13 @@ fn pitfall_f_yield_payload_limit() {
     let (probe, _) = env.simple_request(USER);
     let mut largest = 0;
     for n in (900..=YIELD_PAYLOAD_LIMIT).rev() {
-        let o = env.call(OPERATOR, "resolve_execution", resolve_args(probe, true, Some(&text(&"x".repeat(n))), None, (1, 1, None)), 0, CLI_GAS);
+        let o = env.call(
+            OPERATOR,
+            "resolve_execution",
+            resolve_args(probe, true, Some(&text(&"x".repeat(n))), None, (1, 1, None)),
+            0,
+            CLI_GAS,
+        );
         match &o.result {
             Err(m) => assert!(m.contains("store it with submit_execution_output, then resolve with"), "{n}: {m}"),
             Ok(_) => {
@@ -2157,9 +2549,15 @@ fn pitfall_f_yield_payload_limit() {
         }
     }
     env.check();
-    println!("largest inline output: {largest} bytes without memory_mb, {} with (payload limit {YIELD_PAYLOAD_LIMIT})", largest - 8);
+    println!(
+        "largest inline output: {largest} bytes without memory_mb, {} with (payload limit {YIELD_PAYLOAD_LIMIT})",
+        largest - 8
+    );
     // The payload of that output is exactly the limit: nothing is wasted.
-    assert_eq!(payload(probe, true, (1, 1, None), Some((1, "x".repeat(largest).as_bytes())), None).len(), YIELD_PAYLOAD_LIMIT);
+    assert_eq!(
+        payload(probe, true, (1, 1, None), Some((1, "x".repeat(largest).as_bytes())), None).len(),
+        YIELD_PAYLOAD_LIMIT
+    );
     for memory in [None, Some(64)] {
         let fits = if memory.is_some() { largest - 8 } else { largest };
         for out in [text(&"\"".repeat(fits / 2)), Out::Bytes(vec![255; fits]), Out::Json(json!("j".repeat(fits - 2)))] {
@@ -2170,7 +2568,13 @@ fn pitfall_f_yield_payload_limit() {
                 Out::Json(v) => Out::Json(json!(format!("{}j", v.as_str().unwrap()))),
             };
             let (id, _) = env.simple_request(USER);
-            let o = env.call(OPERATOR, "resolve_execution", resolve_args(id, true, Some(&bigger), None, (1, 1, memory)), 0, CLI_GAS);
+            let o = env.call(
+                OPERATOR,
+                "resolve_execution",
+                resolve_args(id, true, Some(&bigger), None, (1, 1, memory)),
+                0,
+                CLI_GAS,
+            );
             must_fail(&o, "store it with submit_execution_output, then resolve with");
             env.check();
             // An error alongside a full output on success is dropped, never a reason to fail.
@@ -2178,7 +2582,10 @@ fn pitfall_f_yield_payload_limit() {
             assert_eq!(returned(&cb), out.returned());
             // One byte more goes through the two-call flow.
             let (id, _) = env.simple_request(USER);
-            assert_eq!(env.call(OPERATOR, "submit_execution_output", submit_args(id, &bigger), 0, CLI_GAS).result, Ok(None));
+            assert_eq!(
+                env.call(OPERATOR, "submit_execution_output", submit_args(id, &bigger), 0, CLI_GAS).result,
+                Ok(None)
+            );
             env.live.get_mut(&id).unwrap().output = Some(bigger.clone());
             let cb = env.resolve(id, true, None, None, (1, 1, memory));
             assert_eq!(returned(&cb), bigger.returned());
@@ -2197,7 +2604,8 @@ fn pitfall_f_yield_payload_limit() {
         let (id, _) = env.simple_request(USER);
         let cb = env.resolve(id, false, output.as_ref(), Some(&error), (1, 1, None));
         let msg = failure(&cb.final_result);
-        let reported = msg.strip_prefix("Smart contract panicked: Execution failed: ").unwrap_or_else(|| panic!("{name}: {msg}"));
+        let reported =
+            msg.strip_prefix("Smart contract panicked: Execution failed: ").unwrap_or_else(|| panic!("{name}: {msg}"));
         assert!(error.starts_with(reported), "{name}: the reported error is not a prefix of the error");
         assert!(reported.len() + 3 >= YIELD_PAYLOAD_LIMIT - 28 - 4, "{name}: shortened to {} bytes", reported.len());
         let ev = &events(&cb.logs, "execution_completed")[0]["data"][0];
@@ -2246,7 +2654,12 @@ fn worst_case_callbacks(env: &mut Env, sender: &str, gas: u64) -> (u64, u64) {
         }
         // Gas used: burnt, plus what the refund and the failure receipt prepay.
         most = most.max(cb.gas_used);
-        println!("    {path:8} callback: burnt {:.2}, used {:.2} of {:.2} Tgas", tgas(cb.gas_burnt), tgas(cb.gas_used), tgas(y));
+        println!(
+            "    {path:8} callback: burnt {:.2}, used {:.2} of {:.2} Tgas",
+            tgas(cb.gas_burnt),
+            tgas(cb.gas_used),
+            tgas(y)
+        );
         env.check();
     }
     (yield_gas, most)
@@ -2289,13 +2702,25 @@ fn pitfall_g_largest_output_callback_within_reserved_gas() {
     assert_eq!(LONGEST_NAMED.len(), 64);
     let mut env = Env::new(10 * NEAR);
     // What the operator's submit of the largest output costs, per kind.
-    for out in [Out::Bytes(vec![255; CAP_OUTPUT]), text(&"\"".repeat(CAP_OUTPUT / 2)), Out::Json(json!("j".repeat(CAP_OUTPUT - 2)))] {
+    for out in [
+        Out::Bytes(vec![255; CAP_OUTPUT]),
+        text(&"\"".repeat(CAP_OUTPUT / 2)),
+        Out::Json(json!("j".repeat(CAP_OUTPUT - 2))),
+    ] {
         let (id, _) = env.request(USER, &RequestArgs::simple(SEED_LIMITS), 2 * NEAR);
         let o = env.call(OPERATOR, "submit_execution_output", submit_args(id, &out), 0, CLI_GAS);
         assert_eq!(o.result, Ok(None), "the largest output, submitted with near-cli's 30 Tgas");
         env.live.get_mut(&id).unwrap().output = Some(out.clone());
-        let kind = ["Bytes", "Text", "Json"][match out { Out::Bytes(_) => 0, Out::Text(_) => 1, Out::Json(_) => 2 }];
-        println!("submit_execution_output, largest {kind} output ({} bytes of arguments): {:.1} Tgas", submit_args(id, &out).len(), tgas(o.gas_burnt));
+        let kind = ["Bytes", "Text", "Json"][match out {
+            Out::Bytes(_) => 0,
+            Out::Text(_) => 1,
+            Out::Json(_) => 2,
+        }];
+        println!(
+            "submit_execution_output, largest {kind} output ({} bytes of arguments): {:.1} Tgas",
+            submit_args(id, &out).len(),
+            tgas(o.gas_burnt)
+        );
         env.resolve(id, true, None, None, (1, 1, None));
     }
     println!("largest request from {LONGEST_NAMED} with near-cli's 30 Tgas:");
@@ -2304,7 +2729,12 @@ fn pitfall_g_largest_output_callback_within_reserved_gas() {
     let least = least_gas_accepted(&mut env, LONGEST_NAMED);
     println!("least gas accepted for the largest request: {:.2} Tgas; with it:", tgas(least));
     let (y, used) = worst_case_callbacks(&mut env, LONGEST_NAMED, least);
-    println!("reserved {:.2} Tgas, worst callback used {:.2} Tgas, headroom {:.2} Tgas", tgas(y), tgas(used), tgas(y - used));
+    println!(
+        "reserved {:.2} Tgas, worst callback used {:.2} Tgas, headroom {:.2} Tgas",
+        tgas(y),
+        tgas(used),
+        tgas(y - used)
+    );
     // The VM charges no trie-node touches (a few per storage call on chain): keep a margin.
     assert!(y >= used + TGAS / 2, "the callback's worst case leaves less than 0.5 Tgas of the reserved gas");
     env.drain();
@@ -2351,23 +2781,48 @@ fn pitfall_h_operator_or_owner_changed_while_pending() {
     let (b, _) = env.simple_request(USER);
     let (c, _) = env.simple_request(OTHER);
     let (d, _) = env.simple_request(OTHER);
-    assert_eq!(env.call(OWNER, "set_operator", &br#"{"new_operator_id": "new-operator.testnet"}"#[..], 0, CLI_GAS).result, Ok(None));
+    assert_eq!(
+        env.call(OWNER, "set_operator", &br#"{"new_operator_id": "new-operator.testnet"}"#[..], 0, CLI_GAS).result,
+        Ok(None)
+    );
     env.operator = "new-operator.testnet".into();
-    must_fail(&env.call(OPERATOR, "resolve_execution", resolve_args(a, true, None, None, (1, 1, None)), 0, CLI_GAS), "only the operator");
-    must_fail(&env.call(OPERATOR, "submit_execution_output", submit_args(a, &text("x")), 0, CLI_GAS), "only the operator");
+    must_fail(
+        &env.call(OPERATOR, "resolve_execution", resolve_args(a, true, None, None, (1, 1, None)), 0, CLI_GAS),
+        "only the operator",
+    );
+    must_fail(
+        &env.call(OPERATOR, "submit_execution_output", submit_args(a, &text("x")), 0, CLI_GAS),
+        "only the operator",
+    );
     env.check();
     env.resolve(a, true, Some(&text("by the new operator")), None, (1_000_000, 1000, Some(1)));
     // Prices change while b is pending: b pays the prices of when it was made.
-    let o = env.call(OWNER, "set_pricing", &br#"{"base_fee": "90000000000000000000000", "per_second_fee": "9000000000000000000000"}"#[..], 1, CLI_GAS);
+    let o = env.call(
+        OWNER,
+        "set_pricing",
+        &br#"{"base_fee": "90000000000000000000000", "per_second_fee": "9000000000000000000000"}"#[..],
+        1,
+        CLI_GAS,
+    );
     assert_eq!(o.result, Ok(None));
     env.tips += 1;
     env.pricing = Pricing { base: 9 * NEAR / 100, per_sec: 9 * NEAR / 1000, ..DEFAULT_PRICING };
     env.resolve(b, true, None, None, (5_000_000, 2500, None));
-    assert_eq!(env.ended[&b].0, DEFAULT_PRICING.charge(&SEED_LIMITS, u128::MAX, 5_000_000, 2500, None), "charged at the old prices");
-    assert_eq!(env.call(OWNER, "set_owner", &br#"{"new_owner_id": "new-owner.testnet"}"#[..], 0, CLI_GAS).result, Ok(None));
+    assert_eq!(
+        env.ended[&b].0,
+        DEFAULT_PRICING.charge(&SEED_LIMITS, u128::MAX, 5_000_000, 2500, None),
+        "charged at the old prices"
+    );
+    assert_eq!(
+        env.call(OWNER, "set_owner", &br#"{"new_owner_id": "new-owner.testnet"}"#[..], 0, CLI_GAS).result,
+        Ok(None)
+    );
     env.owner = "new-owner.testnet".into();
     must_fail(&env.call(OWNER, "emergency_cancel_execution", id_args(c), 0, CLI_GAS), "only the owner");
-    must_fail(&env.call(OWNER, "set_operator", &br#"{"new_operator_id": "operator.testnet"}"#[..], 0, CLI_GAS), "only the owner");
+    must_fail(
+        &env.call(OWNER, "set_operator", &br#"{"new_operator_id": "operator.testnet"}"#[..], 0, CLI_GAS),
+        "only the owner",
+    );
     must_fail(&env.call(OWNER, "set_paused", &br#"{"paused": true}"#[..], 0, CLI_GAS), "only the owner");
     env.check();
     let o = env.call("new-owner.testnet", "emergency_cancel_execution", id_args(c), 1, CLI_GAS);
@@ -2376,7 +2831,11 @@ fn pitfall_h_operator_or_owner_changed_while_pending() {
     env.after_cancel(&o, c);
     env.check();
     // The operator becomes the old owner: roles are just accounts.
-    assert_eq!(env.call("new-owner.testnet", "set_operator", &br#"{"new_operator_id": "owner.testnet"}"#[..], 0, CLI_GAS).result, Ok(None));
+    assert_eq!(
+        env.call("new-owner.testnet", "set_operator", &br#"{"new_operator_id": "owner.testnet"}"#[..], 0, CLI_GAS)
+            .result,
+        Ok(None)
+    );
     env.operator = OWNER.into();
     env.resolve(d, false, None, Some("x"), (0, 0, None));
     env.drain();
@@ -2413,8 +2872,14 @@ fn pitfall_i_resolve_racing_timeout_and_cancel() {
     let o = env.call(OWNER, "emergency_cancel_execution", id_args(c), 0, CLI_GAS);
     assert_eq!(o.result, Ok(None));
     env.after_cancel(&o, c);
-    must_fail(&env.call(OPERATOR, "resolve_execution", resolve_args(c, true, None, None, (1, 1, None)), 0, CLI_GAS), "no pending request");
-    must_fail(&env.call(OPERATOR, "submit_execution_output", submit_args(c, &text("late")), 0, CLI_GAS), "no pending request");
+    must_fail(
+        &env.call(OPERATOR, "resolve_execution", resolve_args(c, true, None, None, (1, 1, None)), 0, CLI_GAS),
+        "no pending request",
+    );
+    must_fail(
+        &env.call(OPERATOR, "submit_execution_output", submit_args(c, &text("late")), 0, CLI_GAS),
+        "no pending request",
+    );
     env.advance(timeout + 1);
     assert_eq!(env.vm.balance(USER) - user_before, payment, "refunded exactly once");
     env.check();
@@ -2431,14 +2896,20 @@ fn pitfall_i_resolve_racing_timeout_and_cancel() {
     assert_eq!(o.result, Ok(None));
     env.after_cancel(&o, d);
     must_fail(&env.call(USER, "cancel_stale_execution", id_args(d), 0, CLI_GAS), "no pending request");
-    must_fail(&env.call(OPERATOR, "resolve_execution", resolve_args(d, false, None, Some("late"), (1, 1, None)), 0, CLI_GAS), "no pending request");
+    must_fail(
+        &env.call(OPERATOR, "resolve_execution", resolve_args(d, false, None, Some("late"), (1, 1, None)), 0, CLI_GAS),
+        "no pending request",
+    );
     env.advance(timeout + 1);
     assert_eq!(env.vm.balance(USER) - user_before, payment, "refunded exactly once");
 
     // Resolved, then resolved again: the second fails and nothing is paid twice.
     let (e, _) = env.simple_request(USER);
     env.resolve(e, true, None, None, (1, 1, None));
-    must_fail(&env.call(OPERATOR, "resolve_execution", resolve_args(e, true, None, None, (1, 1, None)), 0, CLI_GAS), "no pending request");
+    must_fail(
+        &env.call(OPERATOR, "resolve_execution", resolve_args(e, true, None, None, (1, 1, None)), 0, CLI_GAS),
+        "no pending request",
+    );
     env.drain();
 }
 
@@ -2462,9 +2933,33 @@ fn pitfall_j_inputs_at_near_size_limits() {
         ("request_execution", "whitespace", fill("{", " ", "}")),
         ("request_execution", "nesting", fill(&format!(r#"{code}"junk":"#), "[", "")),
         ("request_execution", "unknown numbers", fill(&format!(r#"{code}"junk":"#), "9", "}")),
-        ("resolve_execution", "Text output", fill(&format!(r#"{{"request_id":{pending},"response":{{"success":true,"resources_used":{{"instructions":1,"time_ms":1}},"output":{{"Text":""#), "x", "\"}}}")),
-        ("resolve_execution", "error", fill(&format!(r#"{{"request_id":{pending},"response":{{"success":false,"resources_used":{{"instructions":1,"time_ms":1}},"error":""#), "é", "\"}}")),
-        ("submit_execution_output", "Bytes output", fill(&format!(r#"{{"request_id":{pending},"output":{{"Bytes":["#), "255,", "1]}}")),
+        (
+            "resolve_execution",
+            "Text output",
+            fill(
+                &format!(
+                    r#"{{"request_id":{pending},"response":{{"success":true,"resources_used":{{"instructions":1,"time_ms":1}},"output":{{"Text":""#
+                ),
+                "x",
+                "\"}}}",
+            ),
+        ),
+        (
+            "resolve_execution",
+            "error",
+            fill(
+                &format!(
+                    r#"{{"request_id":{pending},"response":{{"success":false,"resources_used":{{"instructions":1,"time_ms":1}},"error":""#
+                ),
+                "é",
+                "\"}}",
+            ),
+        ),
+        (
+            "submit_execution_output",
+            "Bytes output",
+            fill(&format!(r#"{{"request_id":{pending},"output":{{"Bytes":["#), "255,", "1]}}"),
+        ),
         ("set_pricing", "a 4 MiB amount", fill(r#"{"base_fee":""#, "9", "\"}")),
         ("set_operator", "a 4 MiB account id", fill(r#"{"new_operator_id":""#, "a", "\"}")),
         ("get_request", "a 4 MiB id", fill(r#"{"request_id":"#, "1", "}")),
@@ -2498,7 +2993,11 @@ fn pitfall_j_inputs_at_near_size_limits() {
                 env.check();
                 continue;
             };
-            println!("    {method:24} {name:18} {:3} Tgas: burnt {:6.1} Tgas, {msg}", gas / TGAS, o.gas_burnt as f64 / TGAS as f64);
+            println!(
+                "    {method:24} {name:18} {:3} Tgas: burnt {:6.1} Tgas, {msg}",
+                gas / TGAS,
+                o.gas_burnt as f64 / TGAS as f64
+            );
             env.check();
         }
     }

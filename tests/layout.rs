@@ -55,11 +55,21 @@ struct BorshRequest {
 }
 
 fn odd_pricing() -> Pricing {
-    Pricing { base_fee: u128::MAX, per_instruction_fee: 1, per_mb_fee: 0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10, per_second_fee: 7 }
+    Pricing {
+        base_fee: u128::MAX,
+        per_instruction_fee: 1,
+        per_mb_fee: 0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10,
+        per_second_fee: 7,
+    }
 }
 
 fn borsh_pricing(p: &Pricing) -> BorshPricing {
-    BorshPricing { base_fee: p.base_fee, per_instruction_fee: p.per_instruction_fee, per_mb_fee: p.per_mb_fee, per_second_fee: p.per_second_fee }
+    BorshPricing {
+        base_fee: p.base_fee,
+        per_instruction_fee: p.per_instruction_fee,
+        per_mb_fee: p.per_mb_fee,
+        per_second_fee: p.per_second_fee,
+    }
 }
 
 #[test]
@@ -83,7 +93,11 @@ fn config_layout_equals_borsh() {
     c.set_pricing(&odd_pricing());
     c.add_execution(u128::MAX - 1);
     c.add_execution(5);
-    c.set_accounts(&Accounts { owner: b"new-owner.testnet", operator: b"op.testnet", keystore: Some(b"keystore.testnet") });
+    c.set_accounts(&Accounts {
+        owner: b"new-owner.testnet",
+        operator: b"op.testnet",
+        keystore: Some(b"keystore.testnet"),
+    });
     let updated = BorshConfig {
         version: state::CONFIG_VERSION,
         paused: true,
@@ -103,7 +117,10 @@ fn config_layout_equals_borsh() {
     assert_eq!(parsed.pricing(), odd_pricing());
     assert_eq!(parsed.stats(), (2, u128::MAX));
     let a = parsed.accounts();
-    assert_eq!((a.owner, a.operator, a.keystore), (&b"new-owner.testnet"[..], &b"op.testnet"[..], Some(&b"keystore.testnet"[..])));
+    assert_eq!(
+        (a.owner, a.operator, a.keystore),
+        (&b"new-owner.testnet"[..], &b"op.testnet"[..], Some(&b"keystore.testnet"[..]))
+    );
     // every truncation, a trailing byte, another version or a bad bool is refused
     for n in 0..bytes.len() {
         assert!(Config::parse(bytes[..n].to_vec()).is_none(), "{n}");
@@ -128,7 +145,11 @@ fn new_request<'a>(secrets: Option<&'a [u8]>, input: Option<Raw<'a>>, target: Op
         limits: Limits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 },
         format: Format::Json,
         sender: b"user.testnet",
-        code: CodeSource { repo: Raw(b"https://github.com/user/project"), commit: Raw(b"abc123"), build_target: target },
+        code: CodeSource {
+            repo: Raw(b"https://github.com/user/project"),
+            commit: Raw(b"abc123"),
+            build_target: target,
+        },
         input_data: input,
         secrets,
     }
@@ -148,7 +169,9 @@ fn stored(r: &NewRequest) -> Vec<u8> {
 #[test]
 fn request_layout_equals_borsh() {
     let secrets = [1u8, 2, 3];
-    for (s, i, t) in [(None, None, None), (Some(&secrets[..]), Some(Raw(br#"{\"key\": \"value\"}"#)), Some(Raw(b"wasm32-wasi")))] {
+    for (s, i, t) in
+        [(None, None, None), (Some(&secrets[..]), Some(Raw(br#"{\"key\": \"value\"}"#)), Some(Raw(b"wasm32-wasi")))]
+    {
         let r = new_request(s, i, t);
         let b = BorshRequest {
             id: 42,
@@ -200,8 +223,18 @@ fn keys_are_short_and_distinct() {
     assert_eq!(state::decode_output(&[]), None);
 }
 
-fn response(success: bool, output: Option<Output<'static>>, error: Option<&str>, memory: Option<u64>) -> Response<'static> {
-    Response { success, output, error: error.map(|e| e.as_bytes().to_vec()), usage: Usage { instructions: 5, time_ms: 6, memory_mb: memory } }
+fn response(
+    success: bool,
+    output: Option<Output<'static>>,
+    error: Option<&str>,
+    memory: Option<u64>,
+) -> Response<'static> {
+    Response {
+        success,
+        output,
+        error: error.map(|e| e.as_bytes().to_vec()),
+        usage: Usage { instructions: 5, time_ms: 6, memory_mb: memory },
+    }
 }
 
 #[test]
@@ -251,7 +284,9 @@ fn payload_limit_and_error_truncation() {
     // A failed execution carries no output, so a large output cannot crowd out its error.
     let body: &'static [u8] = Box::leak(vec![b'x'; 984].into_boxed_slice());
     let mut failed = response(false, Some(Output::Text(Raw(body))), Some("boom"), Some(7));
-    let p = payload::decode(&payload::encode(1, &failed)).map(|p| (p.output.is_none(), p.error.map(<[u8]>::to_vec))).unwrap();
+    let p = payload::decode(&payload::encode(1, &failed))
+        .map(|p| (p.output.is_none(), p.error.map(<[u8]>::to_vec)))
+        .unwrap();
     assert_eq!(p, (true, Some(b"boom".to_vec())));
     failed.success = true;
     let full = payload::encode(1, &failed);
@@ -290,7 +325,8 @@ fn execution_requested_has_the_seed_shape() {
     let d = &e["data"][0];
     assert_eq!(d["data_id"], json!(data_id().to_vec()));
     assert_eq!(d["timestamp"], json!(1_700_000_000_000_000_000u64));
-    let inner: Value = serde_json::from_str(d["request_data"].as_str().expect("request_data is a JSON string")).unwrap();
+    let inner: Value =
+        serde_json::from_str(d["request_data"].as_str().expect("request_data is a JSON string")).unwrap();
     assert_eq!(
         inner,
         json!({
@@ -315,7 +351,8 @@ fn execution_requested_has_the_seed_shape() {
 fn execution_completed_shapes() {
     let bytes = stored(&new_request(None, None, None));
     let r = Request::decode(&bytes).unwrap();
-    let ok = event(&events::execution_completed(&r, &Usage { instructions: 1, time_ms: 2, memory_mb: Some(3) }, None, 99));
+    let ok =
+        event(&events::execution_completed(&r, &Usage { instructions: 1, time_ms: 2, memory_mb: Some(3) }, None, 99));
     assert_eq!(
         ok["data"][0],
         json!({"request_id": 42, "sender_id": "user.testnet",

@@ -41,24 +41,38 @@ fn seed_basic_request_parses() {
 
 #[test]
 fn secrets_formats_and_defaults() {
-    let a = accepted(|| args::request_execution(br#"{"code_source":{"repo":"r","commit":"c"},"encrypted_secrets":[1, 2, 3,255],"response_format":"Json"}"#));
+    let a = accepted(|| {
+        args::request_execution(
+            br#"{"code_source":{"repo":"r","commit":"c"},"encrypted_secrets":[1, 2, 3,255],"response_format":"Json"}"#,
+        )
+    });
     assert_eq!(a.secrets.as_deref(), Some(&[1u8, 2, 3, 255][..]));
     assert_eq!(a.format, Format::Json);
     assert_eq!(a.limits, Limits::DEFAULT);
     assert_eq!(a.code.build_target, None);
     assert_eq!(a.input_data, None);
     // null everywhere optional means "default"
-    let b = accepted(|| args::request_execution(br#"{"code_source":{"repo":"r","commit":"c","build_target":null},"resource_limits":{"max_instructions":null,"max_memory_mb":64},"input_data":null,"response_format":null}"#));
+    let b = accepted(|| {
+        args::request_execution(br#"{"code_source":{"repo":"r","commit":"c","build_target":null},"resource_limits":{"max_instructions":null,"max_memory_mb":64},"input_data":null,"response_format":null}"#)
+    });
     assert_eq!(b.limits, Limits { max_memory_mb: 64, ..Limits::DEFAULT });
     assert_eq!(b.format, Format::Text);
-    let c = accepted(|| args::request_execution(br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":null,"response_format":"Bytes"}"#));
+    let c = accepted(|| {
+        args::request_execution(
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":null,"response_format":"Bytes"}"#,
+        )
+    });
     assert_eq!(c.limits, Limits::DEFAULT);
     assert_eq!(c.format, Format::Bytes);
 }
 
 #[test]
 fn unknown_fields_are_skipped_like_serde() {
-    let a = accepted(|| args::request_execution(br#"{"extra":{"deep":[1,{"x":null}],"s":"\u00e9"},"code_source":{"repo":"r","commit":"c","other":1.5e3}}"#));
+    let a = accepted(|| {
+        args::request_execution(
+            br#"{"extra":{"deep":[1,{"x":null}],"s":"\u00e9"},"code_source":{"repo":"r","commit":"c","other":1.5e3}}"#,
+        )
+    });
     assert_eq!(a.code.repo, Raw(b"r"));
 }
 
@@ -71,19 +85,58 @@ fn request_refusals_name_the_field() {
         (br#"{"code_source":{"repo":"r"}}"#, "code_source.commit: missing field"),
         (br#"{"code_source":{"repo":"","commit":"c"}}"#, "code_source: repo and commit must not be empty"),
         (br#"{"code_source":{"repo":5,"commit":"c"}}"#, "repo: expected a string"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":1025}}"#, "max_memory_mb: over its cap of 1024"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_instructions":100000000001}}"#, "max_instructions: over its cap of 100000000000"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_execution_seconds":61}}"#, "max_execution_seconds: over its cap of 60"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":1.5}}"#, "max_memory_mb: expected an integer, found a fraction or exponent"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":1e3}}"#, "max_memory_mb: expected an integer, found a fraction or exponent"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":-1}}"#, "max_memory_mb: expected an unsigned integer"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":"64"}}"#, "max_memory_mb: expected an unsigned integer"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":18446744073709551616}}"#, "max_memory_mb: number does not fit in u64"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":064}}"#, "max_memory_mb: leading zero in number"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"encrypted_secrets":[256]}"#, "encrypted_secrets: byte array element over 255"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"encrypted_secrets":"abc"}"#, "encrypted_secrets: expected a JSON array"),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"response_format":"Html"}"#, "response_format: expected \"Bytes\", \"Text\" or \"Json\""),
-        (br#"{"code_source":{"repo":"r","commit":"c"},"code_source":{"repo":"r","commit":"c"}}"#, "code_source: duplicate field"),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":1025}}"#,
+            "max_memory_mb: over its cap of 1024",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_instructions":100000000001}}"#,
+            "max_instructions: over its cap of 100000000000",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_execution_seconds":61}}"#,
+            "max_execution_seconds: over its cap of 60",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":1.5}}"#,
+            "max_memory_mb: expected an integer, found a fraction or exponent",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":1e3}}"#,
+            "max_memory_mb: expected an integer, found a fraction or exponent",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":-1}}"#,
+            "max_memory_mb: expected an unsigned integer",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":"64"}}"#,
+            "max_memory_mb: expected an unsigned integer",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":18446744073709551616}}"#,
+            "max_memory_mb: number does not fit in u64",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":064}}"#,
+            "max_memory_mb: leading zero in number",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"encrypted_secrets":[256]}"#,
+            "encrypted_secrets: byte array element over 255",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"encrypted_secrets":"abc"}"#,
+            "encrypted_secrets: expected a JSON array",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"response_format":"Html"}"#,
+            "response_format: expected \"Bytes\", \"Text\" or \"Json\"",
+        ),
+        (
+            br#"{"code_source":{"repo":"r","commit":"c"},"code_source":{"repo":"r","commit":"c"}}"#,
+            "code_source: duplicate field",
+        ),
         (br#"{"code_source":{"repo":"r","repo":"s","commit":"c"}}"#, "repo: duplicate field"),
         (br#"{"code_source":{"repo":"r","commit":"c"}} x"#, "trailing characters after the JSON arguments"),
         (br#"{"code_source":{"repo":"r","commit":"c"}"#, "expected ',' or '}' in object"),
@@ -131,7 +184,8 @@ fn field_caps_are_exact() {
 
 #[test]
 fn deep_nesting_is_refused_without_overflowing_the_stack() {
-    let deep = format!(r#"{{"code_source":{{"repo":"r","commit":"c"}},"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
+    let deep =
+        format!(r#"{{"code_source":{{"repo":"r","commit":"c"}},"x":{}{}}}"#, "[".repeat(100_000), "]".repeat(100_000));
     assert!(refused(|| args::request_execution(deep.as_bytes())).ends_with("JSON nested too deeply"));
     let ok = format!(r#"{{"code_source":{{"repo":"r","commit":"c"}},"x":{}{}}}"#, "[".repeat(30), "]".repeat(30));
     accepted(|| args::request_execution(ok.as_bytes()).limits);
@@ -199,20 +253,37 @@ fn outputs_of_every_kind() {
 #[test]
 fn resolve_refusals() {
     for (input, want) in [
-        (r#"{"response":{"success":true,"resources_used":{"instructions":1,"time_ms":1}}}"#, "request_id: missing field"),
+        (
+            r#"{"response":{"success":true,"resources_used":{"instructions":1,"time_ms":1}}}"#,
+            "request_id: missing field",
+        ),
         (r#"{"request_id":1}"#, "response: missing field"),
-        (r#"{"request_id":1,"response":{"resources_used":{"instructions":1,"time_ms":1}}}"#, "response.success: missing field"),
+        (
+            r#"{"request_id":1,"response":{"resources_used":{"instructions":1,"time_ms":1}}}"#,
+            "response.success: missing field",
+        ),
         (r#"{"request_id":1,"response":{"success":true}}"#, "response.resources_used: missing field"),
-        (r#"{"request_id":1,"response":{"success":"yes","resources_used":{"instructions":1,"time_ms":1}}}"#, "success: expected true or false"),
-        (r#"{"request_id":1,"response":{"success":true,"resources_used":{"time_ms":1}}}"#, "resources_used.instructions: missing field"),
-        (r#"{"request_id":1,"response":{"success":true,"resources_used":{"instructions":1}}}"#, "resources_used.time_ms: missing field"),
+        (
+            r#"{"request_id":1,"response":{"success":"yes","resources_used":{"instructions":1,"time_ms":1}}}"#,
+            "success: expected true or false",
+        ),
+        (
+            r#"{"request_id":1,"response":{"success":true,"resources_used":{"time_ms":1}}}"#,
+            "resources_used.instructions: missing field",
+        ),
+        (
+            r#"{"request_id":1,"response":{"success":true,"resources_used":{"instructions":1}}}"#,
+            "resources_used.time_ms: missing field",
+        ),
         (r#"{"request_id":-1,"response":{}}"#, "request_id: expected an unsigned integer"),
         (r#"{"request_id":"1","response":{}}"#, "request_id: expected an unsigned integer"),
     ] {
         let got = refused(|| args::resolve_execution(input.as_bytes()));
         assert!(got.ends_with(want), "{input}: got {got:?}");
     }
-    let (_, r) = accepted(|| args::resolve_execution(br#"{"request_id":1,"response":{"success":false,"error":"bad \"thing\" \u00e9\n","resources_used":{"instructions":1,"time_ms":2,"memory_mb":3}}}"#));
+    let (_, r) = accepted(|| {
+        args::resolve_execution(br#"{"request_id":1,"response":{"success":false,"error":"bad \"thing\" \u00e9\n","resources_used":{"instructions":1,"time_ms":2,"memory_mb":3}}}"#)
+    });
     assert_eq!(r.error.as_deref(), Some("bad \"thing\" é\n".as_bytes()));
     assert_eq!(r.usage.memory_mb, Some(3));
 }
@@ -225,7 +296,11 @@ fn u128_amounts_are_strict_decimal_strings() {
         p
     };
     // the seed's command
-    let p = accepted(|| set(r#"{"base_fee":"10000000000000000000000","per_instruction_fee":"1000000000000000","per_mb_fee":"100000000000000000000","per_second_fee":"1000000000000000000000"}"#));
+    let p = accepted(|| {
+        set(
+            r#"{"base_fee":"10000000000000000000000","per_instruction_fee":"1000000000000000","per_mb_fee":"100000000000000000000","per_second_fee":"1000000000000000000000"}"#,
+        )
+    });
     assert_eq!(p.per_instruction_fee, 1_000_000_000_000_000);
     // a subset leaves the rest
     let p = accepted(|| set(r#"{"per_mb_fee":"340282366920938463463374607431768211455"}"#));
@@ -258,7 +333,10 @@ fn account_arguments() {
     assert_eq!(op, None);
     let (owner, _) = accepted(|| new(r#"{"owner_id":"\u0061lice.near","operator_id":null}"#));
     assert_eq!(owner, b"alice.near");
-    assert_eq!(refused(|| new(r#"{"owner_id":"Alice.near"}"#)), "owner_id: invalid account id: only a-z, 0-9, '-', '_' and '.' are allowed");
+    assert_eq!(
+        refused(|| new(r#"{"owner_id":"Alice.near"}"#)),
+        "owner_id: invalid account id: only a-z, 0-9, '-', '_' and '.' are allowed"
+    );
     assert_eq!(refused(|| new(r#"{"operator_id":"a.near"}"#)), "owner_id: missing field");
     assert_eq!(refused(|| new(r#"{"owner_id":"a"}"#)), "owner_id: invalid account id: length must be 2 to 64");
 }
@@ -269,15 +347,24 @@ fn request_id_and_single_fields() {
     assert_eq!(accepted(|| args::request_id(br#"{"request_id":18446744073709551615}"#)), u64::MAX);
     assert_eq!(refused(|| args::request_id(b"{}")), "request_id: missing field");
     assert_eq!(refused(|| args::request_id(br#"{"request_id":1,"request_id":1}"#)), "request_id: duplicate field");
-    assert_eq!(refused(|| args::request_id(br#"{"request_id":1.0}"#)), "request_id: expected an integer, found a fraction or exponent");
+    assert_eq!(
+        refused(|| args::request_id(br#"{"request_id":1.0}"#)),
+        "request_id: expected an integer, found a fraction or exponent"
+    );
 }
 
 #[test]
 fn estimate_arguments() {
     assert_eq!(accepted(|| args::estimate(b"")), Limits::DEFAULT);
     assert_eq!(accepted(|| args::estimate(b" {} ")), Limits::DEFAULT);
-    assert_eq!(accepted(|| args::estimate(br#"{"resource_limits":{"max_instructions":10000000,"max_memory_mb":64,"max_execution_seconds":5}}"#)), Limits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 });
-    assert!(refused(|| args::estimate(br#"{"resource_limits":{"max_execution_seconds":61}}"#)).ends_with("over its cap of 60"));
+    assert_eq!(
+        accepted(|| args::estimate(
+            br#"{"resource_limits":{"max_instructions":10000000,"max_memory_mb":64,"max_execution_seconds":5}}"#
+        )),
+        Limits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 }
+    );
+    assert!(refused(|| args::estimate(br#"{"resource_limits":{"max_execution_seconds":61}}"#))
+        .ends_with("over its cap of 60"));
 }
 
 #[test]
@@ -318,7 +405,11 @@ fn utf8_validation_matches_std() {
             assert_eq!(valid_utf8(&[a, b]), std::str::from_utf8(&[a, b]).is_ok());
             for c in [0x80u8, 0x9F, 0xA0, 0xBF, 0xC0] {
                 assert_eq!(valid_utf8(&[a, b, c]), std::str::from_utf8(&[a, b, c]).is_ok(), "{a:x} {b:x} {c:x}");
-                assert_eq!(valid_utf8(&[a, b, c, 0x80]), std::str::from_utf8(&[a, b, c, 0x80]).is_ok(), "{a:x} {b:x} {c:x} 80");
+                assert_eq!(
+                    valid_utf8(&[a, b, c, 0x80]),
+                    std::str::from_utf8(&[a, b, c, 0x80]).is_ok(),
+                    "{a:x} {b:x} {c:x} 80"
+                );
             }
         }
     }
@@ -327,7 +418,23 @@ fn utf8_validation_matches_std() {
 #[test]
 fn decimal_writing_matches_std() {
     use offchainvm_contract::json::write_u128;
-    let mut values = vec![0u128, 1, 9, 10, 99, 100, u64::MAX as u128 - 1, u64::MAX as u128, u64::MAX as u128 + 1, u128::MAX, u128::MAX - 1, 10u128.pow(27), 10u128.pow(27) - 1, 10u128.pow(38), 21_410_000_000_000_000_000_000];
+    let mut values = vec![
+        0u128,
+        1,
+        9,
+        10,
+        99,
+        100,
+        u64::MAX as u128 - 1,
+        u64::MAX as u128,
+        u64::MAX as u128 + 1,
+        u128::MAX,
+        u128::MAX - 1,
+        10u128.pow(27),
+        10u128.pow(27) - 1,
+        10u128.pow(38),
+        21_410_000_000_000_000_000_000,
+    ];
     let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C834;
     for _ in 0..2000 {
         x ^= x << 13;

@@ -272,7 +272,10 @@ pub fn refused<B: Backend>(b: &mut B, signer: &str, method: &str, args: &str, de
     let tx = call(b, signer, method, args, deposit);
     assert_fails_with(&tx.status, needle);
     assert_eq!(tx.refunded_to(signer), deposit, "a refused {method} returns its deposit");
-    assert!(tx.events("execution_requested").is_empty() && tx.events("execution_completed").is_empty(), "a refused call emits nothing");
+    assert!(
+        tx.events("execution_requested").is_empty() && tx.events("execution_completed").is_empty(),
+        "a refused call emits nothing"
+    );
     tx
 }
 
@@ -371,7 +374,10 @@ pub fn required_deposit<B: Backend>(b: &mut B, sender: &str, args: &str) -> u128
 /// and near-cli's default 30 Tgas.
 pub fn seed_commands<B: Backend>(b: &mut B) {
     init(b);
-    assert_eq!(view(b, "get_config", "{}"), json!({"owner_id": OWNER, "operator_id": OPERATOR, "paused": false, "keystore_account_id": null}));
+    assert_eq!(
+        view(b, "get_config", "{}"),
+        json!({"owner_id": OWNER, "operator_id": OPERATOR, "paused": false, "keystore_account_id": null})
+    );
     assert_eq!(
         view(b, "get_pricing", "{}"),
         json!({"base_fee": "10000000000000000000000", "per_instruction_fee": "1000000000000000000", "per_mb_fee": "100000000000000000000", "per_second_fee": "1000000000000000000000"})
@@ -387,7 +393,10 @@ pub fn seed_commands<B: Backend>(b: &mut B) {
     assert_eq!(stored["sender_id"], USER);
     assert_eq!(stored["input_data"], "{\"key\": \"value\"}");
     assert_eq!(stored["payment"], "100000000000000000000000");
-    assert_eq!(stored["resource_limits"], json!({"max_instructions": 1000000000u64, "max_memory_mb": 128, "max_execution_seconds": 60}));
+    assert_eq!(
+        stored["resource_limits"],
+        json!({"max_instructions": 1000000000u64, "max_memory_mb": 128, "max_execution_seconds": 60})
+    );
     let event = &req.events("execution_requested")[0];
     assert_eq!(event["standard"], "near-offshore");
     assert_eq!(event["data"][0]["data_id"].as_array().unwrap().len(), 32);
@@ -419,10 +428,16 @@ pub fn seed_commands<B: Backend>(b: &mut B) {
 
     // Large output: submit, then resolve with output null
     b.skip_blocks(1);
-    let submit = call(b, OPERATOR, "submit_execution_output", r#"{
+    let submit = call(
+        b,
+        OPERATOR,
+        "submit_execution_output",
+        r#"{
   "request_id": 1,
   "output": {"Text": "Very long output..."}
-}"#, 0);
+}"#,
+        0,
+    );
     assert_eq!(submit.status, Status::Success(None), "submit");
     assert_eq!(view(b, "has_pending_output", r#"{"request_id": 1}"#), json!(true));
     assert_eq!(view(b, "get_pending_output", r#"{"request_id": 1}"#), json!({"Text": "Very long output..."}));
@@ -432,34 +447,73 @@ pub fn seed_commands<B: Backend>(b: &mut B) {
     assert_eq!(view(b, "has_pending_output", r#"{"request_id": 1}"#), json!(false));
 
     // cancel_stale_execution '{"request_id": 123}': no such request
-    assert_fails_with(&call(b, USER, "cancel_stale_execution", r#"{
+    assert_fails_with(
+        &call(
+            b,
+            USER,
+            "cancel_stale_execution",
+            r#"{
   "request_id": 123
-}"#, 0).status, "no pending request");
+}"#,
+            0,
+        )
+        .status,
+        "no pending request",
+    );
 
     // Admin commands
-    let set_op = call(b, OWNER, "set_operator", r#"{
+    let set_op = call(
+        b,
+        OWNER,
+        "set_operator",
+        r#"{
   "new_operator_id": "new-operator.testnet"
-}"#, 0);
+}"#,
+        0,
+    );
     assert_eq!(set_op.status, Status::Success(None));
     assert_eq!(view(b, "get_config", "{}")["operator_id"], "new-operator.testnet");
-    let set_pricing = call(b, OWNER, "set_pricing", r#"{
+    let set_pricing = call(
+        b,
+        OWNER,
+        "set_pricing",
+        r#"{
   "base_fee": "10000000000000000000000",
   "per_instruction_fee": "1000000000000000",
   "per_mb_fee": "100000000000000000000",
   "per_second_fee": "1000000000000000000000"
-}"#, 0);
+}"#,
+        0,
+    );
     assert_eq!(set_pricing.status, Status::Success(None));
     assert_eq!(view(b, "get_pricing", "{}")["per_instruction_fee"], "1000000000000000");
-    assert_eq!(call(b, OWNER, "set_paused", r#"{
+    assert_eq!(
+        call(
+            b,
+            OWNER,
+            "set_paused",
+            r#"{
   "paused": true
-}"#, 0).status, Status::Success(None));
+}"#,
+            0
+        )
+        .status,
+        Status::Success(None)
+    );
     assert_eq!(view(b, "is_paused", ""), json!(true));
     assert_fails_with(&call(b, USER, "request_execution", SEED_REQUEST, NEAR / 10).status, "paused");
 
     // Views of the seed
-    assert_eq!(view(b, "get_request", r#"{
+    assert_eq!(
+        view(
+            b,
+            "get_request",
+            r#"{
   "request_id": 123
-}"#), Value::Null);
+}"#
+        ),
+        Value::Null
+    );
     assert_eq!(view(b, "get_stats", "{}")["total_executions"], 2);
 }
 
@@ -483,7 +537,10 @@ fn resolve_and_check<B: Backend>(b: &mut B, output: &str, used: &Used, expected:
     let event = completed(&done);
     assert_eq!(event["request_id"], id);
     assert_eq!(event["sender_id"], USER);
-    assert_eq!(event["code_source"], json!({"repo": "https://github.com/user/project", "commit": "abc123", "build_target": "wasm32-wasi"}));
+    assert_eq!(
+        event["code_source"],
+        json!({"repo": "https://github.com/user/project", "commit": "abc123", "build_target": "wasm32-wasi"})
+    );
     assert_eq!(event["resources_used"], used.json());
     assert_eq!(event["success"], true);
     assert!(event.get("error_message").is_none(), "no error_message on success");
@@ -531,7 +588,11 @@ pub fn submitted_outputs<B: Backend>(b: &mut B) {
     let bytes = some_bytes(3000);
     let cases: [(String, Value, Vec<u8>); 3] = [
         (text_output(&long_text), json!({"Text": long_text}), json_str(&long_text).into_bytes()),
-        (format!(r#"{{"Json": {json_value}}}"#), json!({"Json": json_of(json_value.as_bytes())}), json_value.clone().into_bytes()),
+        (
+            format!(r#"{{"Json": {json_value}}}"#),
+            json!({"Json": json_of(json_value.as_bytes())}),
+            json_value.clone().into_bytes(),
+        ),
         (bytes_output(&bytes), json!({"Bytes": bytes}), base64_value(&bytes)),
     ];
     for (output, pending_view, expected) in cases {
@@ -587,7 +648,13 @@ pub fn exact_refunds<B: Backend>(b: &mut B) {
     }
 
     // Rounding: with prices that do not divide evenly, each term rounds up.
-    ok(b, OWNER, "set_pricing", r#"{"base_fee": "1000", "per_instruction_fee": "3", "per_mb_fee": "5", "per_second_fee": "7"}"#, 0);
+    ok(
+        b,
+        OWNER,
+        "set_pricing",
+        r#"{"base_fee": "1000", "per_instruction_fee": "3", "per_mb_fee": "5", "per_second_fee": "7"}"#,
+        0,
+    );
     let odd = Prices { base: 1000, per_minstr: 3, per_mb: 5, per_sec: 7 };
     let cases = [
         (Used::new(1, 1, Some(1)), 1000 + 1 + 5 + 1),
@@ -773,17 +840,45 @@ pub fn operator_misuse<B: Backend>(b: &mut B) {
     let stored = view(b, "get_request", &id_args(id));
     for who in [USER, OWNER, OTHER] {
         refused(b, who, "resolve_execution", &seed_resolve(id), 0, "only the operator");
-        refused(b, who, "submit_execution_output", &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#), 0, "only the operator");
+        refused(
+            b,
+            who,
+            "submit_execution_output",
+            &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#),
+            0,
+            "only the operator",
+        );
     }
     refused(b, OPERATOR, "resolve_execution", &seed_resolve(999), 0, "no pending request");
-    refused(b, OPERATOR, "submit_execution_output", r#"{"request_id": 999, "output": {"Text": "x"}}"#, 0, "no pending request");
+    refused(
+        b,
+        OPERATOR,
+        "submit_execution_output",
+        r#"{"request_id": 999, "output": {"Text": "x"}}"#,
+        0,
+        "no pending request",
+    );
     refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), 1, "does not accept a deposit");
-    refused(b, OPERATOR, "submit_execution_output", &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#), 1, "does not accept a deposit");
+    refused(
+        b,
+        OPERATOR,
+        "submit_execution_output",
+        &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#),
+        1,
+        "does not accept a deposit",
+    );
     assert_eq!(view(b, "get_request", &id_args(id)), stored);
     assert_eq!(view(b, "has_pending_output", &id_args(id)), json!(false));
 
     assert!(submit(b, id, &text_output("first")).status.is_success());
-    refused(b, OPERATOR, "submit_execution_output", &format!(r#"{{"request_id": {id}, "output": {{"Text": "second"}}}}"#), 0, "already submitted");
+    refused(
+        b,
+        OPERATOR,
+        "submit_execution_output",
+        &format!(r#"{{"request_id": {id}, "output": {{"Text": "second"}}}}"#),
+        0,
+        "already submitted",
+    );
     assert_eq!(view(b, "get_pending_output", &id_args(id)), json!({"Text": "first"}));
     let inline = refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), 0, "already submitted");
     assert_fails_with(&inline.status, r#""output": null"#);
@@ -813,7 +908,9 @@ pub fn private_methods<B: Backend>(b: &mut B) {
     let stored = view(b, "get_request", &id_args(id));
     let before = stats(b);
     for who in [USER, OTHER, OPERATOR, OWNER] {
-        for (method, args) in [("on_execution_response", id.to_le_bytes().to_vec()), ("fail_execution", b"stolen".to_vec())] {
+        for (method, args) in
+            [("on_execution_response", id.to_le_bytes().to_vec()), ("fail_execution", b"stolen".to_vec())]
+        {
             for deposit in [0, NEAR] {
                 let tx = b.call(who, method, &args, deposit, CLI_GAS);
                 assert_fails_with(&tx.status, "private method");
@@ -973,7 +1070,10 @@ pub fn set_pricing_rules<B: Backend>(b: &mut B) {
     assert_eq!(pricing(b), p.json());
     ok(b, OWNER, "set_pricing", "{}", 0);
     assert_eq!(pricing(b), p.json());
-    assert_eq!(view(b, "estimate_execution_cost", &json!({"resource_limits": Limits::SEED_EXAMPLE.json()}).to_string()), json!(p.estimate(&Limits::SEED_EXAMPLE).to_string()));
+    assert_eq!(
+        view(b, "estimate_execution_cost", &json!({"resource_limits": Limits::SEED_EXAMPLE.json()}).to_string()),
+        json!(p.estimate(&Limits::SEED_EXAMPLE).to_string())
+    );
 
     // Overflow: exactly at the largest price whose maximum estimate fits u128 it
     // is accepted, one yocto more is refused.
@@ -1011,14 +1111,32 @@ pub fn set_pricing_rules<B: Backend>(b: &mut B) {
 
     // Malformed amounts, each refused with the field named.
     ok(b, OWNER, "set_pricing", &p.json().to_string(), 0);
-    for bad in ["1000", r#""-1""#, r#""+1""#, r#"" 1""#, r#""1 ""#, r#""""#, r#""1.5""#, r#""1e3""#, r#""01""#, "null", "true",
-        r#""340282366920938463463374607431768211456""#] {
+    for bad in [
+        "1000",
+        r#""-1""#,
+        r#""+1""#,
+        r#"" 1""#,
+        r#""1 ""#,
+        r#""""#,
+        r#""1.5""#,
+        r#""1e3""#,
+        r#""01""#,
+        "null",
+        "true",
+        r#""340282366920938463463374607431768211456""#,
+    ] {
         refused(b, OWNER, "set_pricing", &format!(r#"{{"base_fee": {bad}}}"#), 0, "base_fee");
     }
     refused(b, OWNER, "set_pricing", r#"{"base_fee": "1", "base_fee": "2"}"#, 0, "duplicate");
     refused(b, OWNER, "set_pricing", r#"{"base_fee": "1"} x"#, 0, "trailing");
     assert_eq!(pricing(b), p.json());
-    ok(b, OWNER, "set_pricing", r#"{"base_fee": "340282366920938463463374607431768211455", "per_instruction_fee": "0", "per_mb_fee": "0", "per_second_fee": "0"}"#, 0);
+    ok(
+        b,
+        OWNER,
+        "set_pricing",
+        r#"{"base_fee": "340282366920938463463374607431768211455", "per_instruction_fee": "0", "per_mb_fee": "0", "per_second_fee": "0"}"#,
+        0,
+    );
 }
 
 /// Base58 (Bitcoin alphabet) of 32 bytes, for `ed25519:` keys.
@@ -1038,7 +1156,11 @@ pub fn base58(bytes: &[u8]) -> String {
         }
     }
     let zeros = bytes.iter().take_while(|&&b| b == 0).count();
-    std::iter::repeat(b'1').take(zeros).chain(digits.iter().rev().map(|&d| ALPHABET[d as usize])).map(char::from).collect()
+    std::iter::repeat(b'1')
+        .take(zeros)
+        .chain(digits.iter().rev().map(|&d| ALPHABET[d as usize]))
+        .map(char::from)
+        .collect()
 }
 
 pub fn hex(bytes: &[u8]) -> String {
@@ -1061,7 +1183,17 @@ pub fn keystore_pubkey<B: Backend>(b: &mut B) {
 
     refused(b, KEYSTORE, "set_keystore_pubkey", &set(&hex(&[7; 32])), 0, "only the owner or the keystore account");
     ok(b, OWNER, "set_keystore_account", r#"{"keystore_account_id": "keystore.testnet"}"#, 0);
-    for k in [[0u8; 32], [255; 32], { let mut k = [9u8; 32]; k[0] = 0; k[1] = 0; k }, <[u8; 32]>::try_from(some_bytes(32)).unwrap()] {
+    for k in [
+        [0u8; 32],
+        [255; 32],
+        {
+            let mut k = [9u8; 32];
+            k[0] = 0;
+            k[1] = 0;
+            k
+        },
+        <[u8; 32]>::try_from(some_bytes(32)).unwrap(),
+    ] {
         ok(b, KEYSTORE, "set_keystore_pubkey", &set(&format!("ed25519:{}", base58(&k))), 0);
         assert_eq!(key(b), json!(hex(&k)), "ed25519:base58 of {k:?}");
     }
@@ -1133,7 +1265,14 @@ pub fn non_payable_methods<B: Backend>(b: &mut B) {
     let id = request_id_of(&req);
     for deposit in [1, NEAR] {
         refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), deposit, "does not accept a deposit");
-        refused(b, OPERATOR, "submit_execution_output", &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#), deposit, "does not accept a deposit");
+        refused(
+            b,
+            OPERATOR,
+            "submit_execution_output",
+            &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#),
+            deposit,
+            "does not accept a deposit",
+        );
         refused(b, USER, "cancel_stale_execution", &id_args(id), deposit, "does not accept a deposit");
         let c = b.contract();
         refused(b, &c, "new", r#"{"owner_id": "owner.testnet"}"#, deposit, "does not accept a deposit");
@@ -1162,7 +1301,11 @@ pub fn views_as_calls_refuse_deposits<B: Backend>(b: &mut B) {
         let without = call(b, USER, method, args, 0);
         assert!(without.status.is_success(), "{method} as a call without deposit: {:?}", without.status);
         let with = call(b, USER, method, args, NEAR);
-        assert!(matches!(with.status, Status::Failure(_)), "{method} called with 1 NEAR attached must fail, got {:?}", with.status);
+        assert!(
+            matches!(with.status, Status::Failure(_)),
+            "{method} called with 1 NEAR attached must fail, got {:?}",
+            with.status
+        );
         assert_eq!(with.refunded_to(USER), NEAR, "{method}: deposit returned");
     }
 }
@@ -1180,7 +1323,11 @@ pub fn init_rules<B: Backend>(b: &mut B) {
     refused(b, &c, "new", r#"{"owner_id": "owner.testnet", "operator_id": "x"}"#, 0, "operator_id");
     refused(b, &c, "new", "", 0, "");
     ok(b, &c, "new", r#"{"owner_id": "owner.testnet"}"#, 0);
-    assert_eq!(view(b, "get_config", "{}"), json!({"owner_id": OWNER, "operator_id": OWNER, "paused": false, "keystore_account_id": null}), "operator defaults to the owner");
+    assert_eq!(
+        view(b, "get_config", "{}"),
+        json!({"owner_id": OWNER, "operator_id": OWNER, "paused": false, "keystore_account_id": null}),
+        "operator defaults to the owner"
+    );
     refused(b, &c, "new", r#"{"owner_id": "other.testnet", "operator_id": "other.testnet"}"#, 0, "already initialized");
     assert_eq!(view(b, "get_config", "{}")["owner_id"], OWNER);
     assert_eq!(view(b, "get_pricing", "{}"), Prices::DEFAULT.json());
@@ -1218,11 +1365,17 @@ pub fn views_json<B: Backend>(b: &mut B) {
     let m = view(b, "get_request", &id_args(request_id_of(&minimal)));
     assert_eq!(m["code_source"], json!({"repo": "r", "commit": "c", "build_target": null}));
     assert_eq!(m["resource_limits"], Limits::DEFAULT.json());
-    assert_eq!((&m["input_data"], &m["encrypted_secrets"], &m["response_format"]), (&Value::Null, &Value::Null, &json!("Text")));
+    assert_eq!(
+        (&m["input_data"], &m["encrypted_secrets"], &m["response_format"]),
+        (&Value::Null, &Value::Null, &json!("Text"))
+    );
 
     assert_eq!(view(b, "get_stats", "{}"), json!({"total_executions": 0, "total_fees_collected": "0"}));
     assert_eq!(view(b, "get_pricing", "{}"), Prices::DEFAULT.json());
-    assert_eq!(view(b, "get_config", "{}"), json!({"owner_id": OWNER, "operator_id": OPERATOR, "paused": false, "keystore_account_id": null}));
+    assert_eq!(
+        view(b, "get_config", "{}"),
+        json!({"owner_id": OWNER, "operator_id": OPERATOR, "paused": false, "keystore_account_id": null})
+    );
     ok(b, OWNER, "set_keystore_account", r#"{"keystore_account_id": "keystore.testnet"}"#, 0);
     assert_eq!(view(b, "get_config", "{}")["keystore_account_id"], KEYSTORE);
     assert_eq!(view(b, "get_keystore_pubkey", ""), Value::Null);
@@ -1231,16 +1384,26 @@ pub fn views_json<B: Backend>(b: &mut B) {
     assert_eq!(view(b, "get_keystore_pubkey", "{}"), json!("ab".repeat(32)));
 
     // estimate_execution_cost: the seed's example, defaults with and without args.
-    let seed_example = r#"{"resource_limits": {"max_instructions": 10000000, "max_memory_mb": 64, "max_execution_seconds": 5}}"#;
+    let seed_example =
+        r#"{"resource_limits": {"max_instructions": 10000000, "max_memory_mb": 64, "max_execution_seconds": 5}}"#;
     assert_eq!(view(b, "estimate_execution_cost", seed_example), json!("21410000000000000000000"));
     let default = json!(Prices::DEFAULT.estimate(&Limits::DEFAULT).to_string());
     assert_eq!(default, json!("83800000000000000000000"));
     for args in ["", "{}", r#"{"resource_limits": null}"#, r#"{"resource_limits": {}}"#] {
         assert_eq!(view(b, "estimate_execution_cost", args), default, "{args:?}");
     }
-    assert_eq!(view(b, "estimate_execution_cost", r#"{"resource_limits": {"max_memory_mb": 1}}"#), json!(Prices::DEFAULT.estimate(&Limits { memory_mb: 1, ..Limits::DEFAULT }).to_string()));
-    assert_eq!(view(b, "estimate_execution_cost", &json!({"resource_limits": Limits::CAP.json()}).to_string()), json!("272400000000000000000000"));
-    assert!(b.view("estimate_execution_cost", br#"{"resource_limits": {"max_memory_mb": 1025}}"#).unwrap_err().contains("max_memory_mb"));
+    assert_eq!(
+        view(b, "estimate_execution_cost", r#"{"resource_limits": {"max_memory_mb": 1}}"#),
+        json!(Prices::DEFAULT.estimate(&Limits { memory_mb: 1, ..Limits::DEFAULT }).to_string())
+    );
+    assert_eq!(
+        view(b, "estimate_execution_cost", &json!({"resource_limits": Limits::CAP.json()}).to_string()),
+        json!("272400000000000000000000")
+    );
+    assert!(b
+        .view("estimate_execution_cost", br#"{"resource_limits": {"max_memory_mb": 1025}}"#)
+        .unwrap_err()
+        .contains("max_memory_mb"));
 
     assert_eq!(
         view(b, "get_max_limits", "{}"),
@@ -1304,15 +1467,30 @@ pub fn limits_and_caps<B: Backend>(b: &mut B) {
         a.to_string()
     };
     let cases: Vec<(Vec<&str>, Value, Value, &str)> = vec![
-        (vec!["resource_limits", "max_instructions"], json!(CAP_INSTRUCTIONS), json!(CAP_INSTRUCTIONS + 1), "100000000000"),
+        (
+            vec!["resource_limits", "max_instructions"],
+            json!(CAP_INSTRUCTIONS),
+            json!(CAP_INSTRUCTIONS + 1),
+            "100000000000",
+        ),
         (vec!["resource_limits", "max_memory_mb"], json!(CAP_MEMORY_MB), json!(CAP_MEMORY_MB + 1), "1024"),
         (vec!["resource_limits", "max_execution_seconds"], json!(CAP_SECONDS), json!(CAP_SECONDS + 1), "60"),
         (vec!["code_source", "repo"], json!("r".repeat(CAP_REPO)), json!("r".repeat(CAP_REPO + 1)), "512"),
         (vec!["code_source", "commit"], json!("c".repeat(CAP_COMMIT)), json!("c".repeat(CAP_COMMIT + 1)), "128"),
-        (vec!["code_source", "build_target"], json!("t".repeat(CAP_BUILD_TARGET)), json!("t".repeat(CAP_BUILD_TARGET + 1)), "64"),
+        (
+            vec!["code_source", "build_target"],
+            json!("t".repeat(CAP_BUILD_TARGET)),
+            json!("t".repeat(CAP_BUILD_TARGET + 1)),
+            "64",
+        ),
         (vec!["input_data"], json!("i".repeat(CAP_INPUT)), json!("i".repeat(CAP_INPUT + 1)), "4096"),
         // Caps count the JSON-escaped form as sent: "\n" is 2 bytes.
-        (vec!["input_data"], json!("\n".repeat(CAP_INPUT / 2)), json!(format!("{}a", "\n".repeat(CAP_INPUT / 2))), "4096"),
+        (
+            vec!["input_data"],
+            json!("\n".repeat(CAP_INPUT / 2)),
+            json!(format!("{}a", "\n".repeat(CAP_INPUT / 2))),
+            "4096",
+        ),
         (vec!["encrypted_secrets"], json!(vec![7u8; CAP_SECRETS]), json!(vec![7u8; CAP_SECRETS + 1]), "1024"),
     ];
     for (path, at, over, cap) in cases {
@@ -1328,14 +1506,32 @@ pub fn limits_and_caps<B: Backend>(b: &mut B) {
         assert_eq!(slot, &at, "stored as given");
     }
     // Limits of zero are allowed too.
-    request(b, &with(&["resource_limits"], json!({"max_instructions": 0, "max_memory_mb": 0, "max_execution_seconds": 0})), deposit);
+    request(
+        b,
+        &with(&["resource_limits"], json!({"max_instructions": 0, "max_memory_mb": 0, "max_execution_seconds": 0})),
+        deposit,
+    );
 
     // Outputs: inline up to what the yield payload carries, submitted up to 32 KiB.
     let req = request(b, SEED_REQUEST, deposit);
     let id = request_id_of(&req);
-    let over = refused(b, OPERATOR, "resolve_execution", &response_args(id, true, &text_output(&"o".repeat(MAX_INLINE_OUTPUT + 1)), "null", &Used::NOTHING), 0, "1024-byte yield payload");
+    let over = refused(
+        b,
+        OPERATOR,
+        "resolve_execution",
+        &response_args(id, true, &text_output(&"o".repeat(MAX_INLINE_OUTPUT + 1)), "null", &Used::NOTHING),
+        0,
+        "1024-byte yield payload",
+    );
     assert_fails_with(&over.status, "submit_execution_output");
-    refused(b, OPERATOR, "resolve_execution", &response_args(id, true, &bytes_output(&vec![1; MAX_INLINE_OUTPUT + 1]), "null", &Used::NOTHING), 0, "submit_execution_output");
+    refused(
+        b,
+        OPERATOR,
+        "resolve_execution",
+        &response_args(id, true, &bytes_output(&vec![1; MAX_INLINE_OUTPUT + 1]), "null", &Used::NOTHING),
+        0,
+        "submit_execution_output",
+    );
     resolve_ok(b, id, &text_output(&"o".repeat(MAX_INLINE_OUTPUT)), &Used::NOTHING);
     assert_eq!(b.settle(&req).status.value().map(<[u8]>::len), Some(MAX_INLINE_OUTPUT + 2));
     let req = request(b, SEED_REQUEST, deposit);
@@ -1351,7 +1547,14 @@ pub fn limits_and_caps<B: Backend>(b: &mut B) {
     ] {
         let req = request(b, SEED_REQUEST, deposit);
         let id = request_id_of(&req);
-        refused(b, OPERATOR, "submit_execution_output", &format!(r#"{{"request_id": {id}, "output": {over}}}"#), 0, "over its cap of 32768 bytes");
+        refused(
+            b,
+            OPERATOR,
+            "submit_execution_output",
+            &format!(r#"{{"request_id": {id}, "output": {over}}}"#),
+            0,
+            "over its cap of 32768 bytes",
+        );
         assert_eq!(view(b, "has_pending_output", &id_args(id)), json!(false));
         // 300 Tgas: this checks the cap, not gas (see `cli_gas_worst_cases`).
         let args = format!(r#"{{"request_id": {id}, "output": {at}}}"#);
@@ -1381,7 +1584,14 @@ pub fn submit_backed_by_payment<B: Backend>(b: &mut B) {
     assert!(exact > required);
     let req = request(b, args, exact);
     let id = request_id_of(&req);
-    let tx = refused(b, OPERATOR, "submit_execution_output", &format!(r#"{{"request_id": {id}, "output": {}}}"#, text_output(&"x".repeat(n + 1))), 0, "output too large for this request's payment");
+    let tx = refused(
+        b,
+        OPERATOR,
+        "submit_execution_output",
+        &format!(r#"{{"request_id": {id}, "output": {}}}"#, text_output(&"x".repeat(n + 1))),
+        0,
+        "output too large for this request's payment",
+    );
     assert_fails_with(&tx.status, &(exact + STORAGE_PRICE).to_string());
     assert!(submit(b, id, &text_output(&"x".repeat(n))).status.is_success());
     resolve_ok(b, id, "null", &Used::NOTHING);
@@ -1398,9 +1608,13 @@ pub fn deposit_too_small<B: Backend>(b: &mut B) {
     let required = required_deposit(b, USER, SEED_REQUEST);
     let estimate = Prices::DEFAULT.estimate(&Limits::DEFAULT);
     let storage = required - estimate;
-    assert!(storage % STORAGE_PRICE == 0 && (200..1000).contains(&(storage / STORAGE_PRICE)), "storage part: {storage}");
+    assert!(
+        storage % STORAGE_PRICE == 0 && (200..1000).contains(&(storage / STORAGE_PRICE)),
+        "storage part: {storage}"
+    );
     for deposit in [0, 1, estimate, required - 1] {
-        let tx = refused(b, USER, "request_execution", SEED_REQUEST, deposit, &format!("required {required} yoctoNEAR"));
+        let tx =
+            refused(b, USER, "request_execution", SEED_REQUEST, deposit, &format!("required {required} yoctoNEAR"));
         assert!(tx.logs.is_empty());
     }
     assert_eq!(view(b, "get_request", &id_args(0)), Value::Null, "nothing stored");
@@ -1502,7 +1716,11 @@ pub fn pricing_change_while_pending<B: Backend>(b: &mut B) {
     resolve_ok(b, request_id_of(&req2), "null", &used);
     let old = Prices::DEFAULT.charge(&Limits::DEFAULT, deposit, &used);
     assert_eq!(b.settle(&req).refunded_to(USER), deposit - old, "charged at the old prices");
-    assert_eq!(b.settle(&req2).refunded_to(USER), NEAR - dearer.charge(&Limits::DEFAULT, NEAR, &used), "charged at the prices of its time");
+    assert_eq!(
+        b.settle(&req2).refunded_to(USER),
+        NEAR - dearer.charge(&Limits::DEFAULT, NEAR, &used),
+        "charged at the prices of its time"
+    );
     assert_eq!(stats(b), (2, old + dearer.charge(&Limits::DEFAULT, NEAR, &used)));
     // A failure keeps the base fee of the request's own time.
     let req3 = request(b, SEED_REQUEST, NEAR);
@@ -1534,8 +1752,23 @@ pub fn operator_change_while_pending<B: Backend>(b: &mut B) {
     let id = request_id_of(&req);
     ok(b, OWNER, "set_operator", r#"{"new_operator_id": "new-operator.testnet"}"#, 0);
     refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), 0, "only the operator");
-    refused(b, OPERATOR, "submit_execution_output", &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#), 0, "only the operator");
-    assert!(call(b, NEW_OPERATOR, "submit_execution_output", &format!(r#"{{"request_id": {id}, "output": {{"Text": "new"}}}}"#), 0).status.is_success());
+    refused(
+        b,
+        OPERATOR,
+        "submit_execution_output",
+        &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#),
+        0,
+        "only the operator",
+    );
+    assert!(call(
+        b,
+        NEW_OPERATOR,
+        "submit_execution_output",
+        &format!(r#"{{"request_id": {id}, "output": {{"Text": "new"}}}}"#),
+        0
+    )
+    .status
+    .is_success());
     let tx = call(b, NEW_OPERATOR, "resolve_execution", &seed_resolve_null(id), 0);
     assert_eq!(tx.status, Status::Success(None));
     let done = b.settle(&req);
@@ -1619,7 +1852,9 @@ pub mod vm_only {
     /// the bytes the request adds to the account.
     pub fn required_deposit_is_estimate_plus_storage(b: &mut VmBackend) {
         init(b);
-        for (args, limits) in [(SEED_REQUEST.to_string(), Limits::DEFAULT), (largest_request_args("Bytes"), Limits::CAP)] {
+        for (args, limits) in
+            [(SEED_REQUEST.to_string(), Limits::DEFAULT), (largest_request_args("Bytes"), Limits::CAP)]
+        {
             let required = required_deposit(b, USER, &args);
             let before = b.vm.storage_usage();
             request(b, &args, required);
@@ -1843,7 +2078,10 @@ pub mod vm_only {
         assert_eq!(tx.status, Status::Waiting);
         let id = request_id_of(&tx);
         assert_eq!(id, m.next_id);
-        assert_eq!(required.unwrap(), m.prices.estimate(&limits) + (b.vm.storage_usage() - storage_before) as u128 * STORAGE_PRICE);
+        assert_eq!(
+            required.unwrap(),
+            m.prices.estimate(&limits) + (b.vm.storage_usage() - storage_before) as u128 * STORAGE_PRICE
+        );
         m.next_id += 1;
         let p = Pending {
             sender,
@@ -1889,10 +2127,21 @@ pub mod vm_only {
             if rng.chance(30) { None } else { Some(rng.edgy(limits.memory_mb)) },
         );
         let has_output = m.pending.get(&id).is_some_and(|p| p.has_output);
-        let (output, inline) = if has_output || rng.chance(30) { ("null".to_string(), false) } else { (random_output(rng, 900).0, true) };
-        let error = if success || rng.chance(20) { "null".to_string() } else { json_str(&"e".repeat(rng.below(3000) as usize)) };
+        let (output, inline) =
+            if has_output || rng.chance(30) { ("null".to_string(), false) } else { (random_output(rng, 900).0, true) };
+        let error = if success || rng.chance(20) {
+            "null".to_string()
+        } else {
+            json_str(&"e".repeat(rng.below(3000) as usize))
+        };
         let who = if rng.chance(95) { OPERATOR } else { OTHER };
-        let tx = b.call(who, "resolve_execution", response_args(id, success, &output, &error, &used).as_bytes(), attach(m, 0), CLI_GAS);
+        let tx = b.call(
+            who,
+            "resolve_execution",
+            response_args(id, success, &output, &error, &used).as_bytes(),
+            attach(m, 0),
+            CLI_GAS,
+        );
         if who != OPERATOR || !m.pending.contains_key(&id) {
             assert!(matches!(tx.status, Status::Failure(_)), "{:?}", tx.status);
             return format!("refused resolve {id}");
@@ -1913,8 +2162,18 @@ pub mod vm_only {
 
     fn step_submit(b: &mut VmBackend, m: &mut Model, rng: &mut Rng) -> String {
         let id = target(m, rng);
-        let (output, len) = if rng.chance(3) { (text_output(&"t".repeat(CAP_OUTPUT + 1)), CAP_OUTPUT + 1) } else { random_output(rng, 12_000) };
-        let tx = b.call(OPERATOR, "submit_execution_output", format!(r#"{{"request_id": {id}, "output": {output}}}"#).as_bytes(), attach(m, 0), CLI_GAS);
+        let (output, len) = if rng.chance(3) {
+            (text_output(&"t".repeat(CAP_OUTPUT + 1)), CAP_OUTPUT + 1)
+        } else {
+            random_output(rng, 12_000)
+        };
+        let tx = b.call(
+            OPERATOR,
+            "submit_execution_output",
+            format!(r#"{{"request_id": {id}, "output": {output}}}"#).as_bytes(),
+            attach(m, 0),
+            CLI_GAS,
+        );
         let fits = |p: &Pending| (p.storage as u128 + len as u128 + 50) * STORAGE_PRICE <= p.payment;
         let accepted = len <= CAP_OUTPUT && m.pending.get(&id).is_some_and(|p| !p.has_output && fits(p));
         assert_eq!(tx.status.is_success(), accepted, "submit {len} bytes to {id}: {:?}", tx.status);
@@ -1930,7 +2189,12 @@ pub mod vm_only {
         let n = if rng.chance(20) { b.yield_timeout_blocks() + 1 } else { rng.below(60) + 1 };
         b.skip_blocks(n);
         let height = b.vm.block_height();
-        let expired: Vec<u64> = m.pending.iter().filter(|(_, p)| p.created_height + b.yield_timeout_blocks() < height).map(|(id, _)| *id).collect();
+        let expired: Vec<u64> = m
+            .pending
+            .iter()
+            .filter(|(_, p)| p.created_height + b.yield_timeout_blocks() < height)
+            .map(|(id, _)| *id)
+            .collect();
         for id in &expired {
             let p = m.pending.remove(id).unwrap();
             let done = b.settle(&p.tx);
@@ -1990,7 +2254,12 @@ pub mod vm_only {
     fn step_pricing(b: &mut VmBackend, m: &mut Model, rng: &mut Rng) -> String {
         let mut p = m.prices;
         let mut args = json!({});
-        for (name, slot) in [("base_fee", &mut p.base), ("per_instruction_fee", &mut p.per_minstr), ("per_mb_fee", &mut p.per_mb), ("per_second_fee", &mut p.per_sec)] {
+        for (name, slot) in [
+            ("base_fee", &mut p.base),
+            ("per_instruction_fee", &mut p.per_minstr),
+            ("per_mb_fee", &mut p.per_mb),
+            ("per_second_fee", &mut p.per_sec),
+        ] {
             if rng.chance(50) {
                 let v = match rng.below(10) {
                     0 => 0,

@@ -17,4 +17,3 @@ pub const SEED_REQUEST: &str = r#"{
   "input_data": "{\"key\": \"value\"}",
   "encrypted_secrets": null
 }"#;
-

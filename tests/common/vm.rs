@@ -95,10 +95,7 @@ impl CallArgs {
 
     /// A view call; the predecessor is irrelevant since views may not ask for it.
     pub fn view(method: &str, args: impl Into<Vec<u8>>) -> Self {
-        CallArgs {
-            is_view: true,
-            ..CallArgs::call("viewer.near", method, args)
-        }
+        CallArgs { is_view: true, ..CallArgs::call("viewer.near", method, args) }
     }
 }
 
@@ -318,10 +315,7 @@ impl Vm {
 
     /// The protocol's yield timeout, from the config.
     pub fn yield_timeout_blocks(&self) -> u64 {
-        self.config
-            .wasm_config
-            .limit_config
-            .yield_timeout_length_in_blocks
+        self.config.wasm_config.limit_config.yield_timeout_length_in_blocks
     }
 
     /// Runs a transaction's function call (signer = predecessor) and everything it triggers.
@@ -337,11 +331,7 @@ impl Vm {
             method: call.method,
             args: call.args,
             deposit: call.deposit,
-            gas: if call.is_view {
-                self.max_gas_burnt()
-            } else {
-                call.prepaid_gas
-            },
+            gas: if call.is_view { self.max_gas_burnt() } else { call.prepaid_gas },
             promise_results: [].into(),
             is_view: call.is_view,
             yield_id: None,
@@ -385,10 +375,7 @@ impl Vm {
             call.args.len() as u64 <= limits.max_arguments_length,
             "invalid transaction: arguments longer than max_arguments_length"
         );
-        assert!(
-            !call.is_view || call.deposit == 0,
-            "a view call cannot attach a deposit"
-        );
+        assert!(!call.is_view || call.deposit == 0, "a view call cannot attach a deposit");
     }
 
     fn max_gas_burnt(&self) -> u64 {
@@ -398,10 +385,7 @@ impl Vm {
     fn take_expired_yields(&mut self) -> Vec<PendingYield> {
         let deadline = self.yield_timeout_blocks();
         let height = self.block_height;
-        let (expired, pending) = self
-            .pending
-            .drain(..)
-            .partition(|y| height > y.created_at + deadline);
+        let (expired, pending) = self.pending.drain(..).partition(|y| height > y.created_at + deadline);
         self.pending = pending;
         expired
     }
@@ -418,8 +402,7 @@ impl Vm {
             is_view: false,
             yield_id: Some(y.data_id),
         });
-        self.resolved
-            .insert(y.data_id, outcome.final_result.clone());
+        self.resolved.insert(y.data_id, outcome.final_result.clone());
         outcome
     }
 
@@ -446,8 +429,7 @@ impl Vm {
             outcome.final_result = FinalResult::Failure(error);
             return outcome;
         }
-        self.balances
-            .insert(self.account.to_string(), vm.balance.as_yoctonear());
+        self.balances.insert(self.account.to_string(), vm.balance.as_yoctonear());
         self.storage_usage = vm.storage_usage;
         let mut effects = self.collect_effects(seeded, &inv);
         effects.distribute_gas(inv.gas.saturating_sub(vm.used_gas.as_gas()));
@@ -476,20 +458,9 @@ impl Vm {
         let context = self.context(inv);
         let wasm_config = Arc::clone(&self.config.wasm_config);
         let gas_counter = context.make_gas_counter(&wasm_config);
-        let prepared = near_vm_runner::prepare(
-            &self.ext,
-            wasm_config,
-            Some(&self.cache),
-            gas_counter,
-            &inv.method,
-        );
-        near_vm_runner::run(
-            prepared,
-            &mut self.ext,
-            &context,
-            Arc::clone(&self.config.fees),
-        )
-        .unwrap_or_else(|e| panic!("near-vm-runner failed internally: {e:?}"))
+        let prepared = near_vm_runner::prepare(&self.ext, wasm_config, Some(&self.cache), gas_counter, &inv.method);
+        near_vm_runner::run(prepared, &mut self.ext, &context, Arc::clone(&self.config.fees))
+            .unwrap_or_else(|e| panic!("near-vm-runner failed internally: {e:?}"))
     }
 
     fn context(&mut self, inv: &Invocation) -> VMContext {
@@ -513,9 +484,7 @@ impl Vm {
             attached_deposit: Balance::from_yoctonear(inv.deposit),
             prepaid_gas: Gas::from_gas(inv.gas),
             random_seed: hash(&self.executions.to_le_bytes()).as_bytes().to_vec(),
-            view_config: inv.is_view.then(|| ViewConfig {
-                max_gas_burnt: Gas::from_gas(self.max_gas_burnt()),
-            }),
+            view_config: inv.is_view.then(|| ViewConfig { max_gas_burnt: Gas::from_gas(self.max_gas_burnt()) }),
             output_data_receivers: Vec::new(),
         }
     }
@@ -528,10 +497,7 @@ impl Vm {
         let exempt = vm.storage_usage <= ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT;
         (balance < required && !exempt).then(|| {
             let amount = required - balance;
-            format!(
-                "LackBalanceForState {{ account_id: {}, amount: {amount} }}",
-                self.account
-            )
+            format!("LackBalanceForState {{ account_id: {}, amount: {amount} }}", self.account)
         })
     }
 
@@ -557,23 +523,14 @@ impl Vm {
         };
         for (index, action) in self.ext.action_log.iter().enumerate().skip(seeded) {
             match action {
-                MockAction::CreateReceipt {
-                    receipt_indices,
-                    receiver_id,
-                } => {
+                MockAction::CreateReceipt { receipt_indices, receiver_id } => {
                     let depends_on = receipt_indices.iter().map(|&i| i as usize).collect();
-                    let receipt = Receipt {
-                        receiver: receiver_id.clone(),
-                        depends_on,
-                        transfers: Vec::new(),
-                        call: None,
-                    };
+                    let receipt =
+                        Receipt { receiver: receiver_id.clone(), depends_on, transfers: Vec::new(), call: None };
                     effects.receipts.insert(index, receipt);
                     effects.steps.push(Step::Receipt(index));
                 }
-                MockAction::YieldCreate {
-                    data_id, yield_id, ..
-                } => {
+                MockAction::YieldCreate { data_id, yield_id, .. } => {
                     let y = self.new_yield(data_id.0, *yield_id, &inv.signer);
                     effects.yields.insert(index, y);
                 }
@@ -586,8 +543,7 @@ impl Vm {
                     gas_weight,
                 } => {
                     let call = FnCall {
-                        method: String::from_utf8(method_name.clone())
-                            .expect("method name is UTF-8"),
+                        method: String::from_utf8(method_name.clone()).expect("method name is UTF-8"),
                         args: args.clone(),
                         deposit: attached_deposit.as_yoctonear(),
                         gas: prepaid_gas.as_gas(),
@@ -598,15 +554,9 @@ impl Vm {
                     }
                     effects.attach_call(receipt_index, call);
                 }
-                MockAction::Transfer {
-                    receipt_index,
-                    deposit,
-                } => {
+                MockAction::Transfer { receipt_index, deposit } => {
                     let receipt = effects.receipts.get_mut(&(*receipt_index as usize));
-                    receipt
-                        .expect("transfer on a known receipt")
-                        .transfers
-                        .push(deposit.as_yoctonear());
+                    receipt.expect("transfer on a known receipt").transfers.push(deposit.as_yoctonear());
                 }
                 MockAction::YieldResume { data_id, data } => {
                     effects.steps.push(Step::Resume(data_id.0, data.clone()));
@@ -617,12 +567,7 @@ impl Vm {
         effects
     }
 
-    fn new_yield(
-        &self,
-        data_id: YieldId,
-        user_id: Option<UserYieldId>,
-        signer: &AccountId,
-    ) -> PendingYield {
+    fn new_yield(&self, data_id: YieldId, user_id: Option<UserYieldId>, signer: &AccountId) -> PendingYield {
         PendingYield {
             data_id,
             method: String::new(),
@@ -637,12 +582,7 @@ impl Vm {
 
     /// Commits a successful call's effects: credits transfers, registers yields, then runs the
     /// self calls and delivers the resumes in the order the contract created them.
-    fn apply_effects(
-        &mut self,
-        mut effects: Effects,
-        returned: &ReturnData,
-        outcome: &mut Outcome,
-    ) {
+    fn apply_effects(&mut self, mut effects: Effects, returned: &ReturnData, outcome: &mut Outcome) {
         self.credit_transfers(&effects, outcome);
         for y in effects.yields.values() {
             outcome.yields_created.push(y.data_id);
@@ -674,9 +614,7 @@ impl Vm {
                 let index = *index as usize;
                 match effects.yields.get(&index) {
                     Some(y) => FinalResult::AwaitingYield(y.data_id),
-                    None => results
-                        .remove(&index)
-                        .expect("returned promise was executed"),
+                    None => results.remove(&index).expect("returned promise was executed"),
                 }
             }
         };
@@ -686,9 +624,7 @@ impl Vm {
         for receipt in effects.receipts.values() {
             for &amount in &receipt.transfers {
                 self.credit(&receipt.receiver, amount);
-                outcome
-                    .transfers
-                    .push((receipt.receiver.to_string(), amount));
+                outcome.transfers.push((receipt.receiver.to_string(), amount));
             }
         }
     }
@@ -716,15 +652,8 @@ impl Vm {
             call.method,
             receipt.receiver
         );
-        assert!(
-            receipt.transfers.is_empty(),
-            "the test VM does not model a transfer and a call in one receipt"
-        );
-        let promise_results = receipt
-            .depends_on
-            .iter()
-            .map(|i| promise_result_of(i, results))
-            .collect();
+        assert!(receipt.transfers.is_empty(), "the test VM does not model a transfer and a call in one receipt");
+        let promise_results = receipt.depends_on.iter().map(|i| promise_result_of(i, results)).collect();
         let outcome = self.execute(Invocation {
             predecessor: self.account.clone(),
             signer: effects.signer.clone(),
@@ -750,14 +679,8 @@ impl Effects {
             y.gas = call.gas;
             return;
         }
-        let receipt = self
-            .receipts
-            .get_mut(&receipt_index)
-            .expect("function call on a known receipt");
-        assert!(
-            receipt.call.is_none(),
-            "the test VM does not model several function calls in one receipt"
-        );
+        let receipt = self.receipts.get_mut(&receipt_index).expect("function call on a known receipt");
+        assert!(receipt.call.is_none(), "the test VM does not model several function calls in one receipt");
         receipt.call = Some(call);
     }
 
@@ -795,9 +718,7 @@ fn gas_shares(weights: &[(usize, u64)], unused_gas: u64) -> Vec<(usize, u64)> {
 /// What a callback sees of a receipt it depends on.
 fn promise_result_of(index: &usize, results: &BTreeMap<usize, FinalResult>) -> PromiseResult {
     match results.get(index) {
-        Some(FinalResult::Success(value)) => {
-            PromiseResult::Successful(value.clone().unwrap_or_default().into())
-        }
+        Some(FinalResult::Success(value)) => PromiseResult::Successful(value.clone().unwrap_or_default().into()),
         Some(FinalResult::Failure(_)) => PromiseResult::Failed,
         Some(FinalResult::AwaitingYield(_)) | None => {
             panic!("the test VM does not model callbacks on yields or on other accounts' receipts")
@@ -833,9 +754,7 @@ fn new_outcome(inv: &Invocation, vm: &VMOutcome) -> Outcome {
 }
 
 fn parse_account(account: &str) -> AccountId {
-    account
-        .parse()
-        .unwrap_or_else(|e| panic!("invalid account id {account:?}: {e}"))
+    account.parse().unwrap_or_else(|e| panic!("invalid account id {account:?}: {e}"))
 }
 
 /// The contract's wasm, `res/offchainvm_contract.wasm`, rebuilt with `./build.sh` (once per test
@@ -861,18 +780,13 @@ fn is_stale(root: &Path, wasm: &Path) -> bool {
     let Ok(built) = std::fs::metadata(wasm).and_then(|m| m.modified()) else {
         return true;
     };
-    newest_modification(&root.join("src")).max(newest_modification(&root.join("Cargo.toml")))
-        > built
+    newest_modification(&root.join("src")).max(newest_modification(&root.join("Cargo.toml"))) > built
 }
 
 fn newest_modification(path: &Path) -> SystemTime {
-    let own = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .unwrap_or(SystemTime::UNIX_EPOCH);
+    let own = std::fs::metadata(path).and_then(|m| m.modified()).unwrap_or(SystemTime::UNIX_EPOCH);
     let children = std::fs::read_dir(path).into_iter().flatten().flatten();
-    children
-        .map(|entry| newest_modification(&entry.path()))
-        .fold(own, SystemTime::max)
+    children.map(|entry| newest_modification(&entry.path())).fold(own, SystemTime::max)
 }
 
 fn run_build_script(root: &Path) {

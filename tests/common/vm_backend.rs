@@ -83,7 +83,8 @@ impl Backend for VmBackend {
     }
 
     fn call(&mut self, signer: &str, method: &str, args: &[u8], deposit: u128, gas: u64) -> Tx {
-        let outcome = self.vm.call(CallArgs { deposit, prepaid_gas: gas, ..CallArgs::call(signer, method, args.to_vec()) });
+        let outcome =
+            self.vm.call(CallArgs { deposit, prepaid_gas: gas, ..CallArgs::call(signer, method, args.to_vec()) });
         self.remember_callbacks(&outcome);
         self.txs.push(outcome);
         self.to_tx(self.txs.len() - 1)
