@@ -1,4 +1,6 @@
 pub mod backend;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod scenarios;
 pub mod seed;
 pub mod vm;
