@@ -13,6 +13,7 @@
 mod common;
 
 use base64::Engine as _;
+use common::scenarios::base58;
 use common::vm::{contract_wasm, CallArgs, FinalResult, Outcome, Vm, YieldId, NEAR, TGAS};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -217,25 +218,6 @@ fn json_of(bytes: &[u8]) -> Value {
 
 fn base64(b: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(b)
-}
-
-fn base58(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    let mut digits: Vec<u8> = Vec::new();
-    for &b in bytes {
-        let mut carry = b as u32;
-        for d in digits.iter_mut() {
-            carry += (*d as u32) << 8;
-            *d = (carry % 58) as u8;
-            carry /= 58;
-        }
-        while carry > 0 {
-            digits.push((carry % 58) as u8);
-            carry /= 58;
-        }
-    }
-    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
-    "1".repeat(zeros) + &digits.iter().rev().map(|&d| ALPHABET[d as usize] as char).collect::<String>()
 }
 
 fn hex(b: &[u8]) -> String {

@@ -4,6 +4,7 @@
 //! VM's clock, ledger and pending yields. `cargo test --test integration_tests`
 //! runs them.
 
+#[macro_use]
 mod common;
 
 use common::backend::NEAR;
@@ -25,36 +26,7 @@ macro_rules! on_vm {
     };
 }
 
-on_vm!(
-    seed_commands,
-    small_outputs,
-    submitted_outputs,
-    exact_refunds,
-    failed_execution,
-    long_errors_are_shortened,
-    timeout,
-    cancel_stale_refusals,
-    emergency_cancel,
-    operator_misuse,
-    private_methods,
-    paused,
-    admin_functions,
-    set_pricing_rules,
-    keystore_pubkey,
-    admin_deposits,
-    non_payable_methods,
-    views_as_calls_refuse_deposits,
-    init_rules,
-    views_json,
-    limits_and_caps,
-    submit_backed_by_payment,
-    deposit_too_small,
-    too_little_gas,
-    cli_gas_worst_cases,
-    pricing_change_while_pending,
-    failures_count_as_executions,
-    operator_change_while_pending,
-);
+generic_scenarios!(on_vm);
 
 #[test]
 fn cancel_stale_after_ten_minutes() {

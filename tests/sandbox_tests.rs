@@ -5,102 +5,39 @@
 //! Each scenario gets a fresh sandbox. Without `NEAR_SANDBOX_BIN_PATH` every scenario test
 //! fails, saying so: CI, which has no neard, only compiles this file.
 //!
-//! To add a scenario, name it in `sandbox_scenarios!` below (with the contract's starting
-//! balance in parentheses when it is not 10 NEAR). `every_vm_scenario_runs_here` fails when
-//! `integration_tests.rs` runs a generic scenario on the VM that is missing here.
+//! The list of scenarios is `generic_scenarios!` in `common/mod.rs`, shared with
+//! `integration_tests.rs`: a scenario added there runs on both backends.
 
+#[macro_use]
 mod common;
 
 use common::backend::NEAR;
 use common::sandbox::SandboxBackend;
 use common::scenarios;
 
-/// The contract account's balance when a scenario names none (as in `integration_tests`).
+/// The contract account's starting balance (as in `integration_tests`).
 const DEFAULT_BALANCE: u128 = 10 * NEAR;
 
 macro_rules! sandbox_scenarios {
-    ($($name:ident $(($balance:expr))?),* $(,)?) => {
+    ($($name:ident),* $(,)?) => {
         $(
             #[test]
             fn $name() {
-                run(stringify!($name), sandbox_scenarios!(@balance $($balance)?), scenarios::$name);
+                run(stringify!($name), scenarios::$name);
             }
         )*
-        /// Every scenario this file runs.
-        const SCENARIOS: &[&str] = &[$(stringify!($name)),*];
     };
-    (@balance) => { DEFAULT_BALANCE };
-    (@balance $balance:expr) => { $balance };
 }
 
-sandbox_scenarios! {
-    seed_commands,
-    small_outputs,
-    submitted_outputs,
-    exact_refunds,
-    failed_execution,
-    long_errors_are_shortened,
-    timeout,
-    cancel_stale_refusals,
-    emergency_cancel,
-    operator_misuse,
-    private_methods,
-    paused,
-    admin_functions,
-    set_pricing_rules,
-    keystore_pubkey,
-    admin_deposits,
-    non_payable_methods,
-    views_as_calls_refuse_deposits,
-    init_rules,
-    views_json,
-    limits_and_caps,
-    submit_backed_by_payment,
-    deposit_too_small,
-    too_little_gas,
-    cli_gas_worst_cases,
-    pricing_change_while_pending,
-    failures_count_as_executions,
-    operator_change_while_pending,
-}
+generic_scenarios!(sandbox_scenarios);
 
-fn run(name: &str, balance: u128, scenario: fn(&mut SandboxBackend)) {
+fn run(name: &str, scenario: fn(&mut SandboxBackend)) {
     // Asking for the sandbox scenarios without a sandbox is a mistake, not a pass:
     // `--features sandbox` only builds them; CI compiles them but cannot run them.
-    let Some(mut backend) = SandboxBackend::from_env(balance) else {
+    let Some(mut backend) = SandboxBackend::from_env(DEFAULT_BALANCE) else {
         panic!("sandbox scenario `{name}` needs NEAR_SANDBOX_BIN_PATH pointing at a neard sandbox binary (see README)");
     };
     scenario(&mut backend);
-}
-
-/// The generic scenarios `integration_tests.rs` runs on the VM: the names listed in its
-/// `on_vm!(...)`, and any `scenarios::NAME(` it calls directly, where `scenarios.rs` defines
-/// NAME as `pub fn NAME<B: Backend>(b: &mut B)`.
-fn vm_scenarios() -> Vec<String> {
-    let definitions = include_str!("common/scenarios.rs");
-    let callers = include_str!("integration_tests.rs");
-    let is_scenario = |name: &str| definitions.contains(&format!("pub fn {name}<B: Backend>(b: &mut B)"));
-    let ident = |s: &str| -> String { s.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect() };
-    let listed = callers.split("on_vm!(").skip(1).flat_map(|rest| {
-        let list = &rest[..rest.find(')').unwrap_or(rest.len())];
-        list.split(',').map(|n| ident(n.trim())).collect::<Vec<_>>()
-    });
-    let called = callers.split("scenarios::").skip(1).filter_map(|rest| {
-        let name = ident(rest);
-        rest[name.len()..].starts_with('(').then_some(name)
-    });
-    let mut names: Vec<String> = listed.chain(called).filter(|name| !name.is_empty() && is_scenario(name)).collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-#[test]
-fn every_vm_scenario_runs_here() {
-    let vm = vm_scenarios();
-    assert!(vm.contains(&"seed_commands".to_string()), "cannot read integration_tests.rs: {vm:?}");
-    let missing: Vec<&String> = vm.iter().filter(|n| !SCENARIOS.contains(&n.as_str())).collect();
-    assert!(missing.is_empty(), "add these scenarios to sandbox_scenarios! in tests/sandbox_tests.rs: {missing:?}");
 }
 
 /// View errors come back from the RPC as nearcore's `Debug` text; the backend gives the

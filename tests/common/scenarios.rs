@@ -971,21 +971,24 @@ pub fn paused<B: Backend>(b: &mut B) {
     assert_eq!(request_id_of(&e), d_id + 1, "failed requests used no id");
 }
 
+/// Every view method with arguments it accepts.
+const VIEWS: &[(&str, &str)] = &[
+    ("get_request", r#"{"request_id": 0}"#),
+    ("get_stats", "{}"),
+    ("get_pricing", "{}"),
+    ("get_config", "{}"),
+    ("get_keystore_pubkey", "{}"),
+    ("estimate_execution_cost", "{}"),
+    ("get_max_limits", "{}"),
+    ("is_paused", "{}"),
+    ("get_pending_output", r#"{"request_id": 0}"#),
+    ("has_pending_output", r#"{"request_id": 0}"#),
+    ("contract_source_metadata", "{}"),
+];
+
 /// Every view answers (with any state).
 fn views_answer<B: Backend>(b: &mut B) {
-    for (method, args) in [
-        ("get_request", r#"{"request_id": 0}"#),
-        ("get_stats", "{}"),
-        ("get_pricing", "{}"),
-        ("get_config", "{}"),
-        ("get_keystore_pubkey", "{}"),
-        ("estimate_execution_cost", "{}"),
-        ("get_max_limits", "{}"),
-        ("is_paused", "{}"),
-        ("get_pending_output", r#"{"request_id": 0}"#),
-        ("has_pending_output", r#"{"request_id": 0}"#),
-        ("contract_source_metadata", "{}"),
-    ] {
+    for &(method, args) in VIEWS {
         view(b, method, args);
     }
 }
@@ -1287,19 +1290,7 @@ pub fn non_payable_methods<B: Backend>(b: &mut B) {
 /// method): they are not payable, so the deposit must come back.
 pub fn views_as_calls_refuse_deposits<B: Backend>(b: &mut B) {
     init(b);
-    for (method, args) in [
-        ("get_request", r#"{"request_id": 0}"#),
-        ("get_stats", "{}"),
-        ("get_pricing", "{}"),
-        ("get_config", "{}"),
-        ("get_keystore_pubkey", "{}"),
-        ("estimate_execution_cost", "{}"),
-        ("get_max_limits", "{}"),
-        ("is_paused", "{}"),
-        ("get_pending_output", r#"{"request_id": 0}"#),
-        ("has_pending_output", r#"{"request_id": 0}"#),
-        ("contract_source_metadata", "{}"),
-    ] {
+    for &(method, args) in VIEWS {
         let without = call(b, USER, method, args, 0);
         assert!(without.status.is_success(), "{method} as a call without deposit: {:?}", without.status);
         let with = call(b, USER, method, args, NEAR);
