@@ -209,7 +209,11 @@ pub fn submit_execution_output() {
 pub fn on_execution_response() {
     private();
     let id = u64::from_le_bytes(host::input()[..].try_into().unwrap_or([0xff; 8]));
-    let result = host::promise_result_0();
+    // The contract account calling this directly is not a yield ending: refuse
+    // rather than end someone's request as if it had timed out.
+    let Some(result) = host::yield_result() else {
+        fail(b"on_execution_response runs only as a yield's callback");
+    };
     let Some(stored) = host::storage_take(&state::request_key(id)) else {
         // Cancelled while pending: the refund was made then.
         return fail_caller(b"request was cancelled before it completed");

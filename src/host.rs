@@ -142,16 +142,16 @@ pub fn yield_resume(data_id: &[u8], payload: &[u8]) -> bool {
     }
 }
 
-/// The callback's single promise result: `Some(payload)` on success, `None`
-/// when the promise failed (the yield timed out).
-pub fn promise_result_0() -> Option<Buf> {
-    // SAFETY: plain host calls; index 0 exists because every caller of this is a
-    // yield callback (checked by `promise_results_count`).
+/// The result a yield callback was given: `Some(Some(payload))` when resumed,
+/// `Some(None)` when the yield timed out, `None` when this call is not a
+/// callback with exactly one promise result at all.
+pub fn yield_result() -> Option<Option<Buf>> {
+    // SAFETY: plain host calls; index 0 is read only once the count says it exists.
     unsafe {
         if sys::promise_results_count() != 1 {
             return None;
         }
-        (sys::promise_result(0, REG_PROMISE) == 1).then(|| register_to_vec(REG_PROMISE))
+        Some((sys::promise_result(0, REG_PROMISE) == 1).then(|| register_to_vec(REG_PROMISE)))
     }
 }
 

@@ -517,8 +517,6 @@ struct Env {
     /// Amounts the contract credited to its own account (refunds of requests it made itself,
     /// deposits of its own failed calls): the VM's ledger does not debit callers.
     self_credits: u128,
-    /// Deposits the contract attached to its own successful calls of its callback.
-    self_kept: u128,
     /// Deposits kept by views called as transactions (must stay 0 once views refuse deposits).
     view_kept: u128,
     fees: u128,
@@ -558,7 +556,6 @@ impl Env {
             vm,
             tips: 0,
             self_credits: 0,
-            self_kept: 0,
             view_kept: 0,
             fees: 0,
             executions: 0,
@@ -888,8 +885,7 @@ impl Env {
             );
             payments += payment;
         }
-        let expected =
-            self.initial + self.fees + payments + self.tips + self.self_credits + self.self_kept + self.view_kept;
+        let expected = self.initial + self.fees + payments + self.tips + self.self_credits + self.view_kept;
         assert_eq!(
             self.balance(),
             expected,
@@ -915,10 +911,7 @@ impl Env {
         self.check();
         let keys: Vec<Vec<u8>> = self.vm.storage_entries().into_keys().collect();
         assert!(keys.iter().all(|k| k == b"c" || k == b"k"), "storage left: {keys:?}");
-        assert_eq!(
-            self.balance(),
-            self.initial + self.fees + self.tips + self.self_credits + self.self_kept + self.view_kept
-        );
+        assert_eq!(self.balance(), self.initial + self.fees + self.tips + self.self_credits + self.view_kept);
         assert_eq!(self.ended.len() as u64, self.next_id, "every request ended once");
     }
 }
@@ -1556,7 +1549,8 @@ impl Fuzz {
             m if VIEWS.contains(&m) => !VIEWS_REFUSE_DEPOSITS || deposit == 0,
             _ => deposit == 0,
         };
-        if matches!(method, "new" | "fail_execution") || !pred_ok || !deposit_ok {
+        // The callback called directly (even by the contract account) is not a yield ending.
+        if matches!(method, "new" | "fail_execution" | "on_execution_response") || !pred_ok || !deposit_ok {
             return Some(false);
         }
         if mutated || gas < CLI_GAS {
@@ -1596,9 +1590,7 @@ impl Fuzz {
                 p.estimate(&CAP_LIMITS).is_some()
             }
             Intent::SetPaused(_) | Intent::SetPubkey(_) => true,
-            Intent::Other => {
-                return if VIEWS.contains(&method) || method == "on_execution_response" { Some(true) } else { None }
-            }
+            Intent::Other => return if VIEWS.contains(&method) { Some(true) } else { None },
         })
     }
 
@@ -1676,7 +1668,7 @@ impl Fuzz {
                 }
             }
         } else {
-            self.after_success(method, &intent, &args, &predecessor, deposit, &o, &before, balance_before);
+            self.after_success(method, &intent, &predecessor, deposit, &o, &before, balance_before);
         }
         self.env.check();
     }
@@ -1686,7 +1678,6 @@ impl Fuzz {
         &mut self,
         method: &str,
         intent: &Intent,
-        args: &[u8],
         predecessor: &str,
         deposit: u128,
         o: &Outcome,
@@ -1772,11 +1763,6 @@ impl Fuzz {
                     env.tips += deposit;
                 }
                 env.after_cancel(o, id);
-            }
-            "on_execution_response" => {
-                env.self_kept += deposit;
-                let id = args.try_into().map_or(u64::MAX, u64::from_le_bytes);
-                env.finish(o, id, Some(0));
             }
             "set_operator" | "set_owner" | "set_keystore_account" | "set_paused" | "set_pricing" => {
                 env.tips += deposit;
