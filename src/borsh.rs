@@ -84,9 +84,6 @@ impl<'a> In<'a> {
     pub fn u128(&mut self) -> u128 {
         u128::from_le_bytes(self.array())
     }
-    pub fn array32(&mut self) -> [u8; 32] {
-        self.array()
-    }
     #[inline(never)]
     pub fn bytes(&mut self) -> &'a [u8] {
         let len = u32::from_le_bytes(self.array()) as usize;

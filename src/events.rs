@@ -4,7 +4,7 @@
 use crate::Bytes;
 
 use crate::args::Usage;
-use crate::json::{escape_into, Writer};
+use crate::json::Writer;
 use crate::limits::MAX_LOGGED_ERROR;
 use crate::state::Request;
 
@@ -79,12 +79,4 @@ pub fn truncate_utf8(s: &[u8], max: usize) -> &[u8] {
         end -= 1;
     }
     s.get(..end).unwrap_or(&[])
-}
-
-/// A short log line: `msg` followed by escaped `detail`.
-pub fn line(msg: &[u8], detail: &[u8]) -> Bytes {
-    let mut v = Bytes::with_capacity(msg.len() + detail.len() + 8);
-    v.extend_from_slice(msg);
-    escape_into(&mut v, detail);
-    v
 }
