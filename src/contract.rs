@@ -70,15 +70,19 @@ fn owner_config() -> Config {
     c
 }
 
-fn operator_config() {
+fn only_operator() {
     no_deposit();
     if host::predecessor()[..] != *load_config().accounts().operator {
         fail(b"only the operator may call this method");
     }
 }
 
+fn from_self() -> bool {
+    host::predecessor() == host::current_account()
+}
+
 fn private() {
-    if host::predecessor() != host::current_account() {
+    if !from_self() {
         fail(b"private method: only the contract itself may call it");
     }
 }
@@ -92,7 +96,7 @@ fn message(head: &[u8], amount: u128, tail: &[u8]) -> Bytes {
 
 pub fn new() {
     no_deposit();
-    if host::predecessor() != host::current_account() {
+    if !from_self() {
         fail(b"only the contract account itself may initialize it");
     }
     if host::storage_has(CONFIG_KEY) {
@@ -166,7 +170,7 @@ fn read_pending(id: u64) -> Bytes {
 }
 
 pub fn resolve_execution() {
-    operator_config();
+    only_operator();
     let input = host::input();
     let (id, resp) = args::resolve_execution(&input);
     let stored = read_pending(id);
@@ -181,7 +185,7 @@ pub fn resolve_execution() {
 }
 
 pub fn submit_execution_output() {
-    operator_config();
+    only_operator();
     let input = host::input();
     let (id, out) = args::submit_execution_output(&input);
     let mut stored = read_pending(id);
