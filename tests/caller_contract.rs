@@ -64,6 +64,21 @@ fn flow(d: &mut Dapp, output: &str, stored: bool, deposit: u128, gas_request: u6
     (records[0].clone(), back)
 }
 
+/// Compares a record with what was expected without printing 40 KB on a mismatch.
+fn assert_same(record: &Option<Vec<u8>>, want: &[u8], what: &str) {
+    match record {
+        Some(got) => assert!(
+            got == want,
+            "{what}: got {} bytes starting {:?}, want {} bytes starting {:?}",
+            got.len(),
+            String::from_utf8_lossy(&got[..got.len().min(60)]),
+            want.len(),
+            String::from_utf8_lossy(&want[..want.len().min(60)])
+        ),
+        None => panic!("{what}: the caller's callback got a failed promise"),
+    }
+}
+
 fn req_yield(req: &common::vm::Outcome) -> [u8; 32] {
     let mut found = Vec::new();
     find(req, "request_execution", &mut found);
@@ -84,7 +99,7 @@ fn outputs_reach_the_calling_contract_as_a_cli_caller_gets_them() {
     ];
     for (output, stored, want) in cases {
         let (record, back) = flow(&mut d, &output, stored, NEAR, GAS_LOTS);
-        assert_eq!(record.as_deref(), Some(want.as_slice()), "the caller's callback got the output");
+        assert_same(&record, &want, "the caller's callback got the output");
         assert_eq!(back, NEAR - FEE, "the refund reached the calling contract");
     }
 }
@@ -187,7 +202,7 @@ fn the_least_gas_accepted_carries_every_output_to_a_calling_contract() {
         for (output, stored, want) in cases {
             let storage_before = d.vm.storage_entries().len();
             let (record, back) = flow(&mut d, &output, stored, NEAR, least);
-            assert_eq!(record.as_deref(), Some(want.as_slice()), "depth {trie_depth}: output delivered");
+            assert_same(&record, &want, &format!("depth {trie_depth}: output delivered"));
             assert_eq!(back, NEAR - FEE, "depth {trie_depth}: refund committed");
             assert_eq!(d.vm.storage_entries().len(), storage_before, "depth {trie_depth}: nothing left stored");
         }
@@ -202,7 +217,7 @@ fn a_failing_output_receipt_never_undoes_the_refund() {
     d.vm.inject_fault(OFFCHAINVM, "return_output", Fault::OutOfGas);
     let big = some_bytes(OUTPUT_CAP);
     let (record, back) = flow(&mut d, &bytes_json(&big), true, NEAR, GAS_LOTS);
-    assert_eq!(record, None, "the caller learns the output was lost");
+    assert!(record.is_none(), "the caller learns the output was lost");
     assert_eq!(back, NEAR - FEE, "the refund committed anyway");
     let stats = d.vm.call(CallArgs::view("get_stats", ""));
     let stats: serde_json::Value = serde_json::from_slice(&stats.result.unwrap().unwrap()).unwrap();
