@@ -38,9 +38,11 @@ macro_rules! generic_scenarios {
 }
 
 pub mod backend;
+pub mod rng;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod scenarios;
 pub mod seed;
+pub mod spec;
 pub mod vm;
 pub mod vm_backend;
