@@ -38,6 +38,7 @@ macro_rules! generic_scenarios {
 }
 
 pub mod backend;
+pub mod checked_env;
 pub mod rng;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

@@ -92,7 +92,8 @@ impl Prices {
 
     /// What a successful execution is charged: usage above a limit counts as the limit,
     /// missing memory as the requested maximum, never more than the payment.
-    pub fn charge(&self, l: &Limits, payment: u128, used: &Used) -> u128 {
+    pub fn charge(&self, l: &Limits, payment: u128, used: impl Into<Used>) -> u128 {
+        let used = used.into();
         let memory = used.memory_mb.unwrap_or(l.memory_mb).min(l.memory_mb);
         let cost = self.checked_cost(used.instructions.min(l.instructions), memory, used.time_ms.min(l.seconds * 1000));
         cost.unwrap_or(u128::MAX).min(payment)
@@ -169,6 +170,18 @@ impl Used {
             v["memory_mb"] = json!(m);
         }
         v
+    }
+}
+
+impl From<&Used> for Used {
+    fn from(u: &Used) -> Used {
+        *u
+    }
+}
+
+impl From<&(u64, u64, Option<u64>)> for Used {
+    fn from(&(instructions, time_ms, memory_mb): &(u64, u64, Option<u64>)) -> Used {
+        Used { instructions, time_ms, memory_mb }
     }
 }
 
@@ -450,7 +463,14 @@ pub fn payload_fits(success: bool, output: Option<&Output>, memory_mb: Option<u6
 
 /// The payload itself, so that tests can hand the callback valid, truncated and doctored ones.
 /// `output` is (kind: 0 Bytes, 1 Text, 2 Json; body).
-pub fn payload(id: u64, success: bool, used: Used, output: Option<(u8, &[u8])>, error: Option<&[u8]>) -> Vec<u8> {
+pub fn payload(
+    id: u64,
+    success: bool,
+    used: impl Into<Used>,
+    output: Option<(u8, &[u8])>,
+    error: Option<&[u8]>,
+) -> Vec<u8> {
+    let used = used.into();
     let mut p = id.to_le_bytes().to_vec();
     p.push(success as u8);
     p.extend_from_slice(&used.instructions.to_le_bytes());
