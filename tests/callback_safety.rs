@@ -195,7 +195,7 @@ fn an_error_that_is_not_utf8_does_not_abort_the_callback() {
         let (id, payment) = env.simple_request(USER);
         let cb = env.end_yield(id, Some(payload(id, false, (1, 1, None), None, Some(error))));
         assert!(cb.result.is_ok(), "the callback failed, reverting its refund: {:?}", cb.result);
-        let (charged, refunded) = env.finish(&cb, id, None).unwrap();
+        let (charged, refunded) = env.finish(&cb, id, Some(Prices::DEFAULT.failure_charge(payment))).unwrap();
         assert_eq!(charged + refunded, payment);
         env.check();
     }

@@ -219,7 +219,7 @@ fn the_largest_request_fits_the_log_limit() {
 fn outputs_fit_the_yield_payload_or_go_through_submit() {
     let mut env = Env::new(10 * NEAR);
     // Found by trying, from the payload limit down.
-    let (probe, _) = env.simple_request(USER);
+    let (probe, payment) = env.simple_request(USER);
     let mut largest = 0;
     for n in (900..=YIELD_PAYLOAD_LIMIT).rev() {
         let o = env.call(
@@ -234,13 +234,14 @@ fn outputs_fit_the_yield_payload_or_go_through_submit() {
             Ok(_) => {
                 largest = n;
                 let cb = Env::callbacks(&o).pop().unwrap();
-                env.finish(&cb, probe, None);
+                env.finish(&cb, probe, Some(Prices::DEFAULT.charge(&Limits::SEED_EXAMPLE, payment, (1, 1, None))));
                 assert_eq!(returned(&cb), json!("x".repeat(n)));
                 break;
             }
         }
     }
     env.check();
+    assert_eq!(largest, MAX_INLINE_OUTPUT, "the payload's room, as the spec's payload layout leaves it");
     println!(
         "largest inline output: {largest} bytes without memory_mb, {} with (payload limit {YIELD_PAYLOAD_LIMIT})",
         largest - 8

@@ -5,7 +5,7 @@ use super::views::views_answer;
 
 /// The callback and `fail_execution` are private: an outsider calling them
 /// directly fails and changes nothing.
-pub fn private_methods<B: Backend>(b: &mut B) {
+pub fn private_methods_refuse_outsiders<B: Backend>(b: &mut B) {
     init(b);
     let req = request(b, SEED_REQUEST, NEAR / 10);
     let id = request_id_of(&req);
@@ -33,7 +33,7 @@ pub fn private_methods<B: Backend>(b: &mut B) {
 
 /// While paused new requests fail; resolving, submitting, callbacks (also
 /// timeouts), cancels and views go on.
-pub fn paused<B: Backend>(b: &mut B) {
+pub fn pause_stops_only_new_requests<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 10;
     let a = request(b, SEED_REQUEST, deposit);
@@ -74,7 +74,7 @@ pub fn paused<B: Backend>(b: &mut B) {
 }
 
 /// Methods that are not payable refuse any deposit, and the deposit goes back.
-pub fn non_payable_methods<B: Backend>(b: &mut B) {
+pub fn non_payable_methods_give_any_deposit_back<B: Backend>(b: &mut B) {
     init(b);
     let req = request(b, SEED_REQUEST, NEAR / 10);
     let id = request_id_of(&req);
@@ -97,7 +97,7 @@ pub fn non_payable_methods<B: Backend>(b: &mut B) {
 }
 
 /// `new`: only by the contract account, only once; nothing works before it.
-pub fn init_rules<B: Backend>(b: &mut B) {
+pub fn init_works_once_and_only_from_the_contract<B: Backend>(b: &mut B) {
     let c = b.contract();
     assert!(b.view("get_config", b"{}").is_err(), "views fail before init");
     refused(b, USER, "request_execution", SEED_REQUEST, NEAR / 10, "not initialized");

@@ -4,7 +4,7 @@ use super::prelude::*;
 
 /// Every admin function by the owner (works, has its effect) and by others
 /// (fails, changes nothing).
-pub fn admin_functions<B: Backend>(b: &mut B) {
+pub fn admin_functions_work_only_for_the_owner<B: Backend>(b: &mut B) {
     init(b);
     let config = |b: &mut B| view(b, "get_config", "{}");
     let initial = config(b);
@@ -66,7 +66,7 @@ pub fn admin_functions<B: Backend>(b: &mut B) {
 
 /// `set_pricing`: all four, any subset, refusal of prices whose maximum
 /// estimate would overflow u128, refusal of malformed amounts.
-pub fn set_pricing_rules<B: Backend>(b: &mut B) {
+pub fn set_pricing_refuses_overflow_and_malformed_amounts<B: Backend>(b: &mut B) {
     init(b);
     let pricing = |b: &mut B| view(b, "get_pricing", "{}");
     let p = Prices { base: 2 * BASE_FEE, per_minstr: 3, per_mb: 4 * PER_MB, per_sec: 5 };
@@ -153,7 +153,7 @@ pub fn set_pricing_rules<B: Backend>(b: &mut B) {
 
 /// `set_keystore_pubkey` by the owner and by the keystore account, in both
 /// formats (stored as lowercase hex), and refusals of others and of bad keys.
-pub fn keystore_pubkey<B: Backend>(b: &mut B) {
+pub fn keystore_key_set_by_owner_or_keystore_in_both_formats<B: Backend>(b: &mut B) {
     init(b);
     let key = |b: &mut B| view(b, "get_keystore_pubkey", "{}");
     let set = |pubkey: &str| json!({"pubkey": pubkey}).to_string();
@@ -214,7 +214,7 @@ pub fn keystore_pubkey<B: Backend>(b: &mut B) {
 
 /// Admin calls accept no deposit or exactly 1 yocto (which the contract
 /// keeps), never 2 or more.
-pub fn admin_deposits<B: Backend>(b: &mut B) {
+pub fn admin_calls_take_no_deposit_or_one_yocto<B: Backend>(b: &mut B) {
     init(b);
     ok(b, OWNER, "set_keystore_account", r#"{"keystore_account_id": "keystore.testnet"}"#, 0);
     let req = request(b, SEED_REQUEST, NEAR / 10);

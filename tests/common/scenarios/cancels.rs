@@ -4,7 +4,7 @@ use super::prelude::*;
 
 /// No resolve within the yield timeout: full refund, the caller fails with a
 /// timeout message, the request is deleted, an event says so.
-pub fn timeout<B: Backend>(b: &mut B) {
+pub fn timeout_refunds_in_full<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 10;
     let req = request(b, SEED_REQUEST, deposit);
@@ -12,7 +12,7 @@ pub fn timeout<B: Backend>(b: &mut B) {
     assert!(submit(b, id, &text_output("partial")).status.is_success());
     let before = stats(b);
     // A margin around the timeout: on a sandbox every call also takes blocks.
-    // (The exact boundary is checked on the VM, in hostile.rs's resolve race.)
+    // (The exact boundary is checked on the VM, in tests/while_pending.rs.)
     b.skip_blocks(b.yield_timeout_blocks() - 30);
     assert_eq!(b.settle(&req).status, Status::Waiting, "not timed out yet");
     assert!(view(b, "get_request", &id_args(id)).is_object());
@@ -30,8 +30,8 @@ pub fn timeout<B: Backend>(b: &mut B) {
 /// minutes nobody may cancel, someone else never may. (A yield times out after
 /// 200 blocks, long before 10 minutes, so on a real chain a request has
 /// normally ended by timeout before it can be cancelled; the successful cancel
-/// is in `vm_only::cancel_stale_after_ten_minutes`.)
-pub fn cancel_stale_refusals<B: Backend>(b: &mut B) {
+/// is in `vm_only::sender_cancels_after_ten_minutes_with_a_full_refund`.)
+pub fn stale_cancel_refused_before_ten_minutes_and_to_others<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 10;
     let req = request(b, SEED_REQUEST, deposit);
@@ -53,7 +53,7 @@ pub fn cancel_stale_refusals<B: Backend>(b: &mut B) {
 
 /// `emergency_cancel_execution`: the owner cancels any pending request with a
 /// full refund; nobody else can; a callback arriving later changes nothing.
-pub fn emergency_cancel<B: Backend>(b: &mut B) {
+pub fn owner_cancel_refunds_in_full<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 10;
     let req = request(b, SEED_REQUEST, deposit);

@@ -5,7 +5,7 @@ use super::prelude::*;
 /// refund = payment − cost, with the cost computed by the SPEC formula: usage
 /// above a limit counts as the limit, memory not reported counts as the
 /// requested maximum, every term is rounded up to the yocto.
-pub fn exact_refunds<B: Backend>(b: &mut B) {
+pub fn refund_is_the_payment_minus_the_spec_charge<B: Backend>(b: &mut B) {
     init(b);
     let limits = Limits::SEED_EXAMPLE;
     let args = request_args(&limits, "Text");
@@ -58,7 +58,7 @@ pub fn exact_refunds<B: Backend>(b: &mut B) {
 /// `success: false`: the base fee is kept, the rest refunded, the caller's
 /// result is a failure carrying the error, the request (and any stored output)
 /// is deleted, `execution_completed` says success false with the error.
-pub fn failed_execution<B: Backend>(b: &mut B) {
+pub fn failed_execution_keeps_the_base_fee<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 10;
     let used = Used::new(5_000_000, 2_000, Some(32));
@@ -136,7 +136,7 @@ pub fn failures_count_as_executions<B: Backend>(b: &mut B) {
 }
 
 /// A request pays the prices in force when it was made.
-pub fn pricing_change_while_pending<B: Backend>(b: &mut B) {
+pub fn pending_request_pays_the_prices_of_its_time<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 10;
     let used = Used::new(3_000_000, 1_500, Some(50));

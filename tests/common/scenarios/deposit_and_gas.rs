@@ -5,7 +5,7 @@ use super::prelude::*;
 /// Too small a deposit fails up front and says how much is required; nothing is
 /// stored, the deposit comes back; exactly the required amount works. The
 /// requirement covers the estimate and the request's storage.
-pub fn deposit_too_small<B: Backend>(b: &mut B) {
+pub fn too_small_a_deposit_is_refused_with_the_amount_required<B: Backend>(b: &mut B) {
     init(b);
     let required = required_deposit(b, &Prices::DEFAULT, USER, SEED_REQUEST);
     let estimate = Prices::DEFAULT.estimate(&Limits::DEFAULT);
@@ -35,7 +35,7 @@ pub fn deposit_too_small<B: Backend>(b: &mut B) {
 
 /// Too little prepaid gas for `request_execution`: it fails before any write
 /// or yield: no event, no stored request, no id used, the deposit back.
-pub fn too_little_gas<B: Backend>(b: &mut B) {
+pub fn too_little_gas_fails_before_any_write<B: Backend>(b: &mut B) {
     init(b);
     for gas in [TGAS / 2, 3 * TGAS, 5 * TGAS] {
         let tx = b.call(USER, "request_execution", SEED_REQUEST.as_bytes(), NEAR / 10, gas);
@@ -54,7 +54,7 @@ pub fn too_little_gas<B: Backend>(b: &mut B) {
 /// largest request (every cap) with the largest output (32 KiB through
 /// submit_execution_output) of each kind, and for a failure with the longest
 /// error.
-pub fn cli_gas_worst_cases<B: Backend>(b: &mut B) {
+pub fn worst_cases_work_with_near_cli_default_gas<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 2;
     let used = Used::new(u64::MAX, 59_999, Some(1000));

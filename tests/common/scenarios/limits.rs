@@ -4,7 +4,7 @@ use super::prelude::*;
 
 /// Every limit and cap at its bound (accepted) and one over (refused, naming
 /// the field and the cap), through real calls.
-pub fn limits_and_caps<B: Backend>(b: &mut B) {
+pub fn every_cap_accepts_its_bound_and_refuses_one_more<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR;
     let base = || json!({"code_source": {"repo": "r", "commit": "c"}});
@@ -125,7 +125,7 @@ pub fn limits_and_caps<B: Backend>(b: &mut B) {
 
 /// A stored output is backed by the request's payment: request and output
 /// storage together may cost at most the payment.
-pub fn submit_backed_by_payment<B: Backend>(b: &mut B) {
+pub fn submitted_output_storage_is_backed_by_the_payment<B: Backend>(b: &mut B) {
     init(b);
     let args = SEED_REQUEST;
     let required = required_deposit(b, &Prices::DEFAULT, USER, args);

@@ -4,7 +4,7 @@ use super::prelude::*;
 
 /// Double resolve, resolve/submit by a non-operator or for an unknown id,
 /// submit twice, an inline output after a submit: each fails and changes nothing.
-pub fn operator_misuse<B: Backend>(b: &mut B) {
+pub fn operator_mistakes_fail_and_change_nothing<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 10;
     let req = request(b, SEED_REQUEST, deposit);
@@ -73,7 +73,7 @@ pub fn operator_misuse<B: Backend>(b: &mut B) {
 
 /// The operator changes while a request is pending: the new one resolves it,
 /// the old one cannot.
-pub fn operator_change_while_pending<B: Backend>(b: &mut B) {
+pub fn new_operator_resolves_pending_requests<B: Backend>(b: &mut B) {
     init(b);
     let req = request(b, SEED_REQUEST, NEAR / 10);
     let id = request_id_of(&req);

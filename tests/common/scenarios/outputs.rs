@@ -35,7 +35,7 @@ fn resolve_and_check<B: Backend>(b: &mut B, output: &str, used: &Used, expected:
 /// Small outputs of every kind, inline in `resolve_execution`: Text comes back
 /// as a JSON string, Json as the value itself (byte for byte as sent), Bytes as
 /// a base64 string; no output returns nothing.
-pub fn small_outputs<B: Backend>(b: &mut B) {
+pub fn small_outputs_of_every_kind_reach_the_caller<B: Backend>(b: &mut B) {
     init(b);
     let used = Used::new(1_000_000, 100, Some(64));
     let text = r#"{"Text": "line 1\nline \"2\" \u00e9 中 😀"}"#;
@@ -62,7 +62,7 @@ pub fn small_outputs<B: Backend>(b: &mut B) {
 
 /// Large outputs of every kind through `submit_execution_output`, then
 /// `resolve_execution` with `"output": null`.
-pub fn submitted_outputs<B: Backend>(b: &mut B) {
+pub fn submitted_outputs_of_every_kind_reach_the_caller<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 5; // backs ~20,000 bytes of storage
     let used = Used::new(7_000_000, 2_500, Some(100));

@@ -42,7 +42,7 @@ pub fn views_as_calls_refuse_deposits<B: Backend>(b: &mut B) {
 }
 
 /// Every view's JSON, exactly.
-pub fn views_json<B: Backend>(b: &mut B) {
+pub fn views_return_the_documented_json<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 10;
     let req = request(b, SEED_REQUEST, deposit);

@@ -35,7 +35,7 @@ pub fn data_id_of(tx: &Tx) -> [u8; 32] {
 /// `cancel_stale_execution` by the sender once 10 minutes have passed: full
 /// refund, request and stored output removed, an event; a callback that
 /// arrives afterwards changes nothing and refunds nothing.
-pub fn cancel_stale_after_ten_minutes(b: &mut VmBackend) {
+pub fn sender_cancels_after_ten_minutes_with_a_full_refund(b: &mut VmBackend) {
     init(b);
     let deposit = NEAR / 10;
     let req = request(b, SEED_REQUEST, deposit);
