@@ -2,6 +2,8 @@
 
 use super::{CLI_GAS, CONTRACT};
 use crate::common::spec::*;
+#[allow(unused_imports)] // for the tests that print gas
+pub use crate::common::vm::tgas;
 use crate::common::vm::{FinalResult, Outcome, TGAS};
 use serde_json::{json, Value};
 
@@ -137,8 +139,4 @@ pub fn returned(cb: &Outcome) -> Value {
         FinalResult::Success(Some(v)) => json_of(v),
         r => panic!("expected a returned value, got {r:?}"),
     }
-}
-
-pub fn tgas(gas: u64) -> f64 {
-    gas as f64 / TGAS as f64
 }

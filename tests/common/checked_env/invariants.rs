@@ -69,7 +69,7 @@ impl Env {
             payments += payment;
         }
         assert!(storage_cost(self.vm.storage_usage()) <= self.balance(), "storage is staked");
-        let expected = self.initial + self.fees + payments + self.tips + self.self_credits + self.view_kept;
+        let expected = self.initial + self.fees + payments + self.tips + self.self_credits;
         assert_eq!(
             self.balance(),
             expected,
@@ -95,7 +95,7 @@ impl Env {
         self.check();
         let keys: Vec<Vec<u8>> = self.vm.storage_entries().into_keys().collect();
         assert!(keys.iter().all(|k| k == b"c" || k == b"k"), "storage left: {keys:?}");
-        assert_eq!(self.balance(), self.initial + self.fees + self.tips + self.self_credits + self.view_kept);
+        assert_eq!(self.balance(), self.initial + self.fees + self.tips + self.self_credits);
         assert_eq!(self.ended.len() as u64, self.next_id, "every request ended once");
     }
 }
