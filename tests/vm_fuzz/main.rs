@@ -9,7 +9,6 @@
 //! `HOSTILE_MESSAGES=1` adds every failure message to the tally.
 
 #[path = "../common/mod.rs"]
-#[macro_use]
 mod common;
 mod expect;
 mod generate;

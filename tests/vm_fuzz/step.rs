@@ -108,6 +108,14 @@ impl Fuzz {
                 self.env.count("resolve with mutated arguments: read back independently");
             }
             self.after_success(method, &intent, &predecessor, deposit, &o, &before, balance_before);
+            if mutated && method == "request_execution" {
+                // The limits the request is held to (and priced at) are those its accepted
+                // arguments say, read independently; missing ones are the defaults.
+                let text = std::str::from_utf8(&args).unwrap_or_else(|_| panic!("accepted non-UTF-8: {}", ctx()));
+                let id = self.env.next_id - 1;
+                assert_eq!(self.env.live[&id].limits, Request::parse(text).limits(), "{}", ctx());
+                self.env.count("request with mutated arguments: limits read back independently");
+            }
         }
         self.env.check();
     }
