@@ -37,6 +37,7 @@ macro_rules! generic_scenarios {
     };
 }
 
+pub mod accounts;
 pub mod backend;
 pub mod checked_env;
 pub mod rng;

@@ -15,18 +15,13 @@ use crate::common::vm::{contract_wasm, CallArgs, FinalResult, Outcome, Vm, Yield
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const CONTRACT: &str = "offchainvm.testnet";
-pub const OWNER: &str = "owner.testnet";
-pub const OPERATOR: &str = "operator.testnet";
-pub const USER: &str = "user.testnet";
-pub const OTHER: &str = "other.testnet";
+#[allow(unused_imports)] // re-exported for the test binaries
+pub use crate::common::accounts::{CONTRACT, IMPLICIT, OPERATOR, OTHER, OWNER, USER};
+
 /// The five predecessors of the fuzz.
 pub const ACTORS: [&str; 5] = [USER, OTHER, OWNER, OPERATOR, CONTRACT];
-/// An implicit account (64 hex characters): a refund to it prepays account creation.
-pub const IMPLICIT: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-/// near-cli's default prepaid gas.
-pub const CLI_GAS: u64 = 30 * TGAS;
+pub use crate::common::backend::CLI_GAS;
 pub const MAX_GAS: u64 = 300 * TGAS;
 
 pub const VIEWS: [&str; 11] = [

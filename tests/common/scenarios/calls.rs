@@ -2,16 +2,9 @@
 
 use super::prelude::*;
 
-/// The accounts of the scenarios (testnet names, as in the seed README).
-pub const OWNER: &str = "owner.testnet";
-pub const OPERATOR: &str = "operator.testnet";
-pub const USER: &str = "user.testnet";
-pub const OTHER: &str = "other.testnet";
-pub const KEYSTORE: &str = "keystore.testnet";
-pub const NEW_OPERATOR: &str = "new-operator.testnet";
+pub use crate::common::accounts::{KEYSTORE, NEW_OPERATOR, OPERATOR, OTHER, OWNER, USER};
 
-/// The charge for the seed resolve (1M instructions, 100 ms, memory not
-/// reported) of a request with default limits.
+/// SPEC.md's cost of this usage at the default prices.
 pub fn cost(instructions: u64, memory_mb: u64, time_ms: u64) -> u128 {
     Prices::DEFAULT.cost(instructions, memory_mb, time_ms)
 }
