@@ -16,6 +16,7 @@ mod mutate;
 mod step;
 
 use common::checked_env::*;
+use common::spec::{ADMIN, VIEWS};
 use common::rng::Rng;
 use common::vm::NEAR;
 use std::collections::BTreeMap;

@@ -24,29 +24,6 @@ pub const ACTORS: [&str; 5] = [USER, OTHER, OWNER, OPERATOR, CONTRACT];
 pub use crate::common::backend::CLI_GAS;
 pub const MAX_GAS: u64 = 300 * TGAS;
 
-pub const VIEWS: [&str; 11] = [
-    "get_request",
-    "get_stats",
-    "get_pricing",
-    "get_config",
-    "get_keystore_pubkey",
-    "estimate_execution_cost",
-    "get_max_limits",
-    "is_paused",
-    "get_pending_output",
-    "has_pending_output",
-    "contract_source_metadata",
-];
-pub const ADMIN: [&str; 7] = [
-    "set_operator",
-    "set_owner",
-    "set_paused",
-    "set_pricing",
-    "set_keystore_account",
-    "set_keystore_pubkey",
-    "emergency_cancel_execution",
-];
-
 #[derive(Clone, Debug)]
 pub struct Req {
     pub sender: String,

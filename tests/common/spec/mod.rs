@@ -46,6 +46,35 @@ pub const CAP_INPUT: usize = 4096;
 pub const CAP_SECRETS: usize = 1024;
 pub const CAP_OUTPUT: usize = 32768;
 
+// ---- the methods ----
+
+/// SPEC.md's view methods.
+pub const VIEWS: [&str; 11] = [
+    "get_request",
+    "get_stats",
+    "get_pricing",
+    "get_config",
+    "get_keystore_pubkey",
+    "estimate_execution_cost",
+    "get_max_limits",
+    "is_paused",
+    "get_pending_output",
+    "has_pending_output",
+    "contract_source_metadata",
+];
+/// SPEC.md's admin methods (the owner's; `set_keystore_pubkey` also the keystore account's).
+pub const ADMIN: [&str; 7] = [
+    "set_operator",
+    "set_owner",
+    "set_paused",
+    "set_pricing",
+    "set_keystore_account",
+    "set_keystore_pubkey",
+    "emergency_cancel_execution",
+];
+
+// ---- the default prices ----
+
 pub const BASE_FEE: u128 = NEAR / 100;
 /// Per million instructions.
 pub const PER_MINSTR: u128 = NEAR / 1_000_000;
