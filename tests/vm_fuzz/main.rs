@@ -6,7 +6,7 @@
 //! call must succeed or fail is decided from the model alone (`expect.rs`).
 //!
 //! `cargo test --test vm_fuzz -- --nocapture` prints the figures and the tally of each seed;
-//! `HOSTILE_MESSAGES=1` adds every failure message to the tally.
+//! `FUZZ_MESSAGES=1` adds every failure message to the tally.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -16,8 +16,8 @@ mod mutate;
 mod step;
 
 use common::checked_env::*;
-use common::spec::{ADMIN, VIEWS};
 use common::rng::Rng;
+use common::spec::{ADMIN, VIEWS};
 use common::vm::NEAR;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -31,6 +31,8 @@ struct Fuzz {
     names: Vec<String>,
 }
 
+/// CPU time of the calling thread (Linux: utime + stime of /proc/thread-self/stat), so the
+/// figures do not depend on what else the machine runs; None elsewhere.
 fn thread_cpu_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();

@@ -160,7 +160,7 @@ impl Env {
         if let Err(msg) = &o.result {
             let kind = clean_failure(msg, method, predecessor, gas, args.len());
             self.count(format!("failed: {kind}"));
-            if std::env::var("HOSTILE_MESSAGES").is_ok() {
+            if std::env::var("FUZZ_MESSAGES").is_ok() {
                 let short: String = msg.chars().take(90).collect();
                 self.count(format!("    {method}: {short}"));
             }
