@@ -167,14 +167,14 @@ fn measure() -> Measured {
     m.add("cancel_stale_execution", &outcome(&b, &cancel));
 
     // admin
-    let key = format!("ed25519:{}", s::base58(&s::some_bytes(32)));
+    let key = format!("ed25519:{}", spec::base58(&s::some_bytes(32)));
     for (method, args) in [
         ("set_operator", r#"{"new_operator_id": "operator.testnet"}"#.to_string()),
         ("set_owner", r#"{"new_owner_id": "owner.testnet"}"#.into()),
         ("set_paused", r#"{"paused": false}"#.into()),
         ("set_pricing", spec::Prices::DEFAULT.json().to_string()),
         ("set_keystore_account", r#"{"keystore_account_id": "keystore.testnet"}"#.into()),
-        ("set_keystore_pubkey", serde_json::json!({"pubkey": s::hex(&s::some_bytes(32))}).to_string()),
+        ("set_keystore_pubkey", serde_json::json!({"pubkey": spec::hex(&s::some_bytes(32))}).to_string()),
         ("set_keystore_pubkey", serde_json::json!({"pubkey": key}).to_string()),
     ] {
         let tx = s::ok(&mut b, OWNER, method, &args, 0);

@@ -4,7 +4,6 @@
 use super::Fuzz;
 use crate::common::checked_env::*;
 use crate::common::rng::Rng;
-use crate::common::scenarios::base58;
 use crate::common::spec::*;
 use crate::common::vm::{NEAR, TGAS};
 use serde_json::{json, Value};

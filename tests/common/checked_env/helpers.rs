@@ -27,14 +27,6 @@ pub fn le_u128(b: &[u8]) -> u128 {
     u128::from_le_bytes(b.try_into().unwrap())
 }
 
-pub fn json_of(bytes: &[u8]) -> Value {
-    serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(bytes)))
-}
-
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
 /// The NEP-297 events among `logs`; every log the contract writes must be one, and fit NEAR's
 /// log limit.
 pub fn events(logs: &[String], name: &str) -> Vec<Value> {

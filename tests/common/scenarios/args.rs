@@ -84,31 +84,3 @@ pub fn some_bytes(n: usize) -> Vec<u8> {
 pub fn id_args(id: u64) -> String {
     format!(r#"{{"request_id": {id}}}"#)
 }
-
-/// Base58 (Bitcoin alphabet) of 32 bytes, for `ed25519:` keys.
-pub fn base58(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    let mut digits: Vec<u8> = Vec::new(); // little-endian base-58 digits
-    for &byte in bytes {
-        let mut carry = byte as u32;
-        for d in digits.iter_mut() {
-            carry += (*d as u32) << 8;
-            *d = (carry % 58) as u8;
-            carry /= 58;
-        }
-        while carry > 0 {
-            digits.push((carry % 58) as u8);
-            carry /= 58;
-        }
-    }
-    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
-    std::iter::repeat(b'1')
-        .take(zeros)
-        .chain(digits.iter().rev().map(|&d| ALPHABET[d as usize]))
-        .map(char::from)
-        .collect()
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}

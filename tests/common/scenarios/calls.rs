@@ -9,10 +9,6 @@ pub fn cost(instructions: u64, memory_mb: u64, time_ms: u64) -> u128 {
     Prices::DEFAULT.cost(instructions, memory_mb, time_ms)
 }
 
-pub fn json_of(bytes: &[u8]) -> Value {
-    serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(bytes)))
-}
-
 pub fn view<B: Backend>(b: &mut B, method: &str, args: &str) -> Value {
     json_of(&b.view(method, args.as_bytes()).unwrap_or_else(|e| panic!("view {method} failed: {e}")))
 }
