@@ -32,7 +32,7 @@ fn worst_case_callbacks(env: &mut Env, sender: &str, gas: u64) -> (u64, u64) {
             "failure" => env.resolve(id, false, None, Some(&"é".repeat(5000)), (u64::MAX, u64::MAX, None)),
             _ => {
                 let cb = env.end_yield(id, None);
-                env.finish(&cb, id, Some(0));
+                env.finish(&cb, id, 0);
                 cb
             }
         };

@@ -54,7 +54,7 @@ fn malformed_payloads_end_the_request_with_a_full_refund() {
     // The payload format is right: the real resolve's payload, fed by hand, is charged as usual.
     let (id, _) = env.simple_request(USER);
     let cb = env.end_yield(id, Some(payload(id, true, (2_000_000, 1500, Some(10)), Some((1, b"hi")), None)));
-    env.finish(&cb, id, Some(Prices::DEFAULT.charge(&Limits::SEED_EXAMPLE, u128::MAX, (2_000_000, 1500, Some(10)))));
+    env.finish(&cb, id, Prices::DEFAULT.charge(&Limits::SEED_EXAMPLE, u128::MAX, (2_000_000, 1500, Some(10))));
     assert_eq!(cb.final_result, FinalResult::Success(Some(b"\"hi\"".to_vec())));
     env.check();
 
@@ -144,7 +144,7 @@ fn malformed_payloads_end_the_request_with_a_full_refund() {
         let user_before = env.vm.balance(USER);
         let cb = env.end_yield(id, make(id, other));
         assert!(cb.result.is_ok(), "{name}: the callback panicked: {:?}", cb.result);
-        assert_eq!(env.finish(&cb, id, Some(0)), Some((0, payment)), "{name}: refunded in full");
+        assert_eq!(env.finish(&cb, id, 0), Some((0, payment)), "{name}: refunded in full");
         assert_eq!(env.vm.balance(USER) - user_before, payment, "{name}");
         let msg = failure(&cb.final_result);
         assert!(msg.contains("malformed result") || msg.contains("timed out"), "{name}: {msg}");
@@ -179,7 +179,7 @@ fn odd_payload_contents_are_charged_as_the_payload_says() {
         p[..8].copy_from_slice(&id.to_le_bytes());
         let cb = env.end_yield(id, Some(p));
         assert!(cb.result.is_ok(), "{name}: the callback failed: {:?}", cb.result);
-        env.finish(&cb, id, Some(expected));
+        env.finish(&cb, id, expected);
         env.check();
     }
     env.drain();
@@ -195,7 +195,7 @@ fn an_error_that_is_not_utf8_does_not_abort_the_callback() {
         let (id, payment) = env.simple_request(USER);
         let cb = env.end_yield(id, Some(payload(id, false, (1, 1, None), None, Some(error))));
         assert!(cb.result.is_ok(), "the callback failed, reverting its refund: {:?}", cb.result);
-        let (charged, refunded) = env.finish(&cb, id, Some(Prices::DEFAULT.failure_charge(payment))).unwrap();
+        let (charged, refunded) = env.finish(&cb, id, Prices::DEFAULT.failure_charge(payment)).unwrap();
         assert_eq!(charged + refunded, payment);
         env.check();
     }

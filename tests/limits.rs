@@ -278,7 +278,7 @@ fn four_mib_arguments_fail_cleanly() {
                     // The operator's long error is shortened to fit the payload.
                     "error" => {
                         let cb = Env::callbacks(&o).pop().unwrap();
-                        env.finish(&cb, pending, Some(Prices::DEFAULT.base));
+                        env.finish(&cb, pending, Prices::DEFAULT.base);
                     }
                     // Unknown fields are skipped (as near-sdk's serde does): the request is
                     // stored without it.

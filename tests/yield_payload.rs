@@ -31,7 +31,7 @@ fn outputs_fit_the_yield_payload_or_go_through_submit() {
             Ok(_) => {
                 largest = n;
                 let cb = Env::callbacks(&o).pop().unwrap();
-                env.finish(&cb, probe, Some(Prices::DEFAULT.charge(&Limits::SEED_EXAMPLE, payment, (1, 1, None))));
+                env.finish(&cb, probe, Prices::DEFAULT.charge(&Limits::SEED_EXAMPLE, payment, (1, 1, None)));
                 assert_eq!(returned(&cb), json!("x".repeat(n)));
                 break;
             }

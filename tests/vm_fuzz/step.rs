@@ -147,27 +147,25 @@ impl Fuzz {
                 let cb = &cbs[0];
                 let id = env.by_yield[&o.yields_resumed[0]];
                 let req = env.live.get(&id).cloned().expect("resolved a pending request");
-                let mut expected_charge = None;
-                let mut expected_return = None;
-                if let Intent::Resolve { success: false, error, .. } = intent {
-                    // The event carries a prefix of the operator's error (or a default).
+                let Intent::Resolve { id: iid, success, output, error, used } = intent else {
+                    panic!("a resolve succeeded with arguments the fuzz cannot read")
+                };
+                assert_eq!(*iid, id);
+                if let (false, Some(e)) = (success, error) {
+                    // The event carries the operator's error, shortened to 256 bytes.
                     let ev = events(&cb.logs, "execution_completed");
                     let logged = ev[0]["data"][0]["error_message"].as_str().unwrap_or_default().to_string();
-                    if let Some(e) = error {
-                        assert!(e.starts_with(&logged), "logged error {logged:?} is not a prefix of {e:?}");
+                    assert!(e.starts_with(&logged), "logged error {logged:?} is not a prefix of {e:?}");
+                    if !e.is_empty() {
+                        assert_eq!(logged, truncate_utf8(e, EVENT_ERROR_BYTES), "the event's error_message");
                     }
                 }
-                if let Intent::Resolve { id: iid, success, output, used, .. } = intent {
-                    assert_eq!(*iid, id);
-                    expected_charge = Some(if *success {
-                        req.prices.charge(&req.limits, req.payment, used)
-                    } else {
-                        req.prices.base.min(req.payment)
-                    });
-                    if *success {
-                        expected_return = Some(output.clone().or(req.output.clone()));
-                    }
-                }
+                let expected_charge = if *success {
+                    req.prices.charge(&req.limits, req.payment, used)
+                } else {
+                    req.prices.failure_charge(req.payment)
+                };
+                let expected_return = success.then(|| output.clone().or(req.output.clone()));
                 let ended = env.finish(cb, id, expected_charge);
                 assert!(ended.is_some());
                 if let Some(ret) = expected_return {

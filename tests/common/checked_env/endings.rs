@@ -6,10 +6,10 @@ use super::*;
 impl Env {
     /// A callback has run (resumed, timed out, handed a payload by the test, or called directly
     /// by the contract account): it must have succeeded, and if the request was pending, ended it
-    /// exactly once: charged `expected_charge` when known, the rest refunded to the sender,
+    /// exactly once: charged `expected_charge`, the rest refunded to the sender,
     /// request and output deleted, one event. Returns (charged, refunded), or None when the
     /// request had already ended (then nothing may be refunded).
-    pub fn finish(&mut self, cb: &Outcome, id: u64, expected_charge: Option<u128>) -> Option<(u128, u128)> {
+    pub fn finish(&mut self, cb: &Outcome, id: u64, expected_charge: u128) -> Option<(u128, u128)> {
         assert_eq!(cb.method, "on_execution_response");
         assert!(
             cb.result.is_ok(),
@@ -35,9 +35,7 @@ impl Env {
         }
         assert!(refund <= req.payment, "refunded {refund} of a payment of {}", req.payment);
         let charged = req.payment - refund;
-        if let Some(e) = expected_charge {
-            assert_eq!(charged, e, "request {id}: charged {charged}, expected {e}");
-        }
+        assert_eq!(charged, expected_charge, "request {id}: charged {charged}, expected {expected_charge}");
         assert_eq!(cb.logs.len(), 1, "one event per outcome");
         let ev = &completed[0]["data"][0];
         assert_eq!(ev["request_id"], id);
@@ -84,7 +82,7 @@ impl Env {
         for cb in self.vm.advance_blocks(n) {
             self.self_credits += credited_to(&cb, CONTRACT);
             let id = self.by_yield[&cb.yield_id.expect("a timeout runs a yield callback")];
-            if self.finish(&cb, id, Some(0)).is_some() {
+            if self.finish(&cb, id, 0).is_some() {
                 assert!(failure(&cb.final_result).contains("timed out"), "{:?}", cb.final_result);
                 self.count("request ended: timeout");
             }
@@ -142,7 +140,7 @@ impl Env {
         let expected =
             if success { req.prices.charge(&req.limits, req.payment, used) } else { req.prices.base.min(req.payment) };
         let cb = Env::callbacks(&o).pop().expect("the callback ran");
-        self.finish(&cb, id, Some(expected)).expect("the request was pending");
+        self.finish(&cb, id, expected).expect("the request was pending");
         self.check();
         cb
     }
