@@ -29,8 +29,8 @@ macro_rules! on_vm {
 generic_scenarios!(on_vm);
 
 #[test]
-fn cancel_stale_after_ten_minutes() {
-    vm_only::cancel_stale_after_ten_minutes(&mut vm());
+fn sender_cancels_after_ten_minutes_with_a_full_refund() {
+    vm_only::sender_cancels_after_ten_minutes_with_a_full_refund(&mut vm());
 }
 
 #[test]
