@@ -75,8 +75,9 @@ const ACCOUNT_RECORD_BYTES: u64 = 100;
 const ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT: u64 = 770;
 const BLOCK_TIME_NS: u64 = 1_000_000_000;
 const EPOCH_LENGTH: u64 = 43_200;
-/// What an account the tests never funded holds when it first signs a transaction.
-pub const DEFAULT_ACCOUNT_BALANCE: u128 = 1_000_000 * NEAR;
+/// What an account the tests never funded holds when it first signs a transaction: enough for
+/// any deposit a test attaches (the fuzz goes up to 10^33 yocto).
+pub const DEFAULT_ACCOUNT_BALANCE: u128 = 1_000_000_000_000 * NEAR;
 /// Blocks from sending a transaction to its receipt's execution: the block that includes it,
 /// then the next one.
 pub const TX_TO_RECEIPT_BLOCKS: u64 = 2;
@@ -629,6 +630,12 @@ impl Vm {
             let a = self.accounts.get_mut(&signer).expect("signers exist");
             assert!(a.balance >= value, "invalid transaction: {signer} cannot pay a deposit of {value}");
             a.balance -= value;
+            // verifier.rs: what is left must still stake the signer's storage.
+            let stake = u128::from(a.storage_usage) * self.config.storage_amount_per_byte().as_yoctonear();
+            assert!(
+                a.storage_usage <= ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT || a.balance >= stake,
+                "invalid transaction: {signer} would not stake its storage after a deposit of {value}"
+            );
             self.in_flight += value;
             // nearcore's local receipts: a transaction to oneself runs in the block including it.
             if r.signer == r.receiver {

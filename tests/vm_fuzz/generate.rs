@@ -268,8 +268,15 @@ impl Fuzz {
     }
 
     pub(super) fn method(&mut self) -> &'static str {
-        if !self.env.live.is_empty() && self.rng.chance(12) {
-            return if self.rng.chance(80) { "resolve_execution" } else { "submit_execution_output" };
+        // Calls take blocks, so a request lives some 70 steps before it times out: pending
+        // requests get calls of their own, cancels among them.
+        if !self.env.live.is_empty() && self.rng.chance(15) {
+            return match self.rng.below(100) {
+                0..=63 => "resolve_execution",
+                64..=79 => "submit_execution_output",
+                80..=89 => "emergency_cancel_execution",
+                _ => "cancel_stale_execution",
+            };
         }
         let r = self.rng.below(100);
         match r {
@@ -302,7 +309,19 @@ impl Fuzz {
         }
     }
 
+    /// A deposit the predecessor can pay: the chain rejects a transaction whose signer cannot
+    /// (nearcore's verifier: the balance, and the storage stake left after it), so the contract
+    /// signing a call of its own attaches at most what it can spare.
     pub(super) fn deposit(&mut self, method: &str, intent: &Intent, predecessor: &str, honest: bool) -> u128 {
+        let wanted = self.wanted_deposit(method, intent, predecessor, honest);
+        if predecessor == CONTRACT {
+            let stake = storage_cost(self.env.vm.storage_usage());
+            return wanted.min(self.env.balance().saturating_sub(stake));
+        }
+        wanted
+    }
+
+    fn wanted_deposit(&mut self, method: &str, intent: &Intent, predecessor: &str, honest: bool) -> u128 {
         if let Intent::Request(a) = intent {
             if honest {
                 let required =

@@ -88,7 +88,7 @@ fn fuzz(seed: u64, steps: u32, balance: Option<u128>) -> Tally {
     Tally(f.env.tally)
 }
 
-const FUZZ_STEPS: u32 = 400;
+const FUZZ_STEPS: u32 = 500;
 
 /// What a fuzz run did, by kind of outcome (`Env::count`).
 struct Tally(BTreeMap<String, u64>);

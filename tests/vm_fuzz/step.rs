@@ -25,6 +25,9 @@ impl Fuzz {
             33..=34 => self.env.jump_time(601),
             _ => {}
         }
+        // Timeouts that the call's blocks would cross happen first, before the model predicts
+        // the call and snapshots what it must not change.
+        self.env.let_due_timeouts_fire();
         let method = self.method();
         let (mut args, mut intent) = self.args(method);
         // An honest call: valid arguments from the account allowed to make it, with the deposit

@@ -94,6 +94,14 @@ impl Env {
         self.vm.set_block(self.vm.block_height(), self.vm.block_timestamp() + seconds * 1_000_000_000);
     }
 
+    /// Slow blocks: moves the clock so that the next transaction's receipt runs at `ts`, or as
+    /// soon after it as the clock allows (it never goes back).
+    pub fn next_receipt_at(&mut self, ts: u64) {
+        let lead = self.vm.next_receipt_timestamp() - self.vm.block_timestamp();
+        let to = (ts - lead).max(self.vm.block_timestamp());
+        self.vm.set_block(self.vm.block_height(), to);
+    }
+
     /// A cancel (by the sender or the owner) succeeded: full refund, request gone, one event.
     pub fn after_cancel(&mut self, o: &Outcome, id: u64) {
         let req = self.live.remove(&id).expect("cancelled a request that was pending");

@@ -46,9 +46,11 @@ pub struct Env {
     pub initial: u128,
     /// 1-yocto deposits kept by successful admin calls.
     pub tips: u128,
-    /// Amounts the contract credited to its own account (refunds of requests it made itself,
-    /// deposits of its own failed calls): the VM's ledger does not debit callers.
+    /// Amounts the chain credited to the contract's own account (refunds of requests it made
+    /// itself, deposits of its own failed calls given back)...
     pub self_credits: u128,
+    /// ...and deposits it attached to transactions it signed itself.
+    pub self_debits: u128,
     pub fees: u128,
     pub executions: u64,
     pub next_id: u64,
@@ -88,6 +90,7 @@ impl Env {
             vm,
             tips: 0,
             self_credits: 0,
+            self_debits: 0,
             fees: 0,
             executions: 0,
             next_id: 0,
@@ -116,6 +119,21 @@ impl Env {
         env.vm.set_balance(CONTRACT, minimum);
         env.initial = minimum;
         env
+    }
+
+    /// Calls take blocks (inclusion, receipt, callback, refund): a yield that would time out
+    /// meanwhile does so first, through `advance`, where the model sees it.
+    pub fn let_due_timeouts_fire(&mut self) {
+        const CALL_BLOCKS: u64 = 8;
+        let timeout = self.vm.yield_timeout_blocks();
+        loop {
+            let height = self.vm.block_height();
+            let Some(first) = self.vm.pending_yields().iter().map(|y| y.created_at + timeout).min() else { return };
+            if first > height + CALL_BLOCKS {
+                return;
+            }
+            self.advance((first + 1).saturating_sub(height).max(1));
+        }
     }
 
     pub fn count(&mut self, what: impl Into<String>) {
@@ -150,13 +168,16 @@ impl Env {
         gas: u64,
     ) -> Outcome {
         let args = args.into();
+        self.let_due_timeouts_fire();
         let storage = self.vm.storage_entries();
         let balance = self.balance();
         let yields = self.pending_yields();
         let o =
             self.vm.call(CallArgs { deposit, prepaid_gas: gas, ..CallArgs::call(predecessor, method, args.clone()) });
         self.calls += 1;
-        self.self_credits += credited_to(&o, CONTRACT);
+        let (credited, debited) = (credited_to(&o, CONTRACT), if predecessor == CONTRACT { deposit } else { 0 });
+        self.self_credits += credited;
+        self.self_debits += debited;
         if let Err(msg) = &o.result {
             let kind = clean_failure(msg, method, predecessor, gas, args.len());
             self.count(format!("failed: {kind}"));
@@ -166,17 +187,11 @@ impl Env {
             }
             assert!(self.vm.storage_entries() == storage, "a failed {method} changed storage: {msg}");
             assert_eq!(self.pending_yields(), yields, "a failed {method} changed the pending yields");
-            let given_back = if deposit > 0 {
+            if deposit > 0 {
                 assert_eq!(o.refund, Some((predecessor.to_string(), deposit)), "a failed {method} kept its deposit");
-                if predecessor == CONTRACT {
-                    deposit
-                } else {
-                    0
-                }
-            } else {
-                0
-            };
-            assert_eq!(self.balance(), balance + given_back, "a failed {method} changed the contract's balance");
+            }
+            // The contract signing a call of its own pays its deposit and gets it back.
+            assert_eq!(self.balance() + debited, balance + credited, "a failed {method} changed the contract's balance");
             assert!(o.spawned.is_empty() && o.transfers.is_empty(), "a failed {method} left receipts behind");
         } else {
             self.count(format!("ok: {method}"));
