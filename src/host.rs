@@ -128,8 +128,10 @@ pub fn yield_create(method: &[u8], args: &[u8], gas: u64) -> (u64, [u8; 32]) {
     (index, data_id)
 }
 
-/// True when the yield existed and now carries `payload`; false when it has
-/// already ended (resumed, timed out) or was created in this same block.
+/// True while the yield's callback has not run: nearcore accepts a resume
+/// then even when the yield was already resumed (only the first resume that
+/// reaches it carries its payload; later ones are dropped). False once the
+/// callback ran, after a resume or the timeout, or for an unknown data id.
 pub fn yield_resume(data_id: &[u8], payload: &[u8]) -> bool {
     // SAFETY: pointers and lengths come from live slices.
     unsafe {
