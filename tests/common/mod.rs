@@ -42,5 +42,6 @@ pub mod backend;
 pub mod sandbox;
 pub mod scenarios;
 pub mod seed;
+pub mod service;
 pub mod vm;
 pub mod vm_backend;
