@@ -17,12 +17,26 @@ fn vm() -> VmBackend {
 
 macro_rules! on_vm {
     ($($name:ident),* $(,)?) => {
-        $(
-            #[test]
-            fn $name() {
-                scenarios::$name(&mut vm());
-            }
-        )*
+        $( on_vm_one!($name); )*
+    };
+}
+
+macro_rules! on_vm_one {
+    // scenarios::views_json expects `input_data: null` for a request without
+    // one; issue 8 point 1 makes it "" (what the near-sdk version writes and
+    // strict workers need). scenarios.rs is being rewritten elsewhere, so the
+    // updated copy runs here until it carries the change.
+    (views_json) => {
+        #[test]
+        fn views_json() {
+            common::service::views_json(&mut vm());
+        }
+    };
+    ($name:ident) => {
+        #[test]
+        fn $name() {
+            scenarios::$name(&mut vm());
+        }
     };
 }
 
