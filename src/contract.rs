@@ -6,7 +6,7 @@ use crate::args::{self, Usage};
 use crate::events::{self, Settled};
 use crate::host::{self, fail};
 use crate::json::{write_u128, Writer};
-use crate::limits::{MAX_BULK_CANCEL, MAX_PENDING_PAGE, MIGRATE_SCAN, STALE_AFTER_NS};
+use crate::limits::{MAX_BULK_CANCEL, MAX_CLEAR_PROBES, MAX_PENDING_PAGE, MIGRATE_SCAN, STALE_AFTER_NS};
 use crate::payload;
 use crate::pricing::{self, RECORD_OVERHEAD};
 use crate::state::{self, Accounts, Config, Format, NewRequest, Request, CONFIG_KEY};
@@ -445,15 +445,19 @@ pub fn cancel_pending_requests() {
 }
 
 /// `clear_all_pending_requests {"limit"?}` (owner): ends the oldest pending
-/// requests, at most `limit` (default and cap 10), with full refunds.
+/// requests, at most `limit` (default and cap 10), with full refunds; it
+/// examines at most `MAX_CLEAR_PROBES` ids from the lowest pending one.
 pub fn clear_all_pending_requests() {
     owner_config();
     let (_, limit) = args::from_and_limit(&host::input(), false, MAX_BULK_CANCEL as u64, "must be 1 to 10");
     let limit = limit.unwrap_or(MAX_BULK_CANCEL as u64);
     let cfg = load_config();
-    let (mut id, end) = (cfg.pending().low, cfg.next_request_id());
+    let (start, end) = (cfg.pending().low, cfg.next_request_id());
+    // At most MAX_CLEAR_PROBES ids per call, so a call always fits its gas and
+    // commits its progress (`low` moves past what it examined).
+    let (mut id, stop) = (start, end.min(start.saturating_add(MAX_CLEAR_PROBES)));
     let mut n = 0;
-    while id < end && n < limit {
+    while id < stop && n < limit {
         n += owner_cancel(id) as u64;
         id += 1;
     }

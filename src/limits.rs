@@ -38,6 +38,9 @@ pub const MAX_PENDING_PAGE: u64 = 100;
 /// logs per receipt (`tests/layout.rs` checks the product).
 pub const MAX_BULK_CANCEL: usize = 10;
 pub const MAX_COMPLETED_EVENT: usize = 1600;
+/// Ids one `clear_all_pending_requests` call examines at most (about 17 Tgas of
+/// storage reads when all are ended requests).
+pub const MAX_CLEAR_PROBES: u64 = 300;
 /// How many of the latest request ids `migrate` examines when it brings a
 /// version-1 state up to date (see README, "Upgrades").
 pub const MIGRATE_SCAN: u64 = 1024;

@@ -121,3 +121,29 @@ fn clear_all_ends_the_oldest_first() {
     b.skip_blocks(timeout + 1);
     assert_eq!(b.vm.balance(USER), before);
 }
+
+/// `clear_all_pending_requests` examines at most 300 ids a call and moves the
+/// walk's start past them, so requests that ended out of order above a long
+/// pending one never make it (or the list) run out of gas.
+#[test]
+fn clear_all_walks_in_bounded_steps() {
+    let mut b = vm();
+    request(&mut b, SEED_REQUEST, DEPOSIT); // 0: stays pending for now
+    for i in 1..=320u64 {
+        request(&mut b, SEED_REQUEST, DEPOSIT);
+        assert!(call(&mut b, OPERATOR, "resolve_execution", &seed_resolve(i), 0).status.is_success());
+    }
+    request(&mut b, SEED_REQUEST, DEPOSIT); // 321
+    // 0 ends: the walk starts at 1, above which 320 requests have ended
+    let tx = call(&mut b, OWNER, "cancel_pending_requests", r#"{"request_ids": [0]}"#, 0);
+    assert_eq!(tx.status.value(), Some(&b"1"[..]));
+    assert_eq!(ids(&view(&mut b, "get_pending_requests", "{}")), [321]);
+    let tx = call(&mut b, OWNER, "clear_all_pending_requests", "{}", 0);
+    assert_eq!(tx.status.value(), Some(&b"0"[..]), "ids 1..=300 examined, all ended");
+    let gas_after_first = view_gas(&mut b, "get_pending_requests", "{}");
+    let tx = call(&mut b, OWNER, "clear_all_pending_requests", "{}", 0);
+    assert_eq!(tx.status.value(), Some(&b"1"[..]));
+    assert_eq!(tx.refunded_to(USER), DEPOSIT);
+    assert_eq!(view(&mut b, "get_pending_requests", "{}"), json!([]));
+    assert!(view_gas(&mut b, "get_pending_requests", "{}") < gas_after_first);
+}
