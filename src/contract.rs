@@ -706,6 +706,7 @@ pub fn get_storage_version() {
 /// README, "Upgrades"); request records need no conversion (their layout
 /// version is in their flags byte).
 pub fn migrate() {
+    no_deposit();
     private();
     let Some(raw) = host::storage_read(CONFIG_KEY) else {
         fail(b"contract is not initialized");

@@ -23,6 +23,7 @@ fn storage_version_and_migrate_rules() {
     for who in [OWNER, USER, OPERATOR] {
         refused(&mut b, who, "migrate", "", 0, "only the contract itself");
     }
+    refused(&mut b, &c, "migrate", "", 1, "does not accept a deposit");
     let before = b.vm.storage_entries();
     let tx = call(&mut b, &c, "migrate", "", 0);
     assert_eq!(tx.status, Status::Success(None));
