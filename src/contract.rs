@@ -14,15 +14,22 @@ use crate::Bytes;
 
 const TGAS: u64 = 1_000_000_000_000;
 
-/// Gas reserved for `on_execution_response`: its measured worst case (largest
-/// output, refund transfer, failure receipt) plus a margin; see README.md.
-pub const CALLBACK_GAS: u64 = 5 * TGAS;
+/// Gas reserved for `on_execution_response`: its measured worst case (refund
+/// transfer, then the `return_output` receipt with the largest stored output
+/// and its gas, or the failure receipt) plus a margin for trie-node charges;
+/// see README.md.
+pub const CALLBACK_GAS: u64 = 8 * TGAS;
 /// The same for a sender with an implicit account id: a transfer to one also
 /// prepays the execution of an account creation (about 7.2 Tgas since protocol
 /// 85), whether or not the account exists.
 pub const CALLBACK_GAS_IMPLICIT: u64 = 13 * TGAS;
 /// Gas attached to the `fail_execution` receipt, which only panics.
 const FAIL_GAS: u64 = TGAS / 2;
+/// Gas attached to the `return_output` receipt (it also gets what the callback
+/// leaves unused). Returning a value costs gas per byte for every receipt
+/// waiting on it (a contract caller's `.then`): 34.4 Mgas a byte each, 1.5 Tgas
+/// for the largest output (43,694 bytes of base64) to one waiting receipt.
+const RETURN_OUTPUT_GAS: u64 = 5 * TGAS / 2;
 /// What `request_execution` itself may still need after its gas check: the
 /// yield's receipt fees and two storage writes, plus its event, priced per byte
 /// (building it: ~0.17 Ggas a byte at worst, logging it: 0.305 Ggas a byte). The
@@ -276,12 +283,16 @@ pub fn on_execution_response() {
     let Some(result) = host::yield_result() else {
         fail(b"on_execution_response runs only as a yield's callback");
     };
-    let Some(stored) = host::storage_take(&state::request_key(id)) else {
+    let key = state::request_key(id);
+    let Some(stored) = host::storage_take(&key) else {
         // Cancelled while pending: the refund was made then.
         return fail_caller(b"request was cancelled before it completed");
     };
     let Some(req) = Request::decode(&stored) else {
-        return fail_caller(b"request record is corrupt");
+        // Put it back: the payment stays with its record, for a fixed contract
+        // (an upgrade) to settle, rather than vanishing with it.
+        host::storage_write(&key, &stored);
+        return fail_caller(b"request record is corrupt; it is kept for the owner");
     };
     let saved_output = if req.has_output() { host::storage_take(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
@@ -317,10 +328,26 @@ pub fn on_execution_response() {
     );
     let money = settle(&req, Some(cost));
     host::log(&events::execution_completed(&req, &p.usage, None, money, now));
-    let output = p.output.or_else(|| saved_output.as_deref().and_then(state::decode_output));
-    if let Some((kind, body)) = output {
+    if let Some((kind, body)) = p.output {
+        // Inline outputs are small (under NEAR's 1 KiB yield payload): returning
+        // them here costs ~46 Ggas for each receipt waiting on the result.
         host::value_return(&return_value(kind, body));
+    } else if let Some(saved) = saved_output {
+        // A stored output is returned by a receipt of its own: its per-byte cost
+        // for every waiting receipt can then never undo the refund and clean-up
+        // committed here, however many receipts a contract caller chains.
+        host::call_self_and_return(b"return_output", &saved, RETURN_OUTPUT_GAS, 1);
     }
+}
+
+/// Returns a stored output (kind byte, then its body) as the callback would.
+pub fn return_output() {
+    private();
+    let input = host::input();
+    let Some((kind, body)) = state::decode_output(&input) else {
+        fail(b"stored output is corrupt");
+    };
+    host::value_return(&return_value(kind, body));
 }
 
 /// Ends a request's accounting: refunds what was not charged to the payer (or
@@ -354,7 +381,7 @@ fn finish_failed(req: &Request, charged: Option<u128>, usage: &Usage, error: &[u
 /// Makes the caller's final result a failure carrying `msg`, in a receipt of its
 /// own so the refund and clean-up of this one stay committed.
 fn fail_caller(msg: &[u8]) {
-    host::call_self_and_return(b"fail_execution", events::truncate_utf8(msg, 1024), FAIL_GAS);
+    host::call_self_and_return(b"fail_execution", events::truncate_utf8(msg, 1024), FAIL_GAS, 0);
 }
 
 /// Text as a JSON string, Json as the value itself, Bytes as a base64 string.

@@ -178,16 +178,17 @@ pub fn transfer(receiver: &[u8], amount: u128) {
     }
 }
 
-/// Calls `method(args)` on this contract with `gas` and makes its outcome the
-/// outcome of the current call.
-pub fn call_self_and_return(method: &[u8], args: &[u8], gas: u64) {
+/// Calls `method(args)` on this contract with `gas`, plus a share of this
+/// call's unused gas by `weight`, and makes its outcome the outcome of the
+/// current call.
+pub fn call_self_and_return(method: &[u8], args: &[u8], gas: u64, weight: u64) {
     // SAFETY: the current account id goes straight from its register into the
     // host call (FROM_REGISTER); the rest are live slices.
     unsafe {
         sys::current_account_id(REG_ACCOUNT);
         let p = sys::promise_batch_create(FROM_REGISTER, REG_ACCOUNT);
         let zero = 0u128.to_le_bytes();
-        sys::promise_batch_action_function_call(
+        sys::promise_batch_action_function_call_weight(
             p,
             method.len() as u64,
             method.as_ptr() as u64,
@@ -195,6 +196,7 @@ pub fn call_self_and_return(method: &[u8], args: &[u8], gas: u64) {
             args.as_ptr() as u64,
             zero.as_ptr() as u64,
             gas,
+            weight,
         );
         sys::promise_return(p);
     }

@@ -51,6 +51,7 @@ exports!(
     resolve_execution,
     submit_execution_output,
     on_execution_response,
+    return_output,
     fail_execution,
     set_operator,
     set_owner,

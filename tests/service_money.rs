@@ -145,12 +145,12 @@ impl Model {
         let c = self.b.contract();
         let mut got: BTreeMap<String, u128> = BTreeMap::new();
         for (who, bal) in self.b.vm.balances() {
-            if who == &c {
+            if who == c {
                 continue;
             }
-            let d = bal - before.get(who).copied().unwrap_or(0);
+            let d = bal - before.get(&who).copied().unwrap_or(0);
             if d > 0 {
-                got.insert(who.clone(), d);
+                got.insert(who, d);
             }
         }
         let mut want: BTreeMap<String, u128> = BTreeMap::new();

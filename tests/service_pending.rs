@@ -4,7 +4,8 @@
 #[macro_use]
 mod common;
 
-use common::backend::Backend;
+use common::backend::{Backend, CLI_GAS};
+use common::vm::CallArgs;
 use common::scenarios::*;
 use common::service::*;
 use serde_json::{json, Value};
@@ -128,12 +129,22 @@ fn clear_all_ends_the_oldest_first() {
 #[test]
 fn clear_all_walks_in_bounded_steps() {
     let mut b = vm();
-    request(&mut b, SEED_REQUEST, DEPOSIT); // 0: stays pending for now
-    for i in 1..=320u64 {
-        request(&mut b, SEED_REQUEST, DEPOSIT);
-        assert!(call(&mut b, OPERATOR, "resolve_execution", &seed_resolve(i), 0).status.is_success());
+    // All in a few blocks (one block of transactions each), well within the
+    // yield timeout: 0 and 321 stay pending, 1..=320 end.
+    let tx = |signer: &str, method: &str, args: String, deposit: u128| CallArgs {
+        deposit,
+        prepaid_gas: CLI_GAS,
+        ..CallArgs::call(signer, method, args.into_bytes())
+    };
+    for _ in 0..=321 {
+        b.vm.submit(tx(USER, "request_execution", SEED_REQUEST.into(), DEPOSIT));
     }
-    request(&mut b, SEED_REQUEST, DEPOSIT); // 321
+    b.vm.run_until_idle();
+    for i in 1..=320u64 {
+        b.vm.submit(tx(OPERATOR, "resolve_execution", seed_resolve(i), 0));
+    }
+    b.vm.run_until_idle();
+    assert_eq!(ids(&view(&mut b, "get_pending_requests", "{}")), [0, 321]);
     // 0 ends: the walk starts at 1, above which 320 requests have ended
     let tx = call(&mut b, OWNER, "cancel_pending_requests", r#"{"request_ids": [0]}"#, 0);
     assert_eq!(tx.status.value(), Some(&b"1"[..]));

@@ -89,3 +89,36 @@ fn receiver_amount_tips_and_access() {
     }
     refused(&mut b, USER, "get_balance_sheet", "{}", 1, "does not accept a deposit");
 }
+
+/// What bounces comes back owed to no one: a withdrawal to a missing account
+/// and a refund to a deleted payer both return to the balance and are
+/// withdrawable again (`total_withdrawn` keeps counting what was sent).
+#[test]
+fn bounced_withdrawals_and_refunds_become_withdrawable() {
+    let mut b = vm();
+    let c = b.contract();
+    let before = sheet(&mut b)[3];
+    let tx = call(&mut b, OWNER, "withdraw_fees", r#"{"amount": "1000", "receiver_id": "nobody.testnet"}"#, 0);
+    assert!(tx.status.is_success());
+    assert_eq!(tx.refunded_to("nobody.testnet"), 0);
+    assert!(!b.vm.account_exists("nobody.testnet"));
+    let [balance, _, _, withdrawable, _, withdrawn] = sheet(&mut b);
+    assert_eq!((withdrawable, withdrawn), (before, 1000), "the 1000 yocto came back");
+    assert_eq!(balance, b.vm.balance(&c));
+
+    // a refund to a payer deleted meanwhile: the payment leaves pending_payments
+    // and comes back as withdrawable
+    let req = request(&mut b, &with_payer(PAYER), DEPOSIT);
+    b.vm.delete_account(PAYER);
+    let [_, _, locked0, w0, _, _] = sheet(&mut b);
+    assert!(call(&mut b, OPERATOR, "resolve_execution", &seed_resolve(request_id_of(&req)), 0).status.is_success());
+    let done = b.settle(&req);
+    assert_eq!(done.refunded_to(PAYER), 0, "the refund bounced");
+    let [balance, pending, locked, withdrawable, _, _] = sheet(&mut b);
+    assert_eq!(pending, 0);
+    assert_eq!(balance, b.vm.balance(&c));
+    assert_eq!(withdrawable, balance - locked);
+    assert_eq!(withdrawable, w0 + DEPOSIT + (locked0 - locked), "the charge, the bounced refund and the freed storage");
+    let tx = call(&mut b, OWNER, "withdraw_fees", "{}", 0);
+    assert_eq!(tx.refunded_to(OWNER), withdrawable);
+}

@@ -1,10 +1,11 @@
 //! Issue 8, point 8: `get_storage_version`, `migrate` (access, no-op on current
-//! state, today's state migrated in nearcore's VM with its pending requests
-//! still ending correctly: `old_state`), `upgrade` (access, input check, and
-//! the deploy + migrate batch it creates). The embedded runtime (common::vm)
-//! does not model DeployContract yet: it stops at it, which the second test
-//! shows; `old_state` drives near-vm-runner directly instead. The conversion
-//! itself is proven byte for byte in tests/layout.rs (`config_v1_migrates`).
+//! state), `upgrade` (access, input check, the deploy + migrate batch, run on
+//! the test chain), and today's state upgraded with its pending requests and a
+//! stored output still ending correctly, both on the test chain
+//! (`upgrade_from_todays_state_on_the_chain`) and with hand-written seed-era
+//! request records driven through near-vm-runner directly (`old_state`). The
+//! conversion itself is proven byte for byte in tests/layout.rs
+//! (`config_v1_migrates`).
 
 #[macro_use]
 mod common;
@@ -12,7 +13,7 @@ mod common;
 use common::backend::{Backend, Status, TGAS};
 use common::scenarios::*;
 use common::service::*;
-use common::vm::{contract_wasm, CallArgs};
+use common::vm::contract_wasm;
 
 #[test]
 fn storage_version_and_migrate_rules() {
@@ -49,17 +50,92 @@ fn upgrade_rules() {
         assert_fails_with(&tx.status, needle);
         assert_eq!(b.vm.storage_entries(), before);
     }
-    // The owner's upgrade creates the deploy + migrate batch on the contract
-    // account; today's VM panics on the DeployContract action it cannot model.
-    let vm = &mut b.vm;
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        vm.call(CallArgs { deposit: 1, prepaid_gas: 300 * TGAS, ..CallArgs::call(OWNER, "upgrade", wasm.clone()) })
-    }));
-    let msg = match r {
-        Ok(o) => panic!("the VM now models DeployContract: assert the migrate outcome instead ({:?})", o.result),
-        Err(p) => p.downcast_ref::<String>().cloned().unwrap_or_default(),
+    // The owner's upgrade: deploy + migrate in one batch on the contract
+    // account; state and pending requests carry on.
+    let req = request(&mut b, SEED_REQUEST, DEPOSIT);
+    let before = b.vm.storage_entries();
+    let tx = b.call(OWNER, "upgrade", &wasm, 1, 300 * TGAS);
+    assert_eq!(tx.status, Status::Success(None), "migrate's (empty) result is upgrade's");
+    assert_eq!(b.vm.code_of(&b.contract()).as_deref(), Some(&wasm[..]));
+    assert_eq!(b.vm.storage_entries(), before, "migrate on current state changes nothing");
+    assert!(call(&mut b, OPERATOR, "resolve_execution", &seed_resolve(request_id_of(&req)), 0).status.is_success());
+    assert_eq!(b.settle(&req).refunded_to(USER), DEPOSIT - SEED_CHARGE);
+}
+
+/// The upgrade the issue asks for, on the test chain: today's state (config
+/// version 1, written byte for byte as tests/layout.rs proves today's contract
+/// writes it; the requests' records, which carry no payer, are already in
+/// today's layout) with two pending requests, one with a stored output; then
+/// what a deployment of today makes (it has no `upgrade` method): the account
+/// itself calls `migrate` after deploying. The pending requests still list,
+/// resolve (returning the stored output), time out, refund and emit correctly.
+#[test]
+fn upgrade_from_todays_state_on_the_chain() {
+    use borsh::BorshSerialize;
+    #[derive(BorshSerialize)]
+    struct ConfigV1 {
+        version: u8,
+        paused: bool,
+        next_request_id: u64,
+        total_executions: u64,
+        total_fees: u128,
+        pricing: [u128; 4],
+        owner: String,
+        operator: String,
+        keystore: Option<String>,
+    }
+    let mut b = vm();
+    let c = b.contract();
+    let r0 = request(&mut b, SEED_REQUEST, DEPOSIT);
+    let r1 = request(&mut b, SEED_REQUEST, 2 * DEPOSIT);
+    let text = "y".repeat(3000);
+    assert!(submit(&mut b, 1, &text_output(&text)).status.is_success());
+    let v1 = ConfigV1 {
+        version: 1,
+        paused: false,
+        next_request_id: 2,
+        total_executions: 7,
+        total_fees: 99,
+        pricing: [BASE_FEE, PER_MINSTR, PER_MB, PER_SEC],
+        owner: OWNER.into(),
+        operator: OPERATOR.into(),
+        keystore: None,
     };
-    assert!(msg.contains("DeployContract"), "{}", &msg[..msg.len().min(300)]);
+    b.vm.put_storage(&c, b"c", &borsh::to_vec(&v1).unwrap());
+    // today's state under the new code: nothing runs until migrated
+    assert_eq!(view(&mut b, "get_storage_version", "{}"), 1);
+    let tx = call(&mut b, OPERATOR, "resolve_execution", &seed_resolve_null(1), 0);
+    assert_fails_with(&tx.status, "older layout (migrate)");
+    refused(&mut b, OWNER, "migrate", "", 0, "only the contract itself");
+
+    assert_eq!(call(&mut b, &c, "migrate", "{}", 0).status, Status::Success(None));
+    assert_eq!(view(&mut b, "get_storage_version", "{}"), 2);
+    let list = view(&mut b, "get_pending_requests", "{}");
+    assert_eq!(list.as_array().unwrap().iter().map(|r| r["request_id"].as_u64().unwrap()).collect::<Vec<_>>(), [0, 1]);
+    assert_eq!(sheet(&mut b)[1], 3 * DEPOSIT, "pending payments counted by migrate");
+    assert_eq!(view(&mut b, "get_stats", "{}"), serde_json::json!({"total_executions": 7, "total_fees_collected": "99"}));
+
+    // then the owner's upgrade works as on any current state
+    let wasm = contract_wasm();
+    assert_eq!(b.call(OWNER, "upgrade", &wasm, 0, 300 * TGAS).status, Status::Success(None));
+
+    // request 1 resolves with its stored output; request 0 times out
+    assert!(call(&mut b, OPERATOR, "resolve_execution", &seed_resolve_null(1), 0).status.is_success());
+    let done = b.settle(&r1);
+    assert_eq!(done.status, Status::Success(Some(format!("\"{text}\"").into_bytes())));
+    assert_eq!(done.refunded_to(USER), 2 * DEPOSIT - SEED_CHARGE);
+    assert_eq!(completed_money(&done), (SEED_CHARGE, 2 * DEPOSIT - SEED_CHARGE));
+    let timeout = b.yield_timeout_blocks();
+    b.skip_blocks(timeout + 1);
+    let done = b.settle(&r0);
+    assert_fails_with(&done.status, "timed out");
+    assert_eq!(done.refunded_to(USER), DEPOSIT);
+    assert_eq!(completed_money(&done), (0, DEPOSIT));
+    let [balance, pending, locked, withdrawable, fees, _] = sheet(&mut b);
+    assert_eq!((pending, fees), (0, 99 + SEED_CHARGE));
+    assert_eq!(withdrawable, balance - locked);
+    assert_eq!(view(&mut b, "get_pending_requests", "{}"), serde_json::json!([]));
+    assert_eq!(view(&mut b, "get_stats", "{}")["total_executions"], 8);
 }
 
 /// Today's state (config version 1, seed-era request records, a stored
@@ -288,8 +364,16 @@ mod old_state {
             .expect("the yield of request 2 resumed");
         chain.ext.action_log.clear();
         let cb = chain.ok(CONTRACT, "on_execution_response", &2u64.to_le_bytes(), vec![PromiseResult::Successful(payload.into())]);
-        assert_eq!(cb.return_data, ReturnData::Value(b"\"stored output\"".to_vec()));
+        // the stored output comes back through a `return_output` receipt of its own
+        let saved = chain.ext.action_log.iter().find_map(|a| match a {
+            MockAction::FunctionCallWeight { method_name, args, .. } if method_name == b"return_output" => Some(args.clone()),
+            _ => None,
+        });
+        assert!(matches!(cb.return_data, ReturnData::ReceiptIndex(_)));
+        assert_eq!(saved.as_deref(), Some(&b"\x01stored output"[..]));
         assert_eq!(chain.transfers(), [(USER.to_string(), p2 - SEED_CHARGE)]);
+        let back = chain.ok(CONTRACT, "return_output", &saved.unwrap(), vec![]);
+        assert_eq!(back.return_data, ReturnData::Value(b"\"stored output\"".to_vec()));
         let e = completed(&cb);
         assert_eq!((e["request_id"].as_u64(), e["success"].as_bool()), (Some(2), Some(true)));
         assert_eq!((e["payment_charged"].clone(), e["payment_refunded"].clone()), (serde_json::json!(SEED_CHARGE.to_string()), serde_json::json!((p2 - SEED_CHARGE).to_string())));

@@ -38,10 +38,12 @@ macro_rules! generic_scenarios {
 }
 
 pub mod backend;
+pub mod caller;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod scenarios;
 pub mod seed;
 pub mod service;
+pub mod trie_charging;
 pub mod vm;
 pub mod vm_backend;

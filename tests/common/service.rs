@@ -16,9 +16,15 @@ pub const DEPOSIT: u128 = NEAR / 10;
 /// instructions, 100 ms, memory not reported (the requested 128 MB).
 pub const SEED_CHARGE: u128 = BASE_FEE + PER_MINSTR + 128 * PER_MB + PER_SEC / 10;
 
-/// A fresh, initialized contract with 10 NEAR on its account.
+/// A fresh, initialized contract with 10 NEAR on its account; the payer and
+/// `other.testnet` exist (a transfer to a missing account bounces).
 pub fn vm() -> VmBackend {
     let mut b = VmBackend::new(10 * NEAR);
+    for a in [PAYER, OTHER] {
+        if !b.vm.account_exists(a) {
+            b.vm.create_account(a, 0);
+        }
+    }
     init(&mut b);
     b
 }

@@ -67,7 +67,7 @@ impl VmBackend {
             status: match self.vm.final_result(first) {
                 FinalResult::Success(v) => Status::Success(v),
                 FinalResult::Failure(e) => Status::Failure(e),
-                FinalResult::AwaitingYield(_) => Status::Waiting,
+                FinalResult::AwaitingYield(_) | FinalResult::Pending => Status::Waiting,
             },
             logs: receipts.iter().flat_map(|o| o.logs.clone()).collect(),
             transfers,
@@ -86,6 +86,9 @@ impl Backend for VmBackend {
         let outcome =
             self.vm.call(CallArgs { deposit, prepaid_gas: gas, ..CallArgs::call(signer, method, args.to_vec()) });
         self.remember_callbacks(&outcome);
+        for o in self.vm.take_timed_out() {
+            self.remember_callbacks(&o);
+        }
         self.txs.push(outcome);
         self.to_tx(self.txs.len() - 1)
     }
