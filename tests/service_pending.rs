@@ -158,3 +158,25 @@ fn clear_all_walks_in_bounded_steps() {
     assert_eq!(view(&mut b, "get_pending_requests", "{}"), json!([]));
     assert!(view_gas(&mut b, "get_pending_requests", "{}") < gas_after_first);
 }
+
+/// A record that fails to decode (kept by the callback for a fixed contract to
+/// settle) never blocks the list or the bulk ends: it is left out and skipped.
+#[test]
+fn a_corrupt_record_blocks_nothing() {
+    let mut b = vm();
+    let c = b.contract();
+    for _ in 0..3 {
+        request(&mut b, SEED_REQUEST, DEPOSIT);
+    }
+    let key = [&[b'r'][..], &1u64.to_le_bytes()].concat();
+    let record = b.vm.storage(&key).unwrap().to_vec();
+    b.vm.put_storage(&c, &key, &record[..record.len() - 3]);
+    assert_eq!(ids(&view(&mut b, "get_pending_requests", "{}")), [0, 2]);
+    let tx = call(&mut b, OWNER, "cancel_pending_requests", r#"{"request_ids": [1]}"#, 0);
+    assert_eq!(tx.status.value(), Some(&b"0"[..]));
+    let tx = call(&mut b, OWNER, "clear_all_pending_requests", "{}", 0);
+    assert_eq!(tx.status.value(), Some(&b"2"[..]));
+    assert_eq!(tx.refunded_to(USER), 2 * DEPOSIT);
+    assert_eq!(b.vm.storage(&key).map(<[u8]>::len), Some(record.len() - 3), "kept byte for byte");
+    assert_eq!(sheet(&mut b)[1], DEPOSIT, "its payment stays owed");
+}
