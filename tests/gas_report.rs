@@ -14,7 +14,8 @@
 mod common;
 
 use common::backend::{Backend, Status, NEAR, TGAS};
-use common::scenarios::{self as s, vm_only, Used, OPERATOR, OWNER, USER};
+use common::scenarios::{self as s, vm_only, OPERATOR, OWNER, USER};
+use common::spec::{self, Used};
 use common::vm::{CallArgs, Outcome};
 use common::vm_backend::{VmBackend, CONTRACT};
 use near_parameters::{ActionCosts, ExtCosts};
@@ -67,11 +68,11 @@ fn submit_args(id: u64, output: &str) -> String {
 /// The worst-case output for the callback and the operator: 32 KiB of bytes
 /// that are all 255 (the longest `Bytes` argument, the longest base64 value).
 fn worst_bytes() -> String {
-    s::bytes_output(&vec![255u8; s::CAP_OUTPUT])
+    s::bytes_output(&vec![255u8; spec::CAP_OUTPUT])
 }
 
 fn worst_text() -> String {
-    s::text_output(&"\"".repeat(s::CAP_OUTPUT / 2))
+    s::text_output(&"\"".repeat(spec::CAP_OUTPUT / 2))
 }
 
 struct Measured {
@@ -118,7 +119,7 @@ fn measure() -> Measured {
     let big = s::request(&mut b, &s::largest_request_args("Bytes"), NEAR);
     m.add("request_execution: largest allowed request", &outcome(&b, &big));
     let req = s::request(&mut b, s::SEED_REQUEST, NEAR / 10);
-    let inline = s::text_output(&"\"".repeat(s::MAX_INLINE_OUTPUT / 2));
+    let inline = s::text_output(&"\"".repeat(spec::MAX_INLINE_OUTPUT / 2));
     let res = s::resolve_ok(&mut b, s::request_id_of(&req), &inline, &used);
     m.add("resolve_execution: largest inline output", &outcome(&b, &res));
 
@@ -161,19 +162,19 @@ fn measure() -> Measured {
 
     // cancel_stale_execution, 10 minutes later (clock moved without blocks)
     let req = s::request(&mut b, s::SEED_REQUEST, NEAR / 10);
-    vm_only::jump_clock(&mut b, vm_only::timestamp_of(&req) + vm_only::STALE_NS);
+    vm_only::jump_clock(&mut b, vm_only::timestamp_of(&req) + spec::STALE_NS);
     let cancel = s::ok(&mut b, USER, "cancel_stale_execution", &s::id_args(s::request_id_of(&req)), 0);
     m.add("cancel_stale_execution", &outcome(&b, &cancel));
 
     // admin
-    let key = format!("ed25519:{}", s::base58(&s::some_bytes(32)));
+    let key = format!("ed25519:{}", spec::base58(&s::some_bytes(32)));
     for (method, args) in [
         ("set_operator", r#"{"new_operator_id": "operator.testnet"}"#.to_string()),
         ("set_owner", r#"{"new_owner_id": "owner.testnet"}"#.into()),
         ("set_paused", r#"{"paused": false}"#.into()),
-        ("set_pricing", s::Prices::DEFAULT.json().to_string()),
+        ("set_pricing", spec::Prices::DEFAULT.json().to_string()),
         ("set_keystore_account", r#"{"keystore_account_id": "keystore.testnet"}"#.into()),
-        ("set_keystore_pubkey", serde_json::json!({"pubkey": s::hex(&s::some_bytes(32))}).to_string()),
+        ("set_keystore_pubkey", serde_json::json!({"pubkey": spec::hex(&s::some_bytes(32))}).to_string()),
         ("set_keystore_pubkey", serde_json::json!({"pubkey": key}).to_string()),
     ] {
         let tx = s::ok(&mut b, OWNER, method, &args, 0);
@@ -270,7 +271,7 @@ fn worst_flow(b: &mut VmBackend, gas: u64) -> Option<(u64, u64)> {
     assert!(call_300(b, OPERATOR, "resolve_execution", &s::response_args(id, true, "null", "null", &Used::NOTHING))
         .status
         .is_success());
-    let ok = b.settle(&req).status == Status::Success(Some(s::base64_value(&vec![255u8; s::CAP_OUTPUT])));
+    let ok = b.settle(&req).status == Status::Success(Some(s::base64_value(&vec![255u8; spec::CAP_OUTPUT])));
     ok.then(|| (callback_gas, b.callback_of(&req).unwrap().gas_used))
 }
 

@@ -22,14 +22,14 @@ macro_rules! on_vm {
 }
 
 macro_rules! on_vm_one {
-    // scenarios::views_json expects `input_data: null` for a request without
-    // one; issue 8 point 1 makes it "" (what the near-sdk version writes and
-    // strict workers need). scenarios.rs is being rewritten elsewhere, so the
-    // updated copy runs here until it carries the change.
-    (views_json) => {
+    // scenarios::views_return_the_documented_json expects `input_data: null`
+    // for a request without one; issue 8 point 1 makes it "" (what the
+    // near-sdk version writes and strict workers need). Until that scenario
+    // carries the change, the updated copy in common::service runs in its place.
+    (views_return_the_documented_json) => {
         #[test]
-        fn views_json() {
-            common::service::views_json(&mut vm());
+        fn views_return_the_documented_json() {
+            common::service::views_return_the_documented_json(&mut vm());
         }
     };
     ($name:ident) => {
@@ -43,8 +43,8 @@ macro_rules! on_vm_one {
 generic_scenarios!(on_vm);
 
 #[test]
-fn cancel_stale_after_ten_minutes() {
-    vm_only::cancel_stale_after_ten_minutes(&mut vm());
+fn sender_cancels_after_ten_minutes_with_a_full_refund() {
+    vm_only::sender_cancels_after_ten_minutes_with_a_full_refund(&mut vm());
 }
 
 #[test]

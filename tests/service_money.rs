@@ -16,8 +16,9 @@
 mod common;
 
 use common::backend::{Backend, Status, Tx, NEAR};
-use common::scenarios::vm_only::Rng;
+use common::rng::Rng;
 use common::scenarios::*;
+use common::spec::*;
 use common::service::*;
 use common::vm_backend::VmBackend;
 use std::collections::BTreeMap;
@@ -219,7 +220,7 @@ fn tx_of_request(b: &VmBackend, resolve: &Tx) -> Tx {
 fn run(seed: u64, steps: usize) {
     let mut m = Model {
         b: vm(),
-        rng: Rng::new(seed),
+        rng: Rng(seed),
         live: BTreeMap::new(),
         next: 0,
         fees: 0,

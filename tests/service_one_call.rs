@@ -7,6 +7,7 @@ mod common;
 
 use common::backend::{Backend, Status};
 use common::scenarios::*;
+use common::spec::*;
 use common::service::*;
 
 fn args(id: u64, output: &str, success: bool) -> String {

@@ -8,6 +8,7 @@ mod common;
 use common::backend::{Backend, Status, TGAS};
 use common::scenarios::vm_only::{data_id_of, jump_clock, timestamp_of};
 use common::scenarios::*;
+use common::spec::*;
 use common::service::*;
 use serde_json::json;
 

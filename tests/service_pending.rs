@@ -18,6 +18,7 @@ fn ids(v: &Value) -> Vec<u64> {
 fn pending_list_pages_in_id_order() {
     let mut b = vm();
     assert_eq!(view(&mut b, "get_pending_requests", "{}"), json!([]));
+    refused(&mut b, USER, "get_pending_requests", "{}", 1, "does not accept a deposit");
     let reqs: Vec<_> = (0..5).map(|i| request(&mut b, &if i == 2 { with_payer(PAYER) } else { SEED_REQUEST.into() }, DEPOSIT)).collect();
     for i in [0u64, 3] {
         assert!(call(&mut b, OPERATOR, "resolve_execution", &seed_resolve(i), 0).status.is_success());

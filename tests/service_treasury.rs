@@ -7,6 +7,7 @@ mod common;
 
 use common::backend::{Backend, NEAR};
 use common::scenarios::*;
+use common::spec::*;
 use common::service::*;
 
 #[test]

@@ -12,6 +12,7 @@ mod common;
 
 use common::backend::{Backend, Status, TGAS};
 use common::scenarios::*;
+use common::spec::*;
 use common::service::*;
 use common::vm::contract_wasm;
 
@@ -20,6 +21,7 @@ fn storage_version_and_migrate_rules() {
     let mut b = vm();
     let c = b.contract();
     assert_eq!(view(&mut b, "get_storage_version", "{}"), 2);
+    refused(&mut b, USER, "get_storage_version", "{}", 1, "does not accept a deposit");
     let req = request(&mut b, SEED_REQUEST, DEPOSIT);
     for who in [OWNER, USER, OPERATOR] {
         refused(&mut b, who, "migrate", "", 0, "only the contract itself");

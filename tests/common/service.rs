@@ -5,6 +5,7 @@
 
 use super::backend::{Backend, Tx, NEAR};
 use super::scenarios::*;
+use super::spec::*;
 use super::vm_backend::VmBackend;
 use serde_json::{json, Value};
 
@@ -64,9 +65,9 @@ pub fn view_gas(b: &mut VmBackend, method: &str, args: &str) -> u64 {
     o.gas_burnt
 }
 
-/// scenarios::views_json with `input_data` "" when none was given (issue 8
-/// point 1): every view's JSON, exactly.
-pub fn views_json<B: Backend>(b: &mut B) {
+/// scenarios::views_return_the_documented_json with `input_data` "" when none
+/// was given (issue 8 point 1): every view's JSON, exactly.
+pub fn views_return_the_documented_json<B: Backend>(b: &mut B) {
     init(b);
     let deposit = NEAR / 10;
     let req = request(b, SEED_REQUEST, deposit);
