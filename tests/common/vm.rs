@@ -77,6 +77,9 @@ const BLOCK_TIME_NS: u64 = 1_000_000_000;
 const EPOCH_LENGTH: u64 = 43_200;
 /// What an account the tests never funded holds when it first signs a transaction.
 pub const DEFAULT_ACCOUNT_BALANCE: u128 = 1_000_000 * NEAR;
+/// Blocks from sending a transaction to its receipt's execution: the block that includes it,
+/// then the next one.
+pub const TX_TO_RECEIPT_BLOCKS: u64 = 2;
 /// The predecessor of refund receipts, as in nearcore.
 const SYSTEM: &str = "system";
 
@@ -326,6 +329,8 @@ pub struct Vm {
     trie_depth: u64,
     /// Everything ever put in: the balances accounts were created with.
     supply: u128,
+    /// What each account was created or funded with.
+    funded: BTreeMap<String, u128>,
     /// Value of receipts created and not processed yet.
     in_flight: u128,
     /// Refunds to accounts that no longer exist (nearcore burns them).
@@ -360,6 +365,7 @@ impl Vm {
             txs: Vec::new(),
             trie_depth: 0,
             supply: 0,
+            funded: BTreeMap::new(),
             in_flight: 0,
             burnt: 0,
             block_height: 100_000_000,
@@ -377,6 +383,7 @@ impl Vm {
         let code = ContractCode::new(wasm.to_vec(), None);
         self.remove_account(account);
         self.supply += balance;
+        self.funded.insert(account.into(), balance);
         let storage_usage = ACCOUNT_RECORD_BYTES + wasm.len() as u64;
         self.accounts.insert(account.into(), Account { balance, storage_usage, ext: Some(MockedExternal::with_code(code)) });
     }
@@ -386,6 +393,7 @@ impl Vm {
         parse_account(account);
         self.remove_account(account);
         self.supply += balance;
+        self.funded.insert(account.into(), balance);
         self.accounts.insert(account.into(), Account { balance, storage_usage: ACCOUNT_RECORD_BYTES, ext: None });
     }
 
@@ -425,7 +433,20 @@ impl Vm {
         }
         let a = self.accounts.get_mut(account).expect("just created");
         self.supply = self.supply - a.balance + amount;
+        *self.funded.entry(account.into()).or_insert(0) += amount;
+        *self.funded.get_mut(account).expect("just set") -= a.balance;
         a.balance = amount;
+    }
+
+    /// What an account was created with, plus what tests funded it with since: its balance
+    /// less this is what the chain moved in or out of it.
+    pub fn funded(&self, account: &str) -> u128 {
+        self.funded.get(account).copied().unwrap_or(0)
+    }
+
+    /// The block timestamp at which a transaction sent now runs its receipt.
+    pub fn next_receipt_timestamp(&self) -> u64 {
+        self.block_timestamp + TX_TO_RECEIPT_BLOCKS * BLOCK_TIME_NS
     }
 
     /// Every account's balance.

@@ -7,13 +7,14 @@ use crate::common::vm_backend::{VmBackend, CONTRACT};
 #[allow(unused_imports)] // used by integration_tests only
 pub use super::money::money_is_conserved;
 
-/// Moves the block clock without producing blocks, so no yield times out.
-/// On chain a yield times out after 200 blocks (2-4 minutes), long before a
-/// request becomes cancellable at 10 minutes; this is how a test gets a
-/// request that is still stored after 10 minutes.
+/// Moves the block clock without producing blocks (slow blocks), so that the
+/// receipt of the next transaction runs at `to_ns`; no yield times out. On a
+/// chain with ~1 s blocks a yield times out after 200 blocks, long before a
+/// request becomes cancellable at 10 minutes; with slow blocks it need not.
 pub fn jump_clock(b: &mut VmBackend, to_ns: u64) {
     let h = b.vm.block_height();
-    b.vm.set_block(h, to_ns);
+    let lead = b.vm.next_receipt_timestamp() - b.vm.block_timestamp();
+    b.vm.set_block(h, (to_ns - lead).max(b.vm.block_timestamp()));
 }
 
 /// The timestamp of a request, from its event.
