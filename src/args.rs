@@ -96,19 +96,46 @@ pub struct RequestArgs<'a> {
     pub input_data: Option<Raw<'a>>,
     pub secrets: Option<Bytes>,
     pub format: Format,
+    /// `payer_account_id`: who gets the refunds, when not the sender.
+    pub payer: Option<Bytes>,
+    /// `estimate_required_deposit` only: the sender to estimate for.
+    pub sender_hint: Option<Bytes>,
 }
 
+const REQUEST_FIELDS: [&[u8]; 7] = [
+    b"code_source",
+    b"resource_limits",
+    b"input_data",
+    b"encrypted_secrets",
+    b"response_format",
+    b"payer_account_id",
+    b"sender_id",
+];
+
 pub fn request_execution(input: &[u8]) -> RequestArgs<'_> {
+    request_args(input, false)
+}
+
+/// `estimate_required_deposit`: request_execution's arguments and an optional
+/// `sender_id` (request_execution skips that key, as it skips every unknown one).
+pub fn estimate_required_deposit(input: &[u8]) -> RequestArgs<'_> {
+    request_args(input, true)
+}
+
+fn request_args(input: &[u8], estimate: bool) -> RequestArgs<'_> {
     let mut a = RequestArgs {
         code: CodeSource { repo: Raw(b""), commit: Raw(b""), build_target: None },
         limits: Limits::DEFAULT,
         input_data: None,
         secrets: None,
         format: Format::Text,
+        payer: None,
+        sender_hint: None,
     };
+    let names = REQUEST_FIELDS.get(..if estimate { 7 } else { 6 }).unwrap_or(&[]);
     let seen = parse(
         input,
-        &[b"code_source", b"resource_limits", b"input_data", b"encrypted_secrets", b"response_format"],
+        names,
         &mut |r, i| {
             // null means "not given": the default stays.
             if i != 0 && r.null() {
@@ -119,6 +146,8 @@ pub fn request_execution(input: &[u8]) -> RequestArgs<'_> {
                 1 => a.limits = resource_limits(r),
                 2 => a.input_data = Some(r.raw_string()),
                 3 => a.secrets = Some(byte_array(r, limits::MAX_SECRETS, "over its cap of 1024 bytes")),
+                5 => a.payer = Some(account(r)),
+                6 => a.sender_hint = Some(account(r)),
                 _ => {
                     a.format = Format::from_name(r.raw_string().0)
                         .unwrap_or_else(|| r.fail("expected \"Bytes\", \"Text\" or \"Json\""))
@@ -336,12 +365,96 @@ pub fn set_pricing(input: &[u8], p: &mut crate::pricing::Pricing) {
 /// input too.
 pub fn estimate(input: &[u8]) -> Limits {
     let mut l = Limits::DEFAULT;
-    if !input.iter().all(u8::is_ascii_whitespace) {
-        parse(input, &[b"resource_limits"], &mut |r, _| {
-            if !r.null() {
-                l = resource_limits(r);
-            }
-        });
-    }
+    parse_opt(input, &[b"resource_limits"], &mut |r, _| {
+        if !r.null() {
+            l = resource_limits(r);
+        }
+    });
     l
+}
+
+/// Empty input (near-cli's `'{}'` or nothing at all) counts as `{}`.
+fn parse_opt<'a>(input: &'a [u8], names: &[&'static [u8]], field: Field<'a, '_>) {
+    if !input.iter().all(u8::is_ascii_whitespace) {
+        parse(input, names, field);
+    }
+}
+
+/// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
+/// `None` when missing or null.
+pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
+    let (mut amount, mut receiver) = (None, None);
+    parse_opt(input, &[b"amount", b"receiver_id"], &mut |r, i| {
+        if r.null() {
+            return;
+        }
+        if i == 0 {
+            amount = Some(r.u128_string());
+        } else {
+            receiver = Some(account(r));
+        }
+    });
+    (amount, receiver)
+}
+
+/// `{"from_id"?, "limit"?}` (get_pending_requests) or `{"limit"?}`
+/// (clear_all_pending_requests): each `None` when missing or null; a limit
+/// must be 1 to `max`.
+pub fn from_and_limit(input: &[u8], with_from: bool, max: u64, over: &str) -> (Option<u64>, Option<u64>) {
+    let (mut from, mut limit) = (None, None);
+    let names: &[&[u8]] = if with_from { &[b"limit", b"from_id"] } else { &[b"limit"] };
+    parse_opt(input, names, &mut |r, i| {
+        if r.null() {
+            return;
+        }
+        let v = r.u64();
+        if i == 1 {
+            from = Some(v);
+            return;
+        }
+        if v == 0 || v > max {
+            r.fail(over);
+        }
+        limit = Some(v);
+    });
+    (from, limit)
+}
+
+/// `cancel_pending_requests {"request_ids": [..]}`: at most `max` ids.
+pub fn request_ids(input: &[u8], max: usize, over: &str) -> Bytes {
+    // The ids as 8-byte LE words: no Vec<u64> type in the wasm.
+    let mut ids = Bytes::new();
+    single(input, b"request_ids", &mut |r| {
+        r.array(&mut |r| {
+            let id = r.u64();
+            if ids.len() == max * 8 {
+                r.fail(over);
+            }
+            ids.extend_from_slice(&id.to_le_bytes());
+        })
+    });
+    ids
+}
+
+/// `submit_execution_output_and_resolve {"request_id", "output", "success",
+/// "error"?, "resources_used"}`: the output to store and the response to
+/// resume with (its `output` is `None`: the callback uses the stored one).
+pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
+    let mut id = 0;
+    let mut out = Output::Json(b"null");
+    let mut resp = Response { success: false, output: None, error: None, usage: Usage::ZERO };
+    let seen = parse(input, &[b"request_id", b"output", b"success", b"error", b"resources_used"], &mut |r, i| {
+        match i {
+            0 => id = r.u64(),
+            1 => out = output(r),
+            2 => resp.success = r.bool(),
+            3 => resp.error = if r.null() { None } else { Some(r.string()) },
+            _ => resp.usage = usage(r),
+        }
+    });
+    require(seen, 0, "request_id");
+    require(seen, 1, "output");
+    require(seen, 2, "success");
+    require(seen, 4, "resources_used");
+    (id, out, resp)
 }

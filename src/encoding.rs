@@ -7,10 +7,13 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 /// Standard base64 with padding (what near-sdk's `Base64VecU8` produces).
 pub fn base64_into(out: &mut Bytes, data: &[u8]) {
+    // A masked index into a 64-entry table and a slice pattern: nothing the
+    // optimizer could leave a bounds-check panic (and its core::fmt) for.
     let char_at = |n: u32, i: u32| B64[(n >> (18 - 6 * i) & 63) as usize];
     let mut chunks = data.chunks_exact(3);
     for c in &mut chunks {
-        let n = (c[0] as u32) << 16 | (c[1] as u32) << 8 | c[2] as u32;
+        let &[a, b, d] = c else { continue };
+        let n = (a as u32) << 16 | (b as u32) << 8 | d as u32;
         out.extend_from_slice(&[char_at(n, 0), char_at(n, 1), char_at(n, 2), char_at(n, 3)]);
     }
     let tail = chunks.remainder();

@@ -27,7 +27,9 @@ pub fn request_json(w: &mut Writer, r: &Request) {
     w.raw(b",\"resource_limits\":{\"max_instructions\":").u64(limits.max_instructions);
     w.raw(b",\"max_memory_mb\":").u64(limits.max_memory_mb);
     w.raw(b",\"max_execution_seconds\":").u64(limits.max_execution_seconds);
-    w.raw(b"},\"input_data\":").opt_raw_str(r.input_data);
+    // Always a string (`""` when none was given), as the near-sdk version
+    // writes it: workers read it into a plain `String`.
+    w.raw(b"},\"input_data\":").raw_str(r.input_data.unwrap_or(crate::json::Raw(b"")));
     w.raw(b",\"encrypted_secrets\":");
     match r.secrets {
         Some(s) => w.byte_array(s),
@@ -35,6 +37,9 @@ pub fn request_json(w: &mut Writer, r: &Request) {
     };
     w.raw(b",\"response_format\":").str(r.format.name());
     w.raw(b",\"payment\":").u128_str(r.payment());
+    if let Some(p) = r.payer {
+        w.raw(b",\"payer_account_id\":").str(p);
+    }
     w.raw(b",\"timestamp\":").u64(r.timestamp()).raw(b"}");
 }
 
@@ -48,10 +53,17 @@ pub fn execution_requested(r: &Request) -> Bytes {
     w.0
 }
 
+/// What a request's end did with its payment: kept as the fee, and refunded.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Settled {
+    pub charged: u128,
+    pub refunded: u128,
+}
+
 /// One event per outcome: resolved, failed, timed out or cancelled. `usage` is
 /// what the operator reported (all zero when nothing ran); an error is logged
 /// shortened so the log stays small whatever the operator sent.
-pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, timestamp: u64) -> Bytes {
+pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, money: Settled, timestamp: u64) -> Bytes {
     let mut w = Writer(Bytes::with_capacity(512));
     w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{");
     request_head(&mut w, r);
@@ -64,6 +76,8 @@ pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, tim
     if let Some(e) = error {
         w.raw(b",\"error_message\":").str(truncate_utf8(e, MAX_LOGGED_ERROR));
     }
+    w.raw(b",\"payment_charged\":").u128_str(money.charged);
+    w.raw(b",\"payment_refunded\":").u128_str(money.refunded);
     w.raw(b",\"timestamp\":").u64(timestamp).raw(b"}]}");
     w.0
 }

@@ -52,6 +52,20 @@ pub fn attached_deposit() -> u128 {
     u128::from_le_bytes(buf)
 }
 
+/// The contract account's balance, attached deposit included.
+pub fn account_balance() -> u128 {
+    let mut buf = [0u8; 16];
+    // SAFETY: the host writes exactly 16 bytes into `buf`.
+    unsafe { sys::account_balance(buf.as_mut_ptr() as u64) };
+    u128::from_le_bytes(buf)
+}
+
+/// Bytes the contract account stakes storage for (code and state included).
+pub fn storage_usage() -> u64 {
+    // SAFETY: plain host call.
+    unsafe { sys::storage_usage() }
+}
+
 pub fn block_timestamp() -> u64 {
     // SAFETY: plain host call.
     unsafe { sys::block_timestamp() }
@@ -185,6 +199,30 @@ pub fn call_self_and_return(method: &[u8], args: &[u8], gas: u64, weight: u64) {
             zero.as_ptr() as u64,
             gas,
             weight,
+        );
+        sys::promise_return(p);
+    }
+}
+
+/// One batch on this contract account: deploy `code`, then call `method`
+/// (no arguments) with `gas` plus all the gas this call leaves unused; its
+/// outcome becomes this call's.
+pub fn deploy_and_call_self(code: &[u8], method: &[u8], gas: u64) {
+    // SAFETY: as in `call_self_and_return`.
+    unsafe {
+        sys::current_account_id(REG_ACCOUNT);
+        let p = sys::promise_batch_create(FROM_REGISTER, REG_ACCOUNT);
+        sys::promise_batch_action_deploy_contract(p, code.len() as u64, code.as_ptr() as u64);
+        let zero = 0u128.to_le_bytes();
+        sys::promise_batch_action_function_call_weight(
+            p,
+            method.len() as u64,
+            method.as_ptr() as u64,
+            0,
+            0,
+            zero.as_ptr() as u64,
+            gas,
+            1,
         );
         sys::promise_return(p);
     }

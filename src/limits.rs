@@ -30,6 +30,21 @@ pub const MAX_YIELD_PAYLOAD: usize = 1024;
 /// An error message is shortened to this many bytes in the completed event.
 pub const MAX_LOGGED_ERROR: usize = 256;
 
+/// `get_pending_requests` returns at most this many requests (its default).
+pub const MAX_PENDING_PAGE: u64 = 100;
+/// Requests one `cancel_pending_requests` / `clear_all_pending_requests` call
+/// ends at most: each logs one `execution_completed` of at most
+/// `MAX_COMPLETED_EVENT` bytes, and NEAR allows 16,384 bytes (and 100 logs) of
+/// logs per receipt (`tests/layout.rs` checks the product).
+pub const MAX_BULK_CANCEL: usize = 10;
+pub const MAX_COMPLETED_EVENT: usize = 1600;
+/// Ids one `clear_all_pending_requests` call examines at most (about 17 Tgas of
+/// storage reads when all are ended requests).
+pub const MAX_CLEAR_PROBES: u64 = 300;
+/// How many of the latest request ids `migrate` examines when it brings a
+/// version-1 state up to date (see README, "Upgrades").
+pub const MIGRATE_SCAN: u64 = 1024;
+
 /// Minutes after which the sender may cancel a request that is still pending.
 pub const STALE_AFTER_NS: u64 = 10 * 60 * 1_000_000_000;
 

@@ -19,7 +19,11 @@ use crate::Bytes;
 
 pub const CONFIG_KEY: &[u8] = b"c";
 pub const PUBKEY_KEY: &[u8] = b"k";
-pub const CONFIG_VERSION: u8 = 1;
+/// The layout version of the config record, which is also the contract's
+/// storage version (`get_storage_version`). 1: the seed-era layout (no
+/// treasury or pending-list fields); 2: the current one.
+pub const CONFIG_VERSION: u8 = 2;
+pub const CONFIG_V1: u8 = 1;
 
 pub fn request_key(id: u64) -> [u8; 9] {
     prefixed(b'r', id)
@@ -70,10 +74,12 @@ fn put_pricing(o: &mut Out, p: &Pricing) {
     }
 }
 
-/// The config record: `version u8, paused bool, next_request_id u64,
-/// total_executions u64, total_fees_collected u128, pricing 4 x u128` (98 bytes
-/// at fixed offsets), then `owner String, operator String, keystore
-/// Option<String>`.
+/// The config record (version 2): `version u8, paused bool, next_request_id
+/// u64, total_executions u64, total_fees_collected u128, pricing 4 x u128,
+/// pending_payments u128, total_withdrawn u128, pending_low u64, pending_count
+/// u64` (146 bytes at fixed offsets), then `owner String, operator String,
+/// keystore Option<String>`. Version 1 is the same without the four fields
+/// after the pricing (98 fixed bytes).
 pub struct Config(pub Bytes);
 
 const PAUSED: usize = 1;
@@ -81,7 +87,22 @@ const NEXT_ID: usize = 2;
 const EXECUTIONS: usize = 10;
 const FEES: usize = 18;
 const PRICING: usize = 34;
-const CONFIG_FIXED: usize = 98;
+const V1_FIXED: usize = 98;
+const PENDING_PAYMENTS: usize = 98;
+const WITHDRAWN: usize = 114;
+const PENDING_LOW: usize = 130;
+const PENDING_COUNT: usize = 138;
+const CONFIG_FIXED: usize = 146;
+
+/// What the config knows of the pending requests: the sum of their payments
+/// (what the contract owes until they end), how many there are, and `low`, an
+/// id no pending request is below (the pending list starts its walk there).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Pending {
+    pub payments: u128,
+    pub low: u64,
+    pub count: u64,
+}
 
 /// The accounts a config names.
 pub struct Accounts<'a> {
@@ -100,6 +121,7 @@ impl Config {
         o.u64(0);
         o.u128(0);
         put_pricing(&mut o, &Pricing::DEFAULT);
+        o.0.extend_from_slice(&[0; CONFIG_FIXED - V1_FIXED]);
         let mut c = Config(o.0);
         c.set_accounts(&Accounts { owner, operator, keystore: None });
         c
@@ -108,19 +130,45 @@ impl Config {
     /// `None` unless the bytes are a well-formed record of this version.
     pub fn parse(b: Bytes) -> Option<Config> {
         let c = Config(b);
-        let ok = c.0.first() == Some(&CONFIG_VERSION) && c.0.get(PAUSED).is_some_and(|&p| p <= 1) && c.tail().1;
-        ok.then_some(c)
+        c.well_formed(CONFIG_VERSION, CONFIG_FIXED).then_some(c)
     }
 
-    fn tail(&self) -> (Accounts<'_>, bool) {
+    fn well_formed(&self, version: u8, fixed: usize) -> bool {
+        self.0.first() == Some(&version) && self.0.get(PAUSED).is_some_and(|&p| p <= 1) && {
+            let mut i = In::new(self.0.get(fixed..).unwrap_or(&[]));
+            i.bytes();
+            i.bytes();
+            i.opt_bytes();
+            i.finish()
+        }
+    }
+
+    /// A version-1 record brought to the current layout, with what the pending
+    /// requests add up to (counted by `migrate`); `None` unless `b` is a
+    /// well-formed version-1 record.
+    pub fn from_v1(b: &[u8], pending: &Pending) -> Option<Config> {
+        let old = Config(Bytes::from(b));
+        if !old.well_formed(CONFIG_V1, V1_FIXED) {
+            return None;
+        }
+        let mut o = Out::with_capacity(b.len() + CONFIG_FIXED - V1_FIXED);
+        o.0.extend_from_slice(b.get(..V1_FIXED)?);
+        o.u128(pending.payments);
+        o.u128(0);
+        o.u64(pending.low);
+        o.u64(pending.count);
+        o.0.extend_from_slice(b.get(V1_FIXED..)?);
+        put(&mut o.0, 0, &[CONFIG_VERSION]);
+        Config::parse(o.0)
+    }
+
+    fn tail(&self) -> Accounts<'_> {
         let mut i = In::new(self.0.get(CONFIG_FIXED..).unwrap_or(&[]));
-        let a = Accounts { owner: i.bytes(), operator: i.bytes(), keystore: i.opt_bytes() };
-        let ok = self.0.len() >= CONFIG_FIXED && i.finish();
-        (a, ok)
+        Accounts { owner: i.bytes(), operator: i.bytes(), keystore: i.opt_bytes() }
     }
 
     pub fn accounts(&self) -> Accounts<'_> {
-        self.tail().0
+        self.tail()
     }
 
     /// Rewrites the accounts part, keeping the fixed fields.
@@ -171,6 +219,61 @@ impl Config {
         put(&mut self.0, EXECUTIONS, &n.saturating_add(1).to_le_bytes());
         put(&mut self.0, FEES, &fees.saturating_add(fee).to_le_bytes());
     }
+
+    pub fn pending(&self) -> Pending {
+        Pending {
+            payments: get_u128(&self.0, PENDING_PAYMENTS),
+            low: get_u64(&self.0, PENDING_LOW),
+            count: get_u64(&self.0, PENDING_COUNT),
+        }
+    }
+
+    fn set_pending(&mut self, p: &Pending) {
+        put(&mut self.0, PENDING_PAYMENTS, &p.payments.to_le_bytes());
+        put(&mut self.0, PENDING_LOW, &p.low.to_le_bytes());
+        put(&mut self.0, PENDING_COUNT, &p.count.to_le_bytes());
+    }
+
+    /// A new pending request and its payment.
+    pub fn add_pending(&mut self, payment: u128) {
+        let mut p = self.pending();
+        p.payments = p.payments.saturating_add(payment);
+        p.count = p.count.saturating_add(1);
+        self.set_pending(&p);
+    }
+
+    /// Request `id`, which held `payment`, has ended. `low` moves past it when
+    /// it was the lowest, and to the next id when nothing is pending any more:
+    /// O(1), no storage probes. Saturating: a callback can never fail on it.
+    pub fn end_pending(&mut self, id: u64, payment: u128) {
+        let mut p = self.pending();
+        p.payments = p.payments.saturating_sub(payment);
+        p.count = p.count.saturating_sub(1);
+        if p.count == 0 {
+            p.low = self.next_request_id();
+        } else if id == p.low {
+            p.low = id.saturating_add(1);
+        }
+        self.set_pending(&p);
+    }
+
+    /// Moves `low` up to `id` (every id below it is known not to be pending).
+    pub fn raise_low(&mut self, id: u64) {
+        let mut p = self.pending();
+        if id > p.low {
+            p.low = id.min(self.next_request_id());
+            self.set_pending(&p);
+        }
+    }
+
+    pub fn total_withdrawn(&self) -> u128 {
+        get_u128(&self.0, WITHDRAWN)
+    }
+
+    pub fn add_withdrawn(&mut self, amount: u128) {
+        let total = self.total_withdrawn().saturating_add(amount);
+        put(&mut self.0, WITHDRAWN, &total.to_le_bytes());
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -219,11 +322,22 @@ pub struct NewRequest<'a> {
     pub code: CodeSource<'a>,
     pub input_data: Option<Raw<'a>>,
     pub secrets: Option<&'a [u8]>,
+    /// Who gets every refund of the request, when not the sender.
+    pub payer: Option<&'a [u8]>,
 }
 
-/// Byte offsets in the request record. `has_output` and `data_id` are fixed so
-/// they can be set without decoding the record.
+/// Byte offsets in the request record. The flags byte and `data_id` are fixed
+/// so they can be set without decoding the record.
+///
+/// The flags byte (`has_output` in the seed-era layout, 0 or 1) carries the
+/// record's layout version in its high nibble: bit 0 is `has_output`; layout 0
+/// (nibble 0) is the seed-era record, byte for byte; layout 1 (nibble 1)
+/// appends `payer String`. A request without a payer is still written in
+/// layout 0, so records made before and after this change decode alike and
+/// need no migration.
 pub const HAS_OUTPUT_OFFSET: usize = 8;
+const FLAG_OUTPUT: u8 = 1;
+const LAYOUT_PAYER: u8 = 0x10;
 const PAYMENT: usize = 9;
 const TIMESTAMP: usize = 25;
 pub const DATA_ID_OFFSET: usize = 33;
@@ -237,12 +351,13 @@ impl NewRequest<'_> {
     /// data_id [u8; 32], pricing 4 x u128, limits 3 x u64, format u8` (154 bytes
     /// at fixed offsets), then `sender String, repo String, commit String,
     /// build_target Option<String>, input_data Option<String>,
-    /// encrypted_secrets Option<Vec<u8>>`. The data id starts zeroed: the yield
-    /// that provides it is only created once the record's size is known.
+    /// encrypted_secrets Option<Vec<u8>>` (layout 1: then `payer String`). The
+    /// data id starts zeroed: the yield that provides it is only created once
+    /// the record's size is known.
     pub fn encode(&self) -> Bytes {
         let mut o = Out::with_capacity(REQUEST_FIXED + 256);
         o.u64(self.id);
-        o.u8(0);
+        o.u8(if self.payer.is_some() { LAYOUT_PAYER } else { 0 });
         o.u128(self.payment);
         o.u64(self.timestamp);
         o.0.extend_from_slice(&[0; 32]);
@@ -257,8 +372,17 @@ impl NewRequest<'_> {
         o.opt_bytes(self.code.build_target.map(|r| r.0));
         o.opt_bytes(self.input_data.map(|r| r.0));
         o.opt_bytes(self.secrets);
+        if let Some(p) = self.payer {
+            o.bytes(p);
+        }
         o.0
     }
+}
+
+/// Marks a stored record as having a submitted output (any layout).
+pub fn set_has_output(rec: &mut [u8]) {
+    let flags = rec.get(HAS_OUTPUT_OFFSET).copied().unwrap_or(0);
+    put(rec, HAS_OUTPUT_OFFSET, &[flags | FLAG_OUTPUT]);
 }
 
 /// A stored request, read in place: fixed fields through accessors, the
@@ -271,13 +395,15 @@ pub struct Request<'a> {
     pub code: CodeSource<'a>,
     pub input_data: Option<Raw<'a>>,
     pub secrets: Option<&'a [u8]>,
+    pub payer: Option<&'a [u8]>,
 }
 
 impl<'a> Request<'a> {
-    /// `None` unless `b` is a well-formed request record.
+    /// `None` unless `b` is a well-formed request record of a known layout.
     pub fn decode(b: &'a [u8]) -> Option<Request<'a>> {
         let format = Format::from_u8(*b.get(FORMAT)?)?;
-        if *b.get(HAS_OUTPUT_OFFSET)? > 1 {
+        let flags = *b.get(HAS_OUTPUT_OFFSET)?;
+        if flags & !(FLAG_OUTPUT | LAYOUT_PAYER) != 0 {
             return None;
         }
         let mut i = In::new(b.get(REQUEST_FIXED..)?);
@@ -288,8 +414,15 @@ impl<'a> Request<'a> {
             code: CodeSource { repo: Raw(i.bytes()), commit: Raw(i.bytes()), build_target: i.opt_bytes().map(Raw) },
             input_data: i.opt_bytes().map(Raw),
             secrets: i.opt_bytes(),
+            payer: None,
         };
+        let r = Request { payer: (flags & LAYOUT_PAYER != 0).then(|| i.bytes()), ..r };
         i.finish().then_some(r)
+    }
+
+    /// Where every refund of this request goes: the payer, else the sender.
+    pub fn refund_to(&self) -> &'a [u8] {
+        self.payer.unwrap_or(self.sender)
     }
 
     pub fn id(&self) -> u64 {
@@ -297,7 +430,7 @@ impl<'a> Request<'a> {
     }
 
     pub fn has_output(&self) -> bool {
-        self.rec.get(HAS_OUTPUT_OFFSET) == Some(&1)
+        self.rec.get(HAS_OUTPUT_OFFSET).is_some_and(|f| f & FLAG_OUTPUT != 0)
     }
 
     pub fn payment(&self) -> u128 {

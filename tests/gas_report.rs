@@ -190,6 +190,42 @@ fn measure() -> Measured {
         m.add(&name, &outcome(&b, &tx));
     }
 
+    // service features (issue 8): payer, one-call resolve, treasury, bulk cancels
+    let payer_args = common::service::with_payer(common::service::PAYER);
+    let req = s::request(&mut b, &payer_args, NEAR / 10);
+    m.add("request_execution: seed args with payer_account_id", &outcome(&b, &req));
+    let one = serde_json::json!({"request_id": s::request_id_of(&req), "output": {"Text": "x".repeat(2000)},
+        "success": true, "error": null, "resources_used": {"instructions": 1000000, "time_ms": 100}});
+    let tx = s::ok(&mut b, OPERATOR, "submit_execution_output_and_resolve", &one.to_string(), 0);
+    m.add("submit_execution_output_and_resolve: 2000-byte Text", &outcome(&b, &tx));
+    m.add("on_execution_response: success, stored output, payer", &callback(&b, &req));
+    let tx = s::call(&mut b, OWNER, "withdraw_fees", r#"{"amount": "1"}"#, 0);
+    m.add("withdraw_fees", &outcome(&b, &tx));
+    for _ in 0..10 {
+        s::request(&mut b, s::SEED_REQUEST, NEAR / 10);
+    }
+    let pending = s::view(&mut b, "get_pending_requests", r#"{"limit": 1}"#);
+    let lowest = pending[0]["request_id"].as_u64().unwrap();
+    let ids: Vec<u64> = (lowest..lowest + 5).collect();
+    let tx = s::call(&mut b, OWNER, "cancel_pending_requests", &serde_json::json!({"request_ids": ids}).to_string(), 0);
+    m.add("cancel_pending_requests: 5 ids", &outcome(&b, &tx));
+    let tx = s::call(&mut b, OWNER, "clear_all_pending_requests", r#"{"limit": 5}"#, 0);
+    m.add("clear_all_pending_requests: 5", &outcome(&b, &tx));
+    for _ in 0..10 {
+        s::request(&mut b, s::SEED_REQUEST, NEAR / 10);
+    }
+    let o = b.vm.call(CallArgs::view("get_pending_requests", b"{\"limit\": 10}".to_vec()));
+    m.add("view get_pending_requests: 10 requests", &o);
+    let o = b.vm.call(CallArgs::view("get_balance_sheet", b"{}".to_vec()));
+    m.add("view get_balance_sheet", &o);
+    let o = b.vm.call(CallArgs::view("get_storage_version", b"{}".to_vec()));
+    m.add("view get_storage_version", &o);
+    let est = serde_json::from_str::<serde_json::Value>(s::SEED_REQUEST).unwrap();
+    let o = b.vm.call(CallArgs::view("estimate_required_deposit", est.to_string().into_bytes()));
+    m.add("view estimate_required_deposit: seed args", &o);
+    let migrate = s::call(&mut b, CONTRACT, "migrate", "", 0);
+    m.add("migrate: current state (no-op)", &outcome(&b, &migrate));
+
     // views, on a state with a pending request and a stored output
     let req = s::request(&mut b, s::SEED_REQUEST, NEAR / 10);
     let id = s::request_id_of(&req);

@@ -5,7 +5,7 @@
 use borsh::BorshSerialize;
 use offchainvm_contract::args::{Output, Response, Usage};
 use offchainvm_contract::error::refusal;
-use offchainvm_contract::events;
+use offchainvm_contract::events::{self, Settled};
 use offchainvm_contract::json::{Raw, Writer};
 use offchainvm_contract::limits::Limits;
 use offchainvm_contract::payload;
@@ -23,6 +23,24 @@ struct BorshPricing {
 
 #[derive(BorshSerialize)]
 struct BorshConfig {
+    version: u8,
+    paused: bool,
+    next_request_id: u64,
+    total_executions: u64,
+    total_fees: u128,
+    pricing: BorshPricing,
+    pending_payments: u128,
+    total_withdrawn: u128,
+    pending_low: u64,
+    pending_count: u64,
+    owner: String,
+    operator: String,
+    keystore: Option<String>,
+}
+
+/// The seed-era (version 1) config, as deployed contracts hold it.
+#[derive(BorshSerialize)]
+struct BorshConfigV1 {
     version: u8,
     paused: bool,
     next_request_id: u64,
@@ -82,6 +100,10 @@ fn config_layout_equals_borsh() {
         total_executions: 0,
         total_fees: 0,
         pricing: borsh_pricing(&Pricing::DEFAULT),
+        pending_payments: 0,
+        total_withdrawn: 0,
+        pending_low: 0,
+        pending_count: 0,
         owner: "owner.testnet".into(),
         operator: "operator.testnet".into(),
         keystore: None,
@@ -93,6 +115,12 @@ fn config_layout_equals_borsh() {
     c.set_pricing(&odd_pricing());
     c.add_execution(u128::MAX - 1);
     c.add_execution(5);
+    c.add_pending(7);
+    c.add_pending(u128::MAX); // saturates
+    c.add_pending(1);
+    c.end_pending(3, 0); // not the lowest: low stays
+    c.add_withdrawn(9);
+    c.add_withdrawn(u128::MAX);
     c.set_accounts(&Accounts {
         owner: b"new-owner.testnet",
         operator: b"op.testnet",
@@ -105,6 +133,10 @@ fn config_layout_equals_borsh() {
         total_executions: 2,
         total_fees: u128::MAX, // saturates
         pricing: borsh_pricing(&odd_pricing()),
+        pending_payments: u128::MAX,
+        total_withdrawn: u128::MAX,
+        pending_low: 0,
+        pending_count: 2,
         owner: "new-owner.testnet".into(),
         operator: "op.testnet".into(),
         keystore: Some("keystore.testnet".into()),
@@ -129,8 +161,10 @@ fn config_layout_equals_borsh() {
     longer.push(0);
     assert!(Config::parse(longer).is_none());
     let mut other_version = bytes.clone();
-    other_version[0] = 2;
-    assert!(Config::parse(other_version).is_none());
+    other_version[0] = 3;
+    assert!(Config::parse(other_version.clone()).is_none());
+    other_version[0] = 1;
+    assert!(Config::parse(other_version).is_none(), "a version-1 record needs migrate");
     let mut bad_bool = bytes.clone();
     bad_bool[1] = 2;
     assert!(Config::parse(bad_bool).is_none());
@@ -152,6 +186,7 @@ fn new_request<'a>(secrets: Option<&'a [u8]>, input: Option<Raw<'a>>, target: Op
         },
         input_data: input,
         secrets,
+        payer: None,
     }
 }
 
@@ -209,6 +244,134 @@ fn request_layout_equals_borsh() {
         longer.push(0);
         assert_eq!(Request::decode(&longer), None);
     }
+}
+
+/// `low` and the count follow the requests' ends; an end of the lowest moves
+/// `low` past it, the last end moves it to the next id.
+#[test]
+fn pending_cursor() {
+    let mut c = Config::new(b"owner.testnet", b"operator.testnet");
+    for (id, pay) in [(0u64, 5u128), (1, 6), (2, 7)] {
+        c.set_next_request_id(id + 1);
+        c.add_pending(pay);
+    }
+    assert_eq!(c.pending(), state::Pending { payments: 18, low: 0, count: 3 });
+    c.end_pending(1, 6);
+    assert_eq!(c.pending(), state::Pending { payments: 12, low: 0, count: 2 });
+    c.end_pending(0, 5);
+    assert_eq!(c.pending(), state::Pending { payments: 7, low: 1, count: 1 });
+    c.raise_low(2);
+    assert_eq!(c.pending().low, 2);
+    c.raise_low(1);
+    assert_eq!(c.pending().low, 2, "low never goes down");
+    c.raise_low(99);
+    assert_eq!(c.pending().low, 3, "nor past the next id");
+    c.end_pending(2, 7);
+    assert_eq!(c.pending(), state::Pending { payments: 0, low: 3, count: 0 });
+    // an end that was never booked (a version-1 request) cannot underflow
+    c.end_pending(0, 100);
+    assert_eq!(c.pending(), state::Pending { payments: 0, low: 3, count: 0 });
+}
+
+/// `migrate`'s conversion: today's (version 1) config, written byte for byte by
+/// the borsh crate, becomes the current layout with every field kept.
+#[test]
+fn config_v1_migrates() {
+    let v1 = BorshConfigV1 {
+        version: 1,
+        paused: true,
+        next_request_id: 77,
+        total_executions: 12,
+        total_fees: 345,
+        pricing: borsh_pricing(&odd_pricing()),
+        owner: "owner.testnet".into(),
+        operator: "operator.testnet".into(),
+        keystore: Some("keystore.testnet".into()),
+    };
+    let old = borsh::to_vec(&v1).unwrap();
+    assert!(Config::parse(old.clone()).is_none());
+    let p = state::Pending { payments: 1000, low: 70, count: 3 };
+    let c = Config::from_v1(&old, &p).unwrap();
+    let want = BorshConfig {
+        version: 2,
+        paused: true,
+        next_request_id: 77,
+        total_executions: 12,
+        total_fees: 345,
+        pricing: borsh_pricing(&odd_pricing()),
+        pending_payments: 1000,
+        total_withdrawn: 0,
+        pending_low: 70,
+        pending_count: 3,
+        owner: "owner.testnet".into(),
+        operator: "operator.testnet".into(),
+        keystore: Some("keystore.testnet".into()),
+    };
+    assert_eq!(c.0, borsh::to_vec(&want).unwrap());
+    assert_eq!(c.pending(), p);
+    // a current record, a truncated or a trailing-byte one is not version 1
+    assert!(Config::from_v1(&c.0, &p).is_none());
+    for n in 0..old.len() {
+        assert!(Config::from_v1(&old[..n], &p).is_none(), "{n}");
+    }
+    let mut longer = old.clone();
+    longer.push(0);
+    assert!(Config::from_v1(&longer, &p).is_none());
+}
+
+#[derive(BorshSerialize)]
+struct BorshRequestWithPayer {
+    base: BorshRequest,
+    payer: String,
+}
+
+/// A request with a payer: layout 1 (flags nibble 1), the seed-era record
+/// followed by the payer. Without a payer the record is the seed-era one, byte
+/// for byte (request_layout_equals_borsh), so old records decode unchanged.
+#[test]
+fn request_with_payer_layout() {
+    let mut r = new_request(None, None, None);
+    r.payer = Some(b"payer.testnet");
+    let bytes = stored(&r);
+    let base = BorshRequest {
+        id: 42,
+        has_output: false,
+        payment: r.payment,
+        timestamp: r.timestamp,
+        data_id: data_id(),
+        pricing: borsh_pricing(&r.pricing),
+        max_instructions: 10_000_000,
+        max_memory_mb: 64,
+        max_execution_seconds: 5,
+        format: 2,
+        sender: "user.testnet".into(),
+        repo: "https://github.com/user/project".into(),
+        commit: "abc123".into(),
+        build_target: None,
+        input_data: None,
+        secrets: None,
+    };
+    let mut want = borsh::to_vec(&BorshRequestWithPayer { base, payer: "payer.testnet".into() }).unwrap();
+    want[state::HAS_OUTPUT_OFFSET] = 0x10;
+    assert_eq!(bytes, want);
+    let d = Request::decode(&bytes).unwrap();
+    assert_eq!((d.payer, d.refund_to(), d.has_output()), (Some(&b"payer.testnet"[..]), &b"payer.testnet"[..], false));
+    let mut flagged = bytes.clone();
+    state::set_has_output(&mut flagged);
+    assert_eq!(flagged[state::HAS_OUTPUT_OFFSET], 0x11);
+    let f = Request::decode(&flagged).unwrap();
+    assert!(f.has_output() && f.payer == d.payer);
+    for n in 0..bytes.len() {
+        assert_eq!(Request::decode(&bytes[..n]), None);
+    }
+    for bad in [0x02, 0x20, 0x30, 0x80] {
+        let mut b = bytes.clone();
+        b[state::HAS_OUTPUT_OFFSET] = bad;
+        assert_eq!(Request::decode(&b), None, "flags {bad:#x}");
+    }
+    // without a payer, the refunds go to the sender
+    let plain = stored(&new_request(None, None, None));
+    assert_eq!(Request::decode(&plain).unwrap().refund_to(), b"user.testnet");
 }
 
 #[test]
@@ -351,16 +514,23 @@ fn execution_requested_has_the_seed_shape() {
 fn execution_completed_shapes() {
     let bytes = stored(&new_request(None, None, None));
     let r = Request::decode(&bytes).unwrap();
-    let ok =
-        event(&events::execution_completed(&r, &Usage { instructions: 1, time_ms: 2, memory_mb: Some(3) }, None, 99));
+    let money = Settled { charged: 3, refunded: u128::MAX };
+    let ok = event(&events::execution_completed(
+        &r,
+        &Usage { instructions: 1, time_ms: 2, memory_mb: Some(3) },
+        None,
+        money,
+        99,
+    ));
     assert_eq!(
         ok["data"][0],
         json!({"request_id": 42, "sender_id": "user.testnet",
                "code_source": {"repo": "https://github.com/user/project", "commit": "abc123", "build_target": null},
-               "resources_used": {"instructions": 1, "time_ms": 2, "memory_mb": 3}, "success": true, "timestamp": 99})
+               "resources_used": {"instructions": 1, "time_ms": 2, "memory_mb": 3}, "success": true,
+               "payment_charged": "3", "payment_refunded": u128::MAX.to_string(), "timestamp": 99})
     );
     let long = format!("{}\"\n\u{1}", "é".repeat(300));
-    let failed = event(&events::execution_completed(&r, &Usage::ZERO, Some(long.as_bytes()), 99));
+    let failed = event(&events::execution_completed(&r, &Usage::ZERO, Some(long.as_bytes()), money, 99));
     let d = &failed["data"][0];
     assert_eq!(d["success"], false);
     assert_eq!(d["resources_used"], json!({"instructions": 0, "time_ms": 0}));
@@ -390,4 +560,165 @@ fn largest_request_event_fits_near_log_limit() {
     let log = events::execution_requested(&Request::decode(&bytes).unwrap());
     assert!(log.len() <= 16_384, "event is {} bytes", log.len());
     event(&log);
+}
+
+/// The bulk cancels' cap keeps their logs within NEAR's per-receipt limits
+/// (100 logs, 16,384 bytes): the largest `execution_completed` a cancel can
+/// log (every field at its cap, escaped, the longest ids and amounts), times
+/// the cap.
+#[test]
+fn bulk_cancel_logs_fit() {
+    use offchainvm_contract::limits::{MAX_BULK_CANCEL, MAX_COMPLETED_EVENT};
+    let repo = "\\\"".repeat(256);
+    let commit = "\\\"".repeat(64);
+    let target = "\\\"".repeat(32);
+    let sender = "a".repeat(64);
+    let payer = "b".repeat(64);
+    let mut r = new_request(None, None, Some(Raw(target.as_bytes())));
+    r.code.repo = Raw(repo.as_bytes());
+    r.code.commit = Raw(commit.as_bytes());
+    r.sender = sender.as_bytes();
+    r.payer = Some(payer.as_bytes());
+    r.id = u64::MAX;
+    let bytes = stored(&r);
+    let req = Request::decode(&bytes).unwrap();
+    let usage = Usage { instructions: u64::MAX, time_ms: u64::MAX, memory_mb: Some(u64::MAX) };
+    let money = Settled { charged: u128::MAX, refunded: u128::MAX };
+    let log = events::execution_completed(&req, &usage, Some(b"cancelled by the owner"), money, u64::MAX);
+    event(&log);
+    assert!(log.len() <= MAX_COMPLETED_EVENT, "{} bytes", log.len());
+    assert!(MAX_BULK_CANCEL * MAX_COMPLETED_EVENT <= 16_384 && MAX_BULK_CANCEL <= 100);
+}
+
+/// Strict worker compatibility: the events and request_data parse into typed
+/// structs shaped like an off-chain worker's (plain types; `Option` only where
+/// the near-sdk version may write null).
+mod strict_worker {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Event<T> {
+        pub standard: String,
+        pub version: String,
+        pub event: String,
+        pub data: Vec<T>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Requested {
+        pub request_data: String,
+        pub data_id: Vec<u8>,
+        pub timestamp: u64,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    pub struct CodeSource {
+        pub repo: String,
+        pub commit: String,
+        pub build_target: Option<String>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    pub struct ResourceLimits {
+        pub max_instructions: u64,
+        pub max_memory_mb: u32,
+        pub max_execution_seconds: u64,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    pub enum ResponseFormat {
+        Bytes,
+        Text,
+        Json,
+    }
+
+    #[derive(Deserialize, Debug)]
+    pub struct RequestData {
+        pub request_id: u64,
+        pub sender_id: String,
+        pub code_source: CodeSource,
+        pub resource_limits: ResourceLimits,
+        pub input_data: String,
+        pub encrypted_secrets: Option<Vec<u8>>,
+        pub response_format: ResponseFormat,
+        pub payment: String,
+        pub timestamp: u64,
+    }
+
+    #[derive(Deserialize, Debug)]
+    pub struct ResourcesUsed {
+        pub instructions: u64,
+        pub time_ms: u64,
+    }
+
+    #[derive(Deserialize, Debug)]
+    pub struct Completed {
+        pub request_id: u64,
+        pub sender_id: String,
+        pub code_source: CodeSource,
+        pub resources_used: ResourcesUsed,
+        pub success: bool,
+        pub error_message: Option<String>,
+        pub payment_charged: String,
+        pub payment_refunded: String,
+        pub timestamp: u64,
+    }
+
+    fn parse<T: for<'de> Deserialize<'de>>(log: &[u8]) -> Event<T> {
+        let body = std::str::from_utf8(log).unwrap().strip_prefix("EVENT_JSON:").unwrap();
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("a strict worker refuses {body}: {e}"))
+    }
+
+    #[test]
+    fn requests_with_every_optional_field_missing_parse() {
+        for (secrets, input, target) in [
+            (None, None, None),
+            (Some(&[7u8, 8][..]), Some(Raw(b"hi")), Some(Raw(&b"wasm32-wasip1"[..]))),
+        ] {
+            let mut r = new_request(secrets, input, target);
+            r.format = Format::Bytes;
+            let bytes = stored(&r);
+            let req = Request::decode(&bytes).unwrap();
+            let e: Event<Requested> = parse(&events::execution_requested(&req));
+            assert_eq!((e.standard.as_str(), e.version.as_str()), ("near-offshore", "1.0.0"));
+            assert_eq!(e.event, "execution_requested");
+            assert_eq!(e.data[0].data_id, data_id().to_vec());
+            assert_eq!(e.data[0].timestamp, r.timestamp);
+            let d: RequestData = serde_json::from_str(&e.data[0].request_data).expect("request_data");
+            assert_eq!(d.input_data, input.map_or("", |i| std::str::from_utf8(i.0).unwrap()), "\"\" when none");
+            assert_eq!(d.encrypted_secrets.as_deref(), secrets);
+            assert_eq!(d.response_format, ResponseFormat::Bytes);
+            assert_eq!(d.code_source.build_target.is_some(), target.is_some());
+            assert_eq!(d.resource_limits, ResourceLimits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 });
+            assert_eq!((d.request_id, d.sender_id.as_str(), d.payment.as_str()), (42, "user.testnet", "100000000000000000000000"));
+            assert_eq!(d.timestamp, r.timestamp);
+            // the get_request JSON is the same object
+            let mut w = Writer::new();
+            events::request_json(&mut w, &req);
+            assert_eq!(serde_json::from_slice::<Value>(&w.0).unwrap(), serde_json::from_str::<Value>(&e.data[0].request_data).unwrap());
+        }
+    }
+
+    #[test]
+    fn every_outcome_parses() {
+        let bytes = stored(&new_request(None, None, None));
+        let r = Request::decode(&bytes).unwrap();
+        let used = Usage { instructions: 5, time_ms: 6, memory_mb: None };
+        for (error, money) in [
+            (None, Settled { charged: 10, refunded: 90 }),
+            (Some(&b"execution failed"[..]), Settled { charged: 10, refunded: 90 }),
+            (Some(&b"execution timed out"[..]), Settled { charged: 0, refunded: 100 }),
+        ] {
+            let e: Event<Completed> = parse(&events::execution_completed(&r, &used, error, money, 9));
+            let c = &e.data[0];
+            assert_eq!(e.event, "execution_completed");
+            assert_eq!((c.success, c.error_message.as_deref().map(str::as_bytes)), (error.is_none(), error));
+            assert_eq!((c.payment_charged.parse::<u128>().unwrap(), c.payment_refunded.parse::<u128>().unwrap()), (money.charged, money.refunded));
+            assert_eq!((c.request_id, c.sender_id.as_str(), c.timestamp), (42, "user.testnet", 9));
+            assert_eq!((c.resources_used.instructions, c.resources_used.time_ms), (5, 6));
+            assert_eq!(c.code_source.repo, "https://github.com/user/project");
+        }
+    }
 }

@@ -46,6 +46,7 @@ fuzz_target!(|data: &[u8]| {
         code: a.code,
         input_data: a.input_data,
         secrets: a.secrets.as_deref(),
+        payer: a.payer.as_deref(),
     }
     .encode();
     let r = Request::decode(&rec).expect("a freshly encoded request must decode");
@@ -57,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
         .expect("request_data holds JSON");
     let ics = &inner["code_source"];
     assert_eq!((ics["repo"].as_str(), ics["commit"].as_str()), (Some(&repo[..]), Some(&commit[..])));
-    assert_eq!((ics["build_target"].as_str(), inner["input_data"].as_str()), (target.as_deref(), input.as_deref()));
+    assert_eq!((ics["build_target"].as_str(), inner["input_data"].as_str()), (target.as_deref(), Some(input.as_deref().unwrap_or(""))));
     let secrets: Option<Vec<u64>> = inner["encrypted_secrets"].as_array().map(|v| v.iter().map(|b| b.as_u64().unwrap()).collect());
     assert_eq!(secrets, a.secrets.as_ref().map(|s| s.iter().map(|&b| b as u64).collect()));
     assert_eq!(inner["response_format"].as_str().map(str::as_bytes), Some(a.format.name()));

@@ -70,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
 
     let rec = worst_request_record(Format::Text);
     let req = Request::decode(&rec).unwrap();
-    check_event(&events::execution_completed(&req, &d.usage, d.error, u64::MAX));
+    check_event(&events::execution_completed(&req, &d.usage, d.error, events::Settled { charged: u128::MAX, refunded: u128::MAX }, u64::MAX));
 });
 
 fn check_output(out: &Output) {

@@ -45,11 +45,12 @@ fn request(data: &[u8]) {
         code: r.code,
         input_data: r.input_data,
         secrets: r.secrets,
+        payer: r.payer,
     }
     .encode();
     // encode() writes has_output = false and a zeroed data id: set them back.
     let mut want = data.to_vec();
-    want[state::HAS_OUTPUT_OFFSET] = 0;
+    want[state::HAS_OUTPUT_OFFSET] &= 0x10; // the layout nibble stays
     want[state::DATA_ID_OFFSET..state::DATA_ID_OFFSET + 32].fill(0);
     assert_eq!(again, want, "request record does not re-encode to itself");
     assert_eq!(r.data_id().len(), 32);

@@ -48,6 +48,7 @@ fuzz_target!(|x: Input| {
         code,
         input_data: x.input_data.map(Raw),
         secrets: x.secrets,
+        payer: None,
     }
     .encode();
     let r = Request::decode(&rec).expect("an encoded request must decode");

@@ -133,6 +133,7 @@ pub fn worst_request_record(format: Format) -> Vec<u8> {
         code: CodeSource { repo: Raw(&repo), commit: Raw(&commit), build_target: Some(Raw(&target)) },
         input_data: Some(Raw(&input)),
         secrets: Some(&secrets),
+        payer: Some(&[b'p'; 64]),
     }
     .encode()
 }

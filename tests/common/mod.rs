@@ -46,6 +46,7 @@ pub mod rng;
 pub mod sandbox;
 pub mod scenarios;
 pub mod seed;
+pub mod service;
 pub mod spec;
 pub mod trie_charging;
 pub mod vm;
