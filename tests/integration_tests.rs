@@ -17,26 +17,12 @@ fn vm() -> VmBackend {
 
 macro_rules! on_vm {
     ($($name:ident),* $(,)?) => {
-        $( on_vm_one!($name); )*
-    };
-}
-
-macro_rules! on_vm_one {
-    // scenarios::views_return_the_documented_json expects `input_data: null`
-    // for a request without one; issue 8 point 1 makes it "" (what the
-    // near-sdk version writes and strict workers need). Until that scenario
-    // carries the change, the updated copy in common::service runs in its place.
-    (views_return_the_documented_json) => {
-        #[test]
-        fn views_return_the_documented_json() {
-            common::service::views_return_the_documented_json(&mut vm());
-        }
-    };
-    ($name:ident) => {
-        #[test]
-        fn $name() {
-            scenarios::$name(&mut vm());
-        }
+        $(
+            #[test]
+            fn $name() {
+                scenarios::$name(&mut vm());
+            }
+        )*
     };
 }
 
