@@ -19,10 +19,10 @@ const TGAS: u64 = 1_000_000_000_000;
 /// and its gas, or the failure receipt) plus a margin for trie-node charges;
 /// see README.md.
 pub const CALLBACK_GAS: u64 = 8 * TGAS;
-/// The same for a sender with an implicit account id: a transfer to one also
+/// The same for a refund to an implicit account id: a transfer to one also
 /// prepays the execution of an account creation (about 7.2 Tgas since protocol
 /// 85), whether or not the account exists.
-pub const CALLBACK_GAS_IMPLICIT: u64 = 13 * TGAS;
+pub const CALLBACK_GAS_IMPLICIT: u64 = CALLBACK_GAS + 8 * TGAS;
 /// Gas attached to the `fail_execution` receipt, which only panics.
 const FAIL_GAS: u64 = TGAS / 2;
 /// Gas attached to the `return_output` receipt (it also gets what the callback

@@ -77,13 +77,26 @@ fn least_gas_accepted(env: &mut Env, sender: &str) -> u64 {
 /// A 64-character named account: the longest sender whose refund is a plain transfer.
 const LONGEST_NAMED: &str = concat!("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", ".near");
 
+/// Trie nodes the pessimistic mode charges per storage call: a deep account trie on mainnet,
+/// none of it cached.
+const PESSIMISTIC_TRIE_DEPTH: u64 = 20;
+
 /// The callback's worst case (largest request, 32 KiB Bytes output returned as base64,
 /// refund, event, failure receipt) completes within the gas the request reserved, with
-/// near-cli's 30 Tgas and with the least gas request_execution accepts.
+/// near-cli's 30 Tgas and with the least gas request_execution accepts, also when every storage
+/// call pays for a deep trie.
 #[test]
 fn the_largest_output_callback_fits_its_reserved_gas() {
+    for depth in [0, PESSIMISTIC_TRIE_DEPTH] {
+        println!("trie-node charges for a depth of {depth}:");
+        the_largest_output_callback_fits_its_reserved_gas_at(depth);
+    }
+}
+
+fn the_largest_output_callback_fits_its_reserved_gas_at(depth: u64) {
     assert_eq!(LONGEST_NAMED.len(), 64);
     let mut env = Env::new(10 * NEAR);
+    env.vm.set_trie_depth(depth);
     // What the operator's submit of the largest output costs, per kind.
     for out in [
         Output::Bytes(vec![255; CAP_OUTPUT]),
@@ -131,8 +144,12 @@ fn the_largest_output_callback_fits_its_reserved_gas() {
 /// completes even with the least gas the request accepts.
 #[test]
 fn callback_gas_covers_a_refund_to_an_implicit_account() {
-    for sender in [IMPLICIT, "0x1234567890abcdef1234567890abcdef12345678"] {
+    for (sender, depth) in [IMPLICIT, "0x1234567890abcdef1234567890abcdef12345678"]
+        .into_iter()
+        .flat_map(|s| [(s, 0), (s, PESSIMISTIC_TRIE_DEPTH)])
+    {
         let mut env = Env::new(10 * NEAR);
+        env.vm.set_trie_depth(depth);
         // The seed's small request, with the least gas accepted for it.
         let a = Request::seed(Limits::SEED_EXAMPLE);
         let deposit = a.required(&env.prices, sender).unwrap();

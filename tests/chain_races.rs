@@ -192,3 +192,68 @@ fn a_refund_to_an_account_deleted_meanwhile_comes_back_to_the_contract() {
     assert_eq!(d.vm.balance(OFFCHAINVM), contract_before, "the payment stayed: the fee and the bounced refund");
     assert_eq!(completed_events(&d.vm.tx_outcome(r.tx).unwrap()) + completed_events(&o), 1);
 }
+
+/// A sender's stale cancel and an operator's submit landing between a resolve and its
+/// callback: the cancel wins with a full refund and the callback pays nothing; a submit is
+/// stored and then cleaned up by the callback, which still returns the resolve's own output.
+#[test]
+fn a_stale_cancel_or_a_submit_between_a_resume_and_its_callback() {
+    let mut d = Dapp::new();
+    let r = request(&mut d.vm);
+    let before = d.vm.balance(SENDER);
+    let (h, t) = (d.vm.block_height(), d.vm.block_timestamp());
+    d.vm.set_block(h, t + common::caller::STALE_NS);
+    let resolve = d.vm.submit(CallArgs::call(OPERATOR, "resolve_execution", resolve_args(r.id, 1, true)));
+    d.vm.step(); // the resolve is included
+    let cancel = d.vm.submit(CallArgs::call(SENDER, "cancel_stale_execution", format!(r#"{{"request_id":{}}}"#, r.id)));
+    d.vm.run_until_idle();
+    assert_eq!(result(&d.vm, resolve), Ok(None));
+    assert_eq!(result(&d.vm, cancel), Ok(None), "the record was still there when the cancel ran");
+    assert_eq!(d.vm.balance(SENDER) - before, DEPOSIT, "one full refund, the callback paid nothing");
+    let end = d.vm.final_result(&d.vm.tx_outcome(r.tx).unwrap());
+    assert!(matches!(&end, FinalResult::Failure(e) if e.contains("cancelled")), "{end:?}");
+
+    let r = request(&mut d.vm);
+    let before = d.vm.balance(SENDER);
+    let resolve = d.vm.submit(CallArgs::call(OPERATOR, "resolve_execution", resolve_args(r.id, 1, true)));
+    d.vm.step();
+    let submit = d.vm.submit(CallArgs::call(
+        OPERATOR,
+        "submit_execution_output",
+        format!(r#"{{"request_id":{},"output":{{"Text":"late"}}}}"#, r.id),
+    ));
+    d.vm.run_until_idle();
+    assert_eq!(result(&d.vm, resolve), Ok(None));
+    assert_eq!(result(&d.vm, submit), Ok(None), "stored while the callback was on its way");
+    let end = d.vm.final_result(&d.vm.tx_outcome(r.tx).unwrap());
+    assert_eq!(end, FinalResult::Success(Some(b"\"i=1\"".to_vec())), "the resolve's own output");
+    assert_eq!(d.vm.balance(SENDER) - before, DEPOSIT - FEE);
+    let keys: Vec<Vec<u8>> = d.vm.storage_entries().into_keys().collect();
+    assert!(keys.iter().all(|k| k[0] != b'r' && k[0] != b'o'), "no request or output left: {keys:?}");
+}
+
+/// The refund leaves the contract's balance when the callback creates its transfer, a block
+/// before it lands: the largest withdrawal landing in between cannot take it.
+#[test]
+fn a_withdrawal_between_a_callback_and_its_refund_cannot_take_the_refund() {
+    let mut d = Dapp::new();
+    let r = request(&mut d.vm);
+    let before = d.vm.balance(SENDER);
+    d.vm.submit(CallArgs::call(OPERATOR, "resolve_execution", resolve_args(r.id, 1, true)));
+    d.vm.step(); // included
+    d.vm.step(); // the resolve runs
+    let withdraw = d.vm.submit(CallArgs::call(OWNER, "withdraw_fees", "{}"));
+    let block = d.vm.step(); // the callback runs; its refund is on its way; the withdrawal is included
+    assert!(block.iter().any(|o| o.method == "on_execution_response"));
+    d.vm.run_until_idle();
+    let w = d.vm.tx_outcome(withdraw).unwrap();
+    assert!(w.result.is_ok(), "{:?}", w.result);
+    assert_eq!(d.vm.balance(SENDER) - before, DEPOSIT - FEE, "the refund arrived in full");
+    // Everything but the staked storage left: the withdrawal took what was not owed.
+    let stake = u128::from(d.vm.storage_usage()) * 10u128.pow(19);
+    assert_eq!(d.vm.balance(OFFCHAINVM), stake, "only the storage stake is left");
+    let v = d.vm.call(CallArgs::view("get_balance_sheet", ""));
+    let sheet: serde_json::Value = serde_json::from_slice(&v.result.unwrap().unwrap()).unwrap();
+    assert_eq!(sheet["pending_payments"], "0");
+    assert_eq!(sheet["withdrawable"], "0");
+}
