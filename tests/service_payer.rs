@@ -106,9 +106,9 @@ fn payer_must_be_a_valid_account_id() {
 }
 
 /// The callback's reserved gas follows the payer: an implicit payer gets the
-/// 13 Tgas that cover the account creation a transfer to an implicit account
-/// prepays, 5 more than the 8 Tgas of a named one, and so does the request's
-/// up-front gas check.
+/// 16 Tgas that cover the account creation a transfer to an implicit account
+/// prepays, 8 more than the 8 Tgas of a named one (README, "Gas"), and so does
+/// the request's up-front gas check.
 #[test]
 fn callback_gas_follows_the_payer() {
     let mut b = vm();
@@ -120,7 +120,7 @@ fn callback_gas_follows_the_payer() {
     };
     let named = least(&mut b, &with_payer(PAYER));
     let implicit = least(&mut b, &with_payer(IMPLICIT));
-    assert_eq!(implicit, named + 5, "named {named} Tgas, implicit {implicit} Tgas");
+    assert_eq!(implicit, named + 8, "named {named} Tgas, implicit {implicit} Tgas");
     // an implicit payer's request at that least gas: every refund still arrives
     let tx = b.call(USER, "request_execution", with_payer(IMPLICIT).as_bytes(), DEPOSIT, implicit * TGAS);
     assert_eq!(tx.status, Status::Waiting);
