@@ -7,12 +7,9 @@ use super::vm::{contract_wasm, newest_modification, CallArgs, Outcome, Vm, NEAR,
 use std::path::Path;
 use std::sync::OnceLock;
 
-pub const OFFCHAINVM: &str = "offchainvm.testnet";
+pub use super::accounts::{CONTRACT as OFFCHAINVM, OPERATOR, OWNER, USER};
+/// The calling contract, driven by `USER`.
 pub const CALLER: &str = "dapp.testnet";
-pub const OWNER: &str = "owner.testnet";
-pub const OPERATOR: &str = "operator.testnet";
-/// The account that drives the caller contract.
-pub const USER: &str = "user.testnet";
 /// A flat fee and no other price, so every expected charge is this one number.
 pub const FEE: u128 = NEAR / 100;
 pub const DEPOSIT: u128 = NEAR / 10;

@@ -877,7 +877,7 @@ impl Vm {
                         self.restore(&receiver, snapshot);
                         return self.fail(id, value, error, Some(call), executed);
                     }
-                    let Some(vm) = self.run_vm(&r, call, Arc::clone(&promise_results), outputs) else {
+                    let Some(vm) = self.run_vm(&r, call, Arc::clone(&promise_results), outputs, false) else {
                         self.restore(&receiver, snapshot);
                         let error = format!("CodeDoesNotExist {{ account_id: {receiver} }}");
                         return self.fail(id, value, error, Some(call), executed);
@@ -1101,7 +1101,7 @@ impl Vm {
         };
         let fc = FnCall { method: call.method, args: call.args, deposit: 0, gas: self.max_gas_burnt() };
         let snapshot = self.snapshot(receiver.as_str());
-        let vm = self.run_vm_inner(&r, &fc, Arc::new([]), &[], true).expect("a view of a contract account");
+        let vm = self.run_vm(&r, &fc, Arc::new([]), &[], true).expect("a view of a contract account");
         // Host functions already refuse writes in views; restoring keeps that a guarantee.
         self.restore(receiver.as_str(), snapshot);
         let mut o = new_outcome(usize::MAX, &r, &fc, &vm, self.block_height);
@@ -1113,16 +1113,6 @@ impl Vm {
     }
 
     fn run_vm(
-        &mut self,
-        r: &Receipt,
-        call: &FnCall,
-        results: Arc<[PromiseResult]>,
-        outputs: &[(DataId, AccountId)],
-    ) -> Option<VMOutcome> {
-        self.run_vm_inner(r, call, results, outputs, false)
-    }
-
-    fn run_vm_inner(
         &mut self,
         r: &Receipt,
         call: &FnCall,
