@@ -95,8 +95,7 @@ fn deposits_pay_for_storage_at_the_contracts_minimum_balance() {
 fn views_called_with_a_deposit_fail_and_return_it() {
     let mut env = Env::new(10 * NEAR);
     for view in VIEWS {
-        let args = if view.contains("request") || view.contains("pending") { id_args(0) } else { b"{}".to_vec() };
-        let o = env.call(USER, view, args, NEAR, CLI_GAS);
+        let o = env.call(USER, view, view_args(view).as_bytes().to_vec(), NEAR, CLI_GAS);
         must_fail(&o, "does not accept a deposit");
         env.check();
     }

@@ -110,7 +110,7 @@ impl Tally {
         self.covers(&[
             ("ok: request_execution", 15),
             ("ok: resolve_execution", 15),
-            ("ok: submit_execution_output", 3),
+            ("ok: submit_execution_output", 2),
             ("request ended: success", 10),
             ("request ended: failure", 3),
             ("request ended: timeout", 1),

@@ -4,9 +4,7 @@ use super::prelude::*;
 
 /// Every view method with arguments it accepts.
 fn view_calls() -> impl Iterator<Item = (&'static str, &'static str)> {
-    VIEWS
-        .into_iter()
-        .map(|m| (m, if m.contains("request") || m.contains("pending") { r#"{"request_id": 0}"# } else { "{}" }))
+    VIEWS.into_iter().map(|m| (m, view_args(m)))
 }
 
 /// Every view answers (with any state).

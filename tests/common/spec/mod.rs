@@ -49,7 +49,7 @@ pub const CAP_OUTPUT: usize = 32768;
 // ---- the methods ----
 
 /// SPEC.md's view methods.
-pub const VIEWS: [&str; 11] = [
+pub const VIEWS: [&str; 15] = [
     "get_request",
     "get_stats",
     "get_pricing",
@@ -61,7 +61,22 @@ pub const VIEWS: [&str; 11] = [
     "get_pending_output",
     "has_pending_output",
     "contract_source_metadata",
+    "get_pending_requests",
+    "get_balance_sheet",
+    "estimate_required_deposit",
+    "get_storage_version",
 ];
+
+/// Arguments every view accepts: a request id for those about one request, the seed's
+/// request for the deposit estimate, none for the others.
+pub fn view_args(view: &str) -> &'static str {
+    match view {
+        "get_request" | "get_pending_output" | "has_pending_output" => r#"{"request_id": 0}"#,
+        "estimate_required_deposit" => crate::common::seed::SEED_REQUEST,
+        "get_pending_requests" => r#"{"from_id": 0, "limit": 5}"#,
+        _ => "{}",
+    }
+}
 /// SPEC.md's admin methods (the owner's; `set_keystore_pubkey` also the keystore account's).
 pub const ADMIN: [&str; 7] = [
     "set_operator",
