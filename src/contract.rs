@@ -500,6 +500,21 @@ pub fn clear_all_pending_requests() {
     return_count(n);
 }
 
+/// The contract's own records (config, keystore key) are staked from what it
+/// owes no one, never from pending payments: those must stay refundable in full
+/// (a refund that left storage unstaked would fail, and revert its clean-up).
+fn stake_own_growth(c: &Config) {
+    let balance = host::account_balance();
+    let needed = pricing::storage_cost(host::storage_usage()).saturating_add(c.pending().payments);
+    if balance < needed {
+        fail(&message(
+            b"not enough free balance to stake this change: the contract needs ",
+            needed - balance,
+            b" yoctoNEAR more (pending payments are not its to stake)",
+        ));
+    }
+}
+
 /// set_owner, set_operator and set_keystore_account: one account field each.
 fn set_account(field: &'static [u8], nullable: bool, set: for<'a> fn(&mut Accounts<'a>, Option<&'a [u8]>)) {
     let mut c = owner_config();
@@ -514,6 +529,7 @@ fn set_account(field: &'static [u8], nullable: bool, set: for<'a> fn(&mut Accoun
     set(&mut a, new.as_deref());
     c.set_accounts(&a);
     save_config(&c);
+    stake_own_growth(&c);
 }
 
 pub fn set_operator() {
@@ -562,6 +578,7 @@ pub fn set_keystore_pubkey() {
             .unwrap_or_else(|| r.fail("expected 64 hex chars or ed25519:<base58 of 32 bytes>"));
     });
     host::storage_write(state::PUBKEY_KEY, &key);
+    stake_own_growth(&c);
 }
 
 // ---- views: one storage read at most, JSON out. They refuse deposits too:

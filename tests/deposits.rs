@@ -103,16 +103,30 @@ fn views_called_with_a_deposit_fail_and_return_it() {
 
 /// The config and the keystore key are the contract's own storage, staked from its own balance,
 /// with the sizes README's state layout gives them: at its bare minimum balance an admin call
-/// that grows them fails with LackBalanceForState and changes nothing, one that shrinks them
-/// works, and once a fee has come in the growth is paid for.
+/// that grows them is refused and changes nothing, one that shrinks them works, and once a fee
+/// has come in the growth is paid for.
 #[test]
 fn the_contract_stakes_its_own_config_from_its_balance() {
     let mut env = Env::at_minimum_balance();
     let set_operator = |name: &str| json!({ "new_operator_id": name }).to_string().into_bytes();
     let set_pubkey = json!({"pubkey": "ab".repeat(32)}).to_string().into_bytes();
     let longer = "a-much-longer-operator-name.testnet";
-    must_fail(&env.call(OWNER, "set_operator", set_operator(longer), 0, CLI_GAS), "LackBalanceForState");
-    must_fail(&env.call(OWNER, "set_keystore_pubkey", set_pubkey.clone(), 0, CLI_GAS), "LackBalanceForState");
+    const REFUSED: &str = "not enough free balance to stake this change";
+    must_fail(&env.call(OWNER, "set_operator", set_operator(longer), 0, CLI_GAS), REFUSED);
+    must_fail(&env.call(OWNER, "set_keystore_pubkey", set_pubkey.clone(), 0, CLI_GAS), REFUSED);
+    env.check();
+
+    // A pending payment is no one's to stake: with a request pending, the growth is still
+    // refused (before, it passed the storage check on the payment's money, and the request's
+    // full refund then failed with LackBalanceForState, found by the VM fuzz).
+    let (pending, payment) = env.simple_request(USER);
+    assert!(env.balance() >= storage_cost(env.vm.storage_usage() + PUBKEY_RECORD_BYTES));
+    must_fail(&env.call(OWNER, "set_keystore_pubkey", set_pubkey.clone(), 0, CLI_GAS), REFUSED);
+    let user = env.vm.balance(USER);
+    let o = env.call(OWNER, "emergency_cancel_execution", id_args(pending), 0, CLI_GAS);
+    assert_eq!(o.result, Ok(None), "the full refund still goes through");
+    env.after_cancel(&o, pending);
+    assert_eq!(env.vm.balance(USER) - user, payment);
     env.check();
 
     let shorter = "op.testnet";

@@ -1,6 +1,6 @@
 //! Whether a call must succeed, must fail, or may do either, from the model alone.
 
-use super::generate::Intent;
+use super::generate::{Intent, OWNER_SERVICE};
 use super::Fuzz;
 use crate::common::checked_env::*;
 use crate::common::spec::*;
@@ -21,10 +21,14 @@ impl Fuzz {
             Intent::SetOwner(a) => config(a, &env.operator, env.keystore.as_deref()),
             Intent::SetKeystore(k) => config(&env.owner, &env.operator, k.as_deref()),
             Intent::SetPubkey(_) if env.pubkey.is_none() => now + PUBKEY_RECORD_BYTES,
+            Intent::SetPubkey(_) => now,
             _ => return false,
         };
         let usage = (env.vm.storage_usage() + after).saturating_sub(now);
-        storage_cost(usage) > env.balance() + deposit
+        // README, "Security": the contract stakes its own records from what it owes no one, so
+        // every change of them is refused while balance < storage + pending payments.
+        let owed: u128 = env.live.values().map(|r| r.payment).sum();
+        storage_cost(usage) + owed > env.balance() + deposit
     }
 
     /// Whether the call must succeed (true), must fail (false), or either is possible (None).
@@ -38,7 +42,7 @@ impl Fuzz {
         gas: u64,
     ) -> Option<bool> {
         let env = &self.env;
-        let admin = ADMIN.contains(&method);
+        let admin = ADMIN.contains(&method) || OWNER_SERVICE.contains(&method);
         // What the arguments cannot change: who may call, which deposits.
         let pred_ok = match method {
             "resolve_execution" | "submit_execution_output" => predecessor == env.operator,
@@ -52,7 +56,7 @@ impl Fuzz {
         };
         let deposit_ok = match method {
             "request_execution" | "on_execution_response" => true,
-            m if ADMIN.contains(&m) => deposit <= 1,
+            m if ADMIN.contains(&m) || OWNER_SERVICE.contains(&m) => deposit <= 1,
             _ => deposit == 0,
         };
         // The callback called directly (even by the contract account) is not a yield ending.

@@ -9,6 +9,11 @@ use crate::common::vm::{NEAR, TGAS};
 use serde_json::{json, Value};
 
 /// What the generator meant a call to do, when its arguments were not mutated.
+/// The owner's service methods (issue 8) the fuzz calls, beside SPEC.md's admin methods: who
+/// may call them and which deposits they take are predicted; whether an owner's call succeeds
+/// is not, and what a success did is checked against the model.
+pub const OWNER_SERVICE: [&str; 3] = ["withdraw_fees", "cancel_pending_requests", "clear_all_pending_requests"];
+
 #[derive(Clone, Debug)]
 pub enum Intent {
     Request(Request),
@@ -269,6 +274,25 @@ impl Fuzz {
                 (v(json!({"from_id": from, "limit": limit})), Intent::Other)
             }
             "estimate_required_deposit" => (Request::seed(Limits::SEED_EXAMPLE).bytes(), Intent::Other),
+            "withdraw_fees" => {
+                let a = match self.rng.below(4) {
+                    0 => json!({}),
+                    1 => json!({"amount": (self.rng.below(1_000_000) as u128 * (NEAR / 1_000_000)).to_string()}),
+                    2 => json!({"receiver_id": self.rng.pick(&[OWNER, USER, OTHER])}),
+                    _ => json!({"amount": "1", "receiver_id": null}),
+                };
+                (v(a), Intent::Other)
+            }
+            "cancel_pending_requests" => {
+                let n = self.rng.below(4);
+                let ids: Vec<u64> = (0..n).map(|_| self.live_or_random_id()).collect();
+                (v(json!({ "request_ids": ids })), Intent::Other)
+            }
+            "clear_all_pending_requests" => {
+                // Mostly small: a clear of everything would leave the other endings little to do.
+                let a = if self.rng.chance(10) { json!({}) } else { json!({"limit": 1 + self.rng.below(2)}) };
+                (v(a), Intent::Other)
+            }
             _ => (b"{}".to_vec(), Intent::Other),
         }
     }
@@ -293,7 +317,8 @@ impl Fuzz {
             48..=51 => "on_execution_response",
             52..=53 => "fail_execution",
             54 => "new",
-            55..=71 => self.rng.pick::<&str>(&ADMIN),
+            55..=68 => self.rng.pick::<&str>(&ADMIN),
+            69..=71 => self.rng.pick::<&str>(&OWNER_SERVICE),
             _ => self.rng.pick::<&str>(&VIEWS),
         }
     }
@@ -310,7 +335,7 @@ impl Fuzz {
             "set_keystore_pubkey" if self.rng.0.is_multiple_of(2) => {
                 self.env.keystore.clone().or(Some(self.env.owner.clone()))
             }
-            m if ADMIN.contains(&m) => Some(self.env.owner.clone()),
+            m if ADMIN.contains(&m) || OWNER_SERVICE.contains(&m) => Some(self.env.owner.clone()),
             _ => None,
         }
     }

@@ -64,7 +64,8 @@ impl Fuzz {
         let tight = 7 * TGAS + self.rng.below(4 * TGAS);
         let gas = if honest { *self.rng.pick(&[CLI_GAS, CLI_GAS, MAX_GAS, tight]) } else { self.gas() };
         let expect = self.expectation(method, &intent, mutated, &predecessor, deposit, gas);
-        let lacks_balance = expect == Some(true) && self.lacks_balance_for_state(&intent, deposit);
+        let would_stake_owed = self.lacks_balance_for_state(&intent, deposit);
+        let lacks_balance = expect == Some(true) && would_stake_owed;
         let expect = if lacks_balance { Some(false) } else { expect };
         let before = self.env.vm.storage_entries();
         let balance_before = self.env.balance();
@@ -84,12 +85,14 @@ impl Fuzz {
             _ => {}
         }
         if let Err(msg) = &o.result {
-            // The only LackBalanceForState the model cannot foresee is that of mutated arguments.
-            if msg.starts_with("LackBalanceForState") {
-                assert!(lacks_balance || mutated, "LackBalanceForState the model did not predict: {}", ctx());
-                self.env.count("refused: LackBalanceForState, as the model predicted");
+            // A growth of the contract's own records that pending payments would have to stake
+            // is refused by the contract; only mutated arguments can end in LackBalanceForState.
+            if msg.contains("not enough free balance to stake this change") {
+                assert!(would_stake_owed || mutated, "a refusal to stake the model did not predict: {}", ctx());
+                self.env.count("refused: staking from pending payments, as the model predicted");
             } else {
-                assert!(!lacks_balance, "expected LackBalanceForState: {}", ctx());
+                assert!(!msg.starts_with("LackBalanceForState") || mutated, "LackBalanceForState: {}", ctx());
+                assert!(!lacks_balance, "expected a refusal to stake: {}", ctx());
             }
         }
         if !ok {
@@ -197,6 +200,38 @@ impl Fuzz {
                 let req = env.live.get_mut(&id).expect("submitted for a pending request");
                 assert!(req.output.is_none(), "a second output was accepted");
                 req.output = Some(stored);
+            }
+            "withdraw_fees" => {
+                env.tips += deposit;
+                // What left must be what was not owed: pending payments and the storage stake stay.
+                let owed: u128 = env.live.values().map(|r| r.payment).sum();
+                let stake = storage_cost(env.vm.storage_usage());
+                let sent: u128 = o.transfers.iter().map(|(_, a)| a).sum();
+                let bounced: u128 = o.bounced.iter().map(|(_, a)| a).sum();
+                assert!(sent + bounced > 0 && o.transfers.len() + o.bounced.len() == 1, "one transfer out");
+                assert!(balance_before + deposit >= sent + bounced + owed + stake, "withdrew what was owed");
+                assert!(env.balance() >= owed + stake, "pending requests can still be refunded in full");
+                env.withdrawn += sent;
+                env.count("withdrawal");
+            }
+            "cancel_pending_requests" | "clear_all_pending_requests" => {
+                env.tips += deposit;
+                let removed: Vec<u64> =
+                    env.live.keys().copied().filter(|id| env.vm.storage(&request_key(*id)).is_none()).collect();
+                assert!(removed.len() <= 10, "at most 10 ends a call");
+                assert_eq!(events(&o.logs, "execution_completed").len(), removed.len(), "one event per end");
+                let mut owed_to: BTreeMap<String, u128> = BTreeMap::new();
+                for id in removed {
+                    let req = env.live.remove(&id).expect("pending");
+                    *owed_to.entry(req.sender.clone()).or_insert(0) += req.payment;
+                    assert!(env.ended.insert(id, (0, req.payment)).is_none(), "request {id} ended twice");
+                    env.count("request ended: cancelled");
+                }
+                let mut refunded: BTreeMap<String, u128> = BTreeMap::new();
+                for (to, a) in &o.transfers {
+                    *refunded.entry(to.clone()).or_insert(0) += a;
+                }
+                assert_eq!(refunded, owed_to, "every ended request refunded in full to its sender, nothing else");
             }
             "cancel_stale_execution" | "emergency_cancel_execution" => {
                 let removed: Vec<u64> =

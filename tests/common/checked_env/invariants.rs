@@ -71,9 +71,9 @@ impl Env {
         assert!(storage_cost(self.vm.storage_usage()) <= self.balance(), "storage is staked");
         let expected = self.initial + self.fees + payments + self.tips + self.self_credits;
         assert_eq!(
-            self.balance() + self.self_debits,
+            self.balance() + self.self_debits + self.withdrawn,
             expected,
-            "money invariant: balance + own deposits vs initial + fees + pending payments + tips + self credits"
+            "money invariant: balance + own deposits + withdrawn vs initial + fees + pending payments + tips + self credits"
         );
         if self.checks.is_multiple_of(50) {
             // The full sweep: every id ever given out, through get_request.
@@ -95,7 +95,10 @@ impl Env {
         self.check();
         let keys: Vec<Vec<u8>> = self.vm.storage_entries().into_keys().collect();
         assert!(keys.iter().all(|k| k == b"c" || k == b"k"), "storage left: {keys:?}");
-        assert_eq!(self.balance() + self.self_debits, self.initial + self.fees + self.tips + self.self_credits);
+        assert_eq!(
+            self.balance() + self.self_debits + self.withdrawn,
+            self.initial + self.fees + self.tips + self.self_credits
+        );
         assert_eq!(self.ended.len() as u64, self.next_id, "every request ended once");
     }
 }

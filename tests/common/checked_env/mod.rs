@@ -51,6 +51,8 @@ pub struct Env {
     pub self_credits: u128,
     /// ...and deposits it attached to transactions it signed itself.
     pub self_debits: u128,
+    /// What `withdraw_fees` sent out (and did not bounce back).
+    pub withdrawn: u128,
     pub fees: u128,
     pub executions: u64,
     pub next_id: u64,
@@ -91,6 +93,7 @@ impl Env {
             tips: 0,
             self_credits: 0,
             self_debits: 0,
+            withdrawn: 0,
             fees: 0,
             executions: 0,
             next_id: 0,
