@@ -198,9 +198,18 @@ pub fn estimate_required_deposit() {
     let a = args::estimate_required_deposit(&input);
     let sender = a.sender_hint.as_deref().unwrap_or(&[b'a'; 64]);
     let (_, required) = new_request(&load_config(), &a, sender, 0);
-    let mut w = Writer::new();
-    w.u128_str(required);
-    view(w);
+    return_u128(required);
+}
+
+/// `{"request_id": n}`, the whole input of the per-request methods.
+fn request_id_arg() -> u64 {
+    args::request_id(&host::input())
+}
+
+/// The same for the methods that also refuse a deposit (checked first).
+fn request_id_no_deposit() -> u64 {
+    no_deposit();
+    request_id_arg()
 }
 
 fn pending(stored: &[u8]) -> Request<'_> {
@@ -421,8 +430,7 @@ fn cancel(id: u64, req: &Request, why: &[u8]) {
 }
 
 pub fn cancel_stale_execution() {
-    no_deposit();
-    let id = args::request_id(&host::input());
+    let id = request_id_no_deposit();
     let stored = read_pending(id);
     let req = pending(&stored);
     if host::predecessor()[..] != *req.sender {
@@ -436,7 +444,7 @@ pub fn cancel_stale_execution() {
 
 pub fn emergency_cancel_execution() {
     owner_config();
-    let id = args::request_id(&host::input());
+    let id = request_id_arg();
     let stored = read_pending(id);
     cancel(id, &pending(&stored), OWNER_CANCEL);
 }
@@ -457,10 +465,21 @@ fn owner_cancel(id: u64) -> bool {
     true
 }
 
-fn return_count(n: u64) {
+fn return_u64(n: u64) {
     let mut w = Writer::new();
     w.u64(n);
     view(w);
+}
+
+/// An amount as a view's JSON result: a decimal string.
+fn return_u128(v: u128) {
+    let mut w = Writer::new();
+    w.u128_str(v);
+    view(w);
+}
+
+fn return_bool(v: bool) {
+    host::value_return(if v { b"true" } else { b"false" });
 }
 
 /// `cancel_pending_requests {"request_ids": [..]}` (owner): full refunds;
@@ -473,7 +492,7 @@ pub fn cancel_pending_requests() {
         let id = u64::from_le_bytes(word.try_into().unwrap_or([0xff; 8]));
         n += owner_cancel(id) as u64;
     }
-    return_count(n);
+    return_u64(n);
 }
 
 /// `clear_all_pending_requests {"limit"?}` (owner): ends the oldest pending
@@ -497,7 +516,7 @@ pub fn clear_all_pending_requests() {
     let mut cfg = load_config();
     cfg.raise_low(id);
     save_config(&cfg);
-    return_count(n);
+    return_u64(n);
 }
 
 /// set_owner, set_operator and set_keystore_account: one account field each.
@@ -572,8 +591,7 @@ fn view(w: Writer) {
 }
 
 pub fn get_request() {
-    no_deposit();
-    let id = args::request_id(&host::input());
+    let id = request_id_no_deposit();
     let mut w = Writer::new();
     match host::storage_read(&state::request_key(id)) {
         Some(stored) => events::request_json(&mut w, &pending(&stored)),
@@ -635,9 +653,7 @@ pub fn estimate_execution_cost() {
     no_deposit();
     let limits = args::estimate(&host::input());
     let cost = load_config().pricing().estimate(&limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
-    let mut w = Writer::new();
-    w.u128_str(cost);
-    view(w);
+    return_u128(cost);
 }
 
 /// `get_pending_requests {"from_id"?, "limit"?}`: the pending requests in
@@ -720,17 +736,13 @@ pub fn withdraw_fees() {
     host::transfer(&to, amount);
     cfg.add_withdrawn(amount);
     save_config(&cfg);
-    let mut w = Writer::new();
-    w.u128_str(amount);
-    view(w);
+    return_u128(amount);
 }
 
 pub fn get_storage_version() {
     no_deposit();
     let v = host::storage_read(CONFIG_KEY).and_then(|c| c.first().copied()).unwrap_or(0);
-    let mut w = Writer::new();
-    w.u64(v as u64);
-    view(w);
+    return_u64(v as u64);
 }
 
 /// Brings the state to the current layout (only the contract itself; `upgrade`
@@ -785,12 +797,11 @@ pub fn get_max_limits() {
 
 pub fn is_paused() {
     no_deposit();
-    host::value_return(if load_config().paused() { b"true" } else { b"false" });
+    return_bool(load_config().paused());
 }
 
 pub fn get_pending_output() {
-    no_deposit();
-    let id = args::request_id(&host::input());
+    let id = request_id_no_deposit();
     let mut w = Writer::new();
     match host::storage_read(&state::output_key(id)).as_deref().and_then(state::decode_output) {
         Some((kind, body)) => {
@@ -810,9 +821,8 @@ pub fn get_pending_output() {
 }
 
 pub fn has_pending_output() {
-    no_deposit();
-    let id = args::request_id(&host::input());
-    host::value_return(if host::storage_has(&state::output_key(id)) { b"true" } else { b"false" });
+    let id = request_id_no_deposit();
+    return_bool(host::storage_has(&state::output_key(id)));
 }
 
 /// NEP-330.

@@ -33,6 +33,7 @@ pub fn output_key(id: u64) -> [u8; 9] {
     prefixed(b'o', id)
 }
 
+#[inline(never)]
 fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
     let mut k = [prefix; 9];
     k[1..].copy_from_slice(&id.to_le_bytes());
