@@ -96,6 +96,8 @@ fn private() {
     }
 }
 
+/// Inlined: measured smaller than one shared copy (build.sh).
+#[inline(always)]
 fn message(head: &[u8], amount: u128, tail: &[u8]) -> Bytes {
     let mut v = Bytes::from(head);
     write_u128(&mut v, amount);
@@ -684,34 +686,28 @@ pub fn get_pending_requests() {
     view(w);
 }
 
-/// The treasury: (sheet, withdrawable). `withdrawable` is what can leave while
+/// The treasury, in `SHEET_NAMES` order. `withdrawable` is what can leave while
 /// every pending request can still be refunded in full and all storage stays
 /// staked: balance - pending payments - storage staking, saturating.
-fn balance_sheet(cfg: &Config) -> ([u128; 6], u128) {
+fn balance_sheet(cfg: &Config) -> [u128; 6] {
     let balance = host::account_balance();
     let pending = cfg.pending().payments;
     let locked = pricing::storage_cost(host::storage_usage());
     let withdrawable = balance.saturating_sub(pending).saturating_sub(locked);
-    ([balance, pending, locked, withdrawable, cfg.stats().1, cfg.total_withdrawn()], withdrawable)
+    [balance, pending, locked, withdrawable, cfg.stats().1, cfg.total_withdrawn()]
 }
+
+const SHEET_NAMES: [&[u8]; 6] =
+    [b"balance", b"pending_payments", b"storage_locked", b"withdrawable", b"total_fees_collected", b"total_withdrawn"];
 
 pub fn get_balance_sheet() {
     no_deposit();
-    let (sheet, _) = balance_sheet(&load_config());
+    let sheet = balance_sheet(&load_config());
     let mut w = Writer::new();
     let mut sep = b"{" as &[u8];
-    for (name, v) in [
-        &b"balance"[..],
-        b"pending_payments",
-        b"storage_locked",
-        b"withdrawable",
-        b"total_fees_collected",
-        b"total_withdrawn",
-    ]
-    .into_iter()
-    .zip(sheet)
-    {
-        w.raw(sep).raw(b"\"").raw(name).raw(b"\":").u128_str(v);
+    // By reference: arrays iterated by value are copied first (a memcpy each).
+    for (name, v) in SHEET_NAMES.iter().zip(sheet.iter()) {
+        w.raw(sep).raw(b"\"").raw(name).raw(b"\":").u128_str(*v);
         sep = b",";
     }
     w.raw(b"}");
@@ -724,7 +720,7 @@ pub fn get_balance_sheet() {
 pub fn withdraw_fees() {
     let mut cfg = owner_config();
     let (amount, receiver) = args::withdraw_fees(&host::input());
-    let (_, withdrawable) = balance_sheet(&cfg);
+    let [_, _, _, withdrawable, _, _] = balance_sheet(&cfg);
     let amount = amount.unwrap_or(withdrawable);
     if amount == 0 {
         fail(b"nothing to withdraw: the amount is 0");
