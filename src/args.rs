@@ -285,26 +285,29 @@ pub struct Response<'a> {
     pub usage: Usage,
 }
 
+// The response's fields live in separate locals until the end (here and in
+// `submit_and_resolve`): zero-initialised as one struct, they became a
+// `memset` call, which linked compiler_builtins' 375-byte memset.
 pub fn resolve_execution(input: &[u8]) -> (u64, Response<'_>) {
     let mut id = 0;
-    let mut resp = Response { success: false, output: None, error: None, usage: Usage::ZERO };
+    let (mut success, mut out, mut error, mut used) = (false, None, None, Usage::ZERO);
     let seen = parse(input, &[b"request_id", b"response"], &mut |r, i| {
         if i == 0 {
             id = r.u64();
             return;
         }
         let seen = fields(r, &[b"success", b"output", b"error", b"resources_used"], &mut |r, i| match i {
-            0 => resp.success = r.bool(),
-            1 => resp.output = if r.null() { None } else { Some(output(r)) },
-            2 => resp.error = if r.null() { None } else { Some(r.string()) },
-            _ => resp.usage = usage(r),
+            0 => success = r.bool(),
+            1 => out = if r.null() { None } else { Some(output(r)) },
+            2 => error = if r.null() { None } else { Some(r.string()) },
+            _ => used = usage(r),
         });
         require(seen, 0, "response.success");
         require(seen, 3, "response.resources_used");
     });
     require(seen, 0, "request_id");
     require(seen, 1, "response");
-    (id, resp)
+    (id, Response { success, output: out, error, usage: used })
 }
 
 fn usage(r: &mut Reader) -> Usage {
@@ -442,19 +445,19 @@ pub fn request_ids(input: &[u8], max: usize, over: &str) -> Bytes {
 pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
     let mut id = 0;
     let mut out = Output::Json(b"null");
-    let mut resp = Response { success: false, output: None, error: None, usage: Usage::ZERO };
+    let (mut success, mut error, mut used) = (false, None, Usage::ZERO);
     let seen = parse(input, &[b"request_id", b"output", b"success", b"error", b"resources_used"], &mut |r, i| {
         match i {
             0 => id = r.u64(),
             1 => out = output(r),
-            2 => resp.success = r.bool(),
-            3 => resp.error = if r.null() { None } else { Some(r.string()) },
-            _ => resp.usage = usage(r),
+            2 => success = r.bool(),
+            3 => error = if r.null() { None } else { Some(r.string()) },
+            _ => used = usage(r),
         }
     });
     require(seen, 0, "request_id");
     require(seen, 1, "output");
     require(seen, 2, "success");
     require(seen, 4, "resources_used");
-    (id, out, resp)
+    (id, out, Response { success, output: None, error, usage: used })
 }

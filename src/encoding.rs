@@ -59,8 +59,11 @@ fn base58_32(s: &[u8]) -> Option<[u8; 32]> {
     if s.is_empty() || s.len() > 64 {
         return None;
     }
-    // Big-endian accumulator one byte wider than the result to catch overflow.
-    let mut acc = [0u8; 33];
+    // Big-endian accumulator; a carry out of its top byte means the number
+    // no longer fits in 32 bytes. (32 bytes, not 33 with a guard byte: a
+    // 33-byte zeroing is a `memset` call, which then links compiler_builtins'
+    // 375-byte memset.)
+    let mut acc = [0u8; 32];
     for &c in s {
         let mut carry = ALPHABET.iter().position(|&a| a == c)? as u32;
         for byte in acc.iter_mut().rev() {
@@ -68,20 +71,18 @@ fn base58_32(s: &[u8]) -> Option<[u8; 32]> {
             *byte = carry as u8;
             carry >>= 8;
         }
-        if carry != 0 || acc[0] != 0 {
+        if carry != 0 {
             return None;
         }
     }
     // Each leading '1' stands for a leading zero byte: the digits must account
     // for exactly 32 bytes.
     let zeros = s.iter().take_while(|&&c| c == b'1').count();
-    let significant = acc[1..].iter().skip_while(|&&b| b == 0).count();
+    let significant = acc.iter().skip_while(|&&b| b == 0).count();
     if zeros + significant != 32 {
         return None;
     }
-    let mut key = [0u8; 32];
-    key.copy_from_slice(&acc[1..]);
-    Some(key)
+    Some(acc)
 }
 
 #[cfg(test)]

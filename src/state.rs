@@ -33,6 +33,7 @@ pub fn output_key(id: u64) -> [u8; 9] {
     prefixed(b'o', id)
 }
 
+#[inline(never)]
 fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
     let mut k = [prefix; 9];
     k[1..].copy_from_slice(&id.to_le_bytes());
@@ -69,9 +70,10 @@ fn get_pricing(b: &[u8], at: usize) -> Pricing {
 
 #[inline(never)]
 fn put_pricing(o: &mut Out, p: &Pricing) {
-    for fee in [p.base_fee, p.per_instruction_fee, p.per_mb_fee, p.per_second_fee] {
-        o.u128(fee);
-    }
+    o.u128(p.base_fee);
+    o.u128(p.per_instruction_fee);
+    o.u128(p.per_mb_fee);
+    o.u128(p.per_second_fee);
 }
 
 /// The config record (version 2): `version u8, paused bool, next_request_id
