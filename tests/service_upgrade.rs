@@ -71,21 +71,25 @@ fn upgrade_rules() {
 /// what a deployment of today makes (it has no `upgrade` method): the account
 /// itself calls `migrate` after deploying. The pending requests still list,
 /// resolve (returning the stored output), time out, refund and emit correctly.
+/// Today's (version 1) config record, as README's state layout gives it.
+#[derive(borsh::BorshSerialize)]
+struct ConfigV1 {
+    version: u8,
+    paused: bool,
+    next_request_id: u64,
+    total_executions: u64,
+    total_fees: u128,
+    pricing: [u128; 4],
+    owner: String,
+    operator: String,
+    keystore: Option<String>,
+}
+
+/// The default prices, as the config and request records store them.
+const PRICES: [u128; 4] = [BASE_FEE, PER_MINSTR, PER_MB, PER_SEC];
+
 #[test]
 fn upgrade_from_todays_state_on_the_chain() {
-    use borsh::BorshSerialize;
-    #[derive(BorshSerialize)]
-    struct ConfigV1 {
-        version: u8,
-        paused: bool,
-        next_request_id: u64,
-        total_executions: u64,
-        total_fees: u128,
-        pricing: [u128; 4],
-        owner: String,
-        operator: String,
-        keystore: Option<String>,
-    }
     let mut b = vm();
     let c = b.contract();
     let r0 = request(&mut b, SEED_REQUEST, DEPOSIT);
@@ -98,7 +102,7 @@ fn upgrade_from_todays_state_on_the_chain() {
         next_request_id: 2,
         total_executions: 7,
         total_fees: 99,
-        pricing: [BASE_FEE, PER_MINSTR, PER_MB, PER_SEC],
+        pricing: PRICES,
         owner: OWNER.into(),
         operator: OPERATOR.into(),
         keystore: None,
@@ -167,31 +171,13 @@ mod old_state {
     const NOW: u64 = 1_700_000_000_000_000_000;
 
     #[derive(BorshSerialize)]
-    struct Pricing4(u128, u128, u128, u128);
-
-    const PRICES: Pricing4 = Pricing4(BASE_FEE, PER_MINSTR, PER_MB, PER_SEC);
-
-    #[derive(BorshSerialize)]
-    struct ConfigV1 {
-        version: u8,
-        paused: bool,
-        next_request_id: u64,
-        total_executions: u64,
-        total_fees: u128,
-        pricing: Pricing4,
-        owner: String,
-        operator: String,
-        keystore: Option<String>,
-    }
-
-    #[derive(BorshSerialize)]
     struct RequestV1 {
         id: u64,
         has_output: bool,
         payment: u128,
         timestamp: u64,
         data_id: [u8; 32],
-        pricing: Pricing4,
+        pricing: [u128; 4],
         max_instructions: u64,
         max_memory_mb: u64,
         max_execution_seconds: u64,
