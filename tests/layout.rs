@@ -201,6 +201,30 @@ fn stored(r: &NewRequest) -> Vec<u8> {
     bytes
 }
 
+/// What the `borsh` crate writes for `new_request`'s record (its fixed fields are the
+/// ones `new_request` sets), with the given optional fields.
+fn borsh_request(r: &NewRequest, build_target: Option<&[u8]>, input: Option<&[u8]>, secrets: Option<&[u8]>) -> BorshRequest {
+    let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
+    BorshRequest {
+        id: 42,
+        has_output: false,
+        payment: r.payment,
+        timestamp: r.timestamp,
+        data_id: data_id(),
+        pricing: borsh_pricing(&r.pricing),
+        max_instructions: 10_000_000,
+        max_memory_mb: 64,
+        max_execution_seconds: 5,
+        format: 2,
+        sender: "user.testnet".into(),
+        repo: "https://github.com/user/project".into(),
+        commit: "abc123".into(),
+        build_target: build_target.map(text),
+        input_data: input.map(text),
+        secrets: secrets.map(<[u8]>::to_vec),
+    }
+}
+
 #[test]
 fn request_layout_equals_borsh() {
     let secrets = [1u8, 2, 3];
@@ -208,24 +232,7 @@ fn request_layout_equals_borsh() {
         [(None, None, None), (Some(&secrets[..]), Some(Raw(br#"{\"key\": \"value\"}"#)), Some(Raw(b"wasm32-wasi")))]
     {
         let r = new_request(s, i, t);
-        let b = BorshRequest {
-            id: 42,
-            has_output: false,
-            payment: r.payment,
-            timestamp: r.timestamp,
-            data_id: data_id(),
-            pricing: borsh_pricing(&r.pricing),
-            max_instructions: 10_000_000,
-            max_memory_mb: 64,
-            max_execution_seconds: 5,
-            format: 2,
-            sender: "user.testnet".into(),
-            repo: "https://github.com/user/project".into(),
-            commit: "abc123".into(),
-            build_target: t.map(|t| String::from_utf8(t.0.to_vec()).unwrap()),
-            input_data: i.map(|t| String::from_utf8(t.0.to_vec()).unwrap()),
-            secrets: s.map(<[u8]>::to_vec),
-        };
+        let b = borsh_request(&r, t.map(|t| t.0), i.map(|i| i.0), s);
         let bytes = stored(&r);
         assert_eq!(bytes, borsh::to_vec(&b).unwrap());
         let d = Request::decode(&bytes).unwrap();
@@ -333,24 +340,7 @@ fn request_with_payer_layout() {
     let mut r = new_request(None, None, None);
     r.payer = Some(b"payer.testnet");
     let bytes = stored(&r);
-    let base = BorshRequest {
-        id: 42,
-        has_output: false,
-        payment: r.payment,
-        timestamp: r.timestamp,
-        data_id: data_id(),
-        pricing: borsh_pricing(&r.pricing),
-        max_instructions: 10_000_000,
-        max_memory_mb: 64,
-        max_execution_seconds: 5,
-        format: 2,
-        sender: "user.testnet".into(),
-        repo: "https://github.com/user/project".into(),
-        commit: "abc123".into(),
-        build_target: None,
-        input_data: None,
-        secrets: None,
-    };
+    let base = borsh_request(&r, None, None, None);
     let mut want = borsh::to_vec(&BorshRequestWithPayer { base, payer: "payer.testnet".into() }).unwrap();
     want[state::HAS_OUTPUT_OFFSET] = 0x10;
     assert_eq!(bytes, want);
