@@ -133,28 +133,24 @@ fn request_args(input: &[u8], estimate: bool) -> RequestArgs<'_> {
         sender_hint: None,
     };
     let names = REQUEST_FIELDS.get(..if estimate { 7 } else { 6 }).unwrap_or(&[]);
-    let seen = parse(
-        input,
-        names,
-        &mut |r, i| {
-            // null means "not given": the default stays.
-            if i != 0 && r.null() {
-                return;
+    let seen = parse(input, names, &mut |r, i| {
+        // null means "not given": the default stays.
+        if i != 0 && r.null() {
+            return;
+        }
+        match i {
+            0 => a.code = code_source(r),
+            1 => a.limits = resource_limits(r),
+            2 => a.input_data = Some(r.raw_string()),
+            3 => a.secrets = Some(byte_array(r, limits::MAX_SECRETS, "over its cap of 1024 bytes")),
+            5 => a.payer = Some(account(r)),
+            6 => a.sender_hint = Some(account(r)),
+            _ => {
+                a.format = Format::from_name(r.raw_string().0)
+                    .unwrap_or_else(|| r.fail("expected \"Bytes\", \"Text\" or \"Json\""))
             }
-            match i {
-                0 => a.code = code_source(r),
-                1 => a.limits = resource_limits(r),
-                2 => a.input_data = Some(r.raw_string()),
-                3 => a.secrets = Some(byte_array(r, limits::MAX_SECRETS, "over its cap of 1024 bytes")),
-                5 => a.payer = Some(account(r)),
-                6 => a.sender_hint = Some(account(r)),
-                _ => {
-                    a.format = Format::from_name(r.raw_string().0)
-                        .unwrap_or_else(|| r.fail("expected \"Bytes\", \"Text\" or \"Json\""))
-                }
-            }
-        },
-    );
+        }
+    });
     require(seen, 0, "code_source");
     cap(b"input_data", a.input_data.map_or(0, |d| d.0.len()), limits::MAX_INPUT_DATA, "over its cap of 4096 bytes");
     a
@@ -446,15 +442,14 @@ pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
     let mut id = 0;
     let mut out = Output::Json(b"null");
     let (mut success, mut error, mut used) = (false, None, Usage::ZERO);
-    let seen = parse(input, &[b"request_id", b"output", b"success", b"error", b"resources_used"], &mut |r, i| {
-        match i {
+    let seen =
+        parse(input, &[b"request_id", b"output", b"success", b"error", b"resources_used"], &mut |r, i| match i {
             0 => id = r.u64(),
             1 => out = output(r),
             2 => success = r.bool(),
             3 => error = if r.null() { None } else { Some(r.string()) },
             _ => used = usage(r),
-        }
-    });
+        });
     require(seen, 0, "request_id");
     require(seen, 1, "output");
     require(seen, 2, "success");

@@ -7,7 +7,7 @@ mod common;
 
 use base64::Engine;
 use common::caller::*;
-use common::vm::{tgas, CallArgs, FinalResult, Fault, NEAR, TGAS};
+use common::vm::{tgas, CallArgs, Fault, FinalResult, NEAR, TGAS};
 
 const SEED: &str = common::seed::SEED_REQUEST;
 const OUTPUT_CAP: usize = 32_768;
@@ -188,7 +188,10 @@ fn the_least_gas_accepted_carries_every_output_to_a_calling_contract() {
         let mut d = Dapp::new();
         d.vm.set_trie_depth(trie_depth);
         let least = least_gas_accepted(&mut d);
-        println!("trie depth {trie_depth}: least gas request_execution accepts from a contract: {:.3} Tgas", tgas(least));
+        println!(
+            "trie depth {trie_depth}: least gas request_execution accepts from a contract: {:.3} Tgas",
+            tgas(least)
+        );
         let inline_max = some_bytes(992);
         let big_bytes = some_bytes(OUTPUT_CAP);
         let cases: Vec<(String, bool, Vec<u8>)> = vec![

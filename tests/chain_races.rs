@@ -133,7 +133,8 @@ fn calls_between_a_resume_and_its_callback() {
     d.vm.step(); // resolve runs, its resume receipt is on its way
     assert_eq!(result(&d.vm, resolve), Ok(None));
     assert_eq!(d.vm.pending_yields()[0].resumed, true);
-    let cancel = d.vm.submit(CallArgs::call(OWNER, "emergency_cancel_execution", format!(r#"{{"request_id":{}}}"#, r.id)));
+    let cancel =
+        d.vm.submit(CallArgs::call(OWNER, "emergency_cancel_execution", format!(r#"{{"request_id":{}}}"#, r.id)));
     d.vm.run_until_idle();
     // The cancel ran after the callback: the callback won, the cancel found nothing.
     assert!(result(&d.vm, cancel).unwrap_err().contains("no pending request"));
@@ -142,7 +143,8 @@ fn calls_between_a_resume_and_its_callback() {
     // The same cancel submitted with the resolve lands before the callback: it wins.
     let r = request(&mut d.vm);
     let before = d.vm.balance(SENDER);
-    let cancel = d.vm.submit(CallArgs::call(OWNER, "emergency_cancel_execution", format!(r#"{{"request_id":{}}}"#, r.id)));
+    let cancel =
+        d.vm.submit(CallArgs::call(OWNER, "emergency_cancel_execution", format!(r#"{{"request_id":{}}}"#, r.id)));
     let resolve = d.vm.submit(CallArgs::call(OPERATOR, "resolve_execution", resolve_args(r.id, 1, true)));
     d.vm.run_until_idle();
     assert_eq!(result(&d.vm, cancel), Ok(None));

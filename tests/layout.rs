@@ -203,7 +203,12 @@ fn stored(r: &NewRequest) -> Vec<u8> {
 
 /// What the `borsh` crate writes for `new_request`'s record (its fixed fields are the
 /// ones `new_request` sets), with the given optional fields.
-fn borsh_request(r: &NewRequest, build_target: Option<&[u8]>, input: Option<&[u8]>, secrets: Option<&[u8]>) -> BorshRequest {
+fn borsh_request(
+    r: &NewRequest,
+    build_target: Option<&[u8]>,
+    input: Option<&[u8]>,
+    secrets: Option<&[u8]>,
+) -> BorshRequest {
     let text = |b: &[u8]| String::from_utf8(b.to_vec()).unwrap();
     BorshRequest {
         id: 42,
@@ -663,10 +668,9 @@ mod strict_worker {
 
     #[test]
     fn requests_with_every_optional_field_missing_parse() {
-        for (secrets, input, target) in [
-            (None, None, None),
-            (Some(&[7u8, 8][..]), Some(Raw(b"hi")), Some(Raw(&b"wasm32-wasip1"[..]))),
-        ] {
+        for (secrets, input, target) in
+            [(None, None, None), (Some(&[7u8, 8][..]), Some(Raw(b"hi")), Some(Raw(&b"wasm32-wasip1"[..])))]
+        {
             let mut r = new_request(secrets, input, target);
             r.format = Format::Bytes;
             let bytes = stored(&r);
@@ -681,13 +685,22 @@ mod strict_worker {
             assert_eq!(d.encrypted_secrets.as_deref(), secrets);
             assert_eq!(d.response_format, ResponseFormat::Bytes);
             assert_eq!(d.code_source.build_target.is_some(), target.is_some());
-            assert_eq!(d.resource_limits, ResourceLimits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 });
-            assert_eq!((d.request_id, d.sender_id.as_str(), d.payment.as_str()), (42, "user.testnet", "100000000000000000000000"));
+            assert_eq!(
+                d.resource_limits,
+                ResourceLimits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 }
+            );
+            assert_eq!(
+                (d.request_id, d.sender_id.as_str(), d.payment.as_str()),
+                (42, "user.testnet", "100000000000000000000000")
+            );
             assert_eq!(d.timestamp, r.timestamp);
             // the get_request JSON is the same object
             let mut w = Writer::new();
             events::request_json(&mut w, &req);
-            assert_eq!(serde_json::from_slice::<Value>(&w.0).unwrap(), serde_json::from_str::<Value>(&e.data[0].request_data).unwrap());
+            assert_eq!(
+                serde_json::from_slice::<Value>(&w.0).unwrap(),
+                serde_json::from_str::<Value>(&e.data[0].request_data).unwrap()
+            );
         }
     }
 
@@ -705,7 +718,10 @@ mod strict_worker {
             let c = &e.data[0];
             assert_eq!(e.event, "execution_completed");
             assert_eq!((c.success, c.error_message.as_deref().map(str::as_bytes)), (error.is_none(), error));
-            assert_eq!((c.payment_charged.parse::<u128>().unwrap(), c.payment_refunded.parse::<u128>().unwrap()), (money.charged, money.refunded));
+            assert_eq!(
+                (c.payment_charged.parse::<u128>().unwrap(), c.payment_refunded.parse::<u128>().unwrap()),
+                (money.charged, money.refunded)
+            );
             assert_eq!((c.request_id, c.sender_id.as_str(), c.timestamp), (42, "user.testnet", 9));
             assert_eq!((c.resources_used.instructions, c.resources_used.time_ms), (5, 6));
             assert_eq!(c.code_source.repo, "https://github.com/user/project");

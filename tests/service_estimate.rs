@@ -7,8 +7,8 @@ mod common;
 
 use common::backend::{Backend, Status};
 use common::scenarios::*;
-use common::spec::*;
 use common::service::*;
+use common::spec::*;
 use serde_json::Value;
 
 fn estimate(b: &mut common::vm_backend::VmBackend, args: &str, sender: Option<&str>) -> u128 {

@@ -18,8 +18,8 @@ mod common;
 use common::backend::{Backend, Status, Tx, NEAR};
 use common::rng::Rng;
 use common::scenarios::*;
-use common::spec::*;
 use common::service::*;
+use common::spec::*;
 use common::vm_backend::VmBackend;
 use std::collections::BTreeMap;
 
@@ -65,7 +65,8 @@ impl Model {
                 let args = payer.map_or(SEED_REQUEST.to_string(), with_payer);
                 let mut est: serde_json::Value = serde_json::from_str(&args).unwrap();
                 est["sender_id"] = USER.into();
-                let need: u128 = view(&mut self.b, "estimate_required_deposit", &est.to_string()).as_str().unwrap().parse().unwrap();
+                let need: u128 =
+                    view(&mut self.b, "estimate_required_deposit", &est.to_string()).as_str().unwrap().parse().unwrap();
                 let payment = need + self.rng.below(1000) as u128 * (NEAR / 10_000);
                 request(&mut self.b, &args, payment);
                 let refund_to = payer.unwrap_or(USER).to_string();
@@ -74,7 +75,11 @@ impl Model {
             }
             3 | 4 => {
                 let Some(id) = self.pick_live() else { return };
-                let used = Used::new(self.rng.below(2_000_000_000), self.rng.below(70_000), self.rng.chance(50).then(|| self.rng.below(200)));
+                let used = Used::new(
+                    self.rng.below(2_000_000_000),
+                    self.rng.below(70_000),
+                    self.rng.chance(50).then(|| self.rng.below(200)),
+                );
                 let payment = self.live[&id].payment;
                 let (success, one_call) = (self.rng.chance(75), self.rng.chance(40));
                 let tx = if one_call {
@@ -86,7 +91,11 @@ impl Model {
                     resolve(&mut self.b, id, success, "{\"Text\": \"out\"}", error, &used)
                 };
                 assert_eq!(tx.status, Status::Success(None));
-                let charge = if success { Prices::DEFAULT.charge(&Limits::DEFAULT, payment, &used) } else { BASE_FEE.min(payment) };
+                let charge = if success {
+                    Prices::DEFAULT.charge(&Limits::DEFAULT, payment, &used)
+                } else {
+                    BASE_FEE.min(payment)
+                };
                 let spawned = tx_of_request(&self.b, &tx);
                 let refund = self.refund_in(&spawned, id);
                 self.ended(id, refund, charge);
@@ -101,7 +110,13 @@ impl Model {
             7 => {
                 let mut ids: Vec<u64> = (0..self.rng.below(6)).filter_map(|_| self.pick_live()).collect();
                 ids.push(self.next + 5); // unknown: skipped
-                let tx = call(&mut self.b, OWNER, "cancel_pending_requests", &serde_json::json!({"request_ids": ids}).to_string(), 0);
+                let tx = call(
+                    &mut self.b,
+                    OWNER,
+                    "cancel_pending_requests",
+                    &serde_json::json!({"request_ids": ids}).to_string(),
+                    0,
+                );
                 ids.sort();
                 ids.dedup();
                 let live: Vec<u64> = ids.into_iter().filter(|i| self.live.contains_key(i)).collect();
@@ -184,25 +199,43 @@ impl Model {
         let balance = self.b.vm.balance(&c);
         assert_eq!(balance, INITIAL + self.fees + pending + self.tips - self.withdrawn, "step {}: money", self.steps);
         let [sb, sp, locked, withdrawable, fees, withdrawn] = sheet(&mut self.b);
-        assert_eq!((sb, sp, fees, withdrawn), (balance, pending, self.fees, self.withdrawn), "step {}: sheet", self.steps);
+        assert_eq!(
+            (sb, sp, fees, withdrawn),
+            (balance, pending, self.fees, self.withdrawn),
+            "step {}: sheet",
+            self.steps
+        );
         assert_eq!(locked, self.b.vm.storage_usage() as u128 * STORAGE_PRICE);
         assert_eq!(withdrawable, balance.saturating_sub(pending).saturating_sub(locked));
         // What must stay: every pending payment, and the staking of all storage
         // that is not a pending request's own record (each record's staking
         // is part of its payment, and is freed when it is refunded).
-        let own: u128 = self.live.keys().map(|id| {
-            let mut k = vec![b'r'];
-            k.extend_from_slice(&id.to_le_bytes());
-            (9 + self.b.vm.storage(&k).expect("a live request is stored").len() as u128 + 40) * STORAGE_PRICE
-        }).sum();
-        assert!(balance + own >= pending + locked, "step {}: the largest withdrawal leaves every pending request covered", self.steps);
+        let own: u128 = self
+            .live
+            .keys()
+            .map(|id| {
+                let mut k = vec![b'r'];
+                k.extend_from_slice(&id.to_le_bytes());
+                (9 + self.b.vm.storage(&k).expect("a live request is stored").len() as u128 + 40) * STORAGE_PRICE
+            })
+            .sum();
+        assert!(
+            balance + own >= pending + locked,
+            "step {}: the largest withdrawal leaves every pending request covered",
+            self.steps
+        );
         let listed: Vec<u64> = view(&mut self.b, "get_pending_requests", "{}")
             .as_array()
             .unwrap()
             .iter()
             .map(|r| r["request_id"].as_u64().unwrap())
             .collect();
-        assert_eq!(listed, self.live.keys().copied().take(100).collect::<Vec<_>>(), "step {}: pending list", self.steps);
+        assert_eq!(
+            listed,
+            self.live.keys().copied().take(100).collect::<Vec<_>>(),
+            "step {}: pending list",
+            self.steps
+        );
     }
 }
 
@@ -218,16 +251,8 @@ fn tx_of_request(b: &VmBackend, resolve: &Tx) -> Tx {
 }
 
 fn run(seed: u64, steps: usize) {
-    let mut m = Model {
-        b: vm(),
-        rng: Rng(seed),
-        live: BTreeMap::new(),
-        next: 0,
-        fees: 0,
-        tips: 0,
-        withdrawn: 0,
-        steps: 0,
-    };
+    let mut m =
+        Model { b: vm(), rng: Rng(seed), live: BTreeMap::new(), next: 0, fees: 0, tips: 0, withdrawn: 0, steps: 0 };
     for _ in 0..steps {
         m.step();
         m.check();

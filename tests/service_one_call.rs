@@ -7,8 +7,8 @@ mod common;
 
 use common::backend::{Backend, Status};
 use common::scenarios::*;
-use common::spec::*;
 use common::service::*;
+use common::spec::*;
 
 fn args(id: u64, output: &str, success: bool) -> String {
     format!(
@@ -33,7 +33,14 @@ fn large_output_in_one_call() {
     assert_gone(&mut b, id);
     assert_eq!(view(&mut b, "has_pending_output", &id_args(id)), false);
     // once only
-    refused(&mut b, OPERATOR, "submit_execution_output_and_resolve", &args(id, &text_output("a"), true), 0, "no pending request");
+    refused(
+        &mut b,
+        OPERATOR,
+        "submit_execution_output_and_resolve",
+        &args(id, &text_output("a"), true),
+        0,
+        "no pending request",
+    );
 }
 
 #[test]
@@ -48,22 +55,46 @@ fn refusals_change_nothing() {
         (OPERATOR, args(id + 1, &text_output("a"), true), "no pending request"),
         (OPERATOR, args(id, &huge, true), "output too large for this request's payment"),
         (OPERATOR, args(id, "null", true), "output"),
-        (OPERATOR, format!(r#"{{"request_id": {id}, "output": {{"Text": "a"}}, "success": true}}"#), "resources_used: missing field"),
-        (OPERATOR, format!(r#"{{"request_id": {id}, "output": {{"Text": "a"}}, "resources_used": {{"instructions": 1, "time_ms": 1}}}}"#), "success: missing field"),
+        (
+            OPERATOR,
+            format!(r#"{{"request_id": {id}, "output": {{"Text": "a"}}, "success": true}}"#),
+            "resources_used: missing field",
+        ),
+        (
+            OPERATOR,
+            format!(
+                r#"{{"request_id": {id}, "output": {{"Text": "a"}}, "resources_used": {{"instructions": 1, "time_ms": 1}}}}"#
+            ),
+            "success: missing field",
+        ),
     ] {
         refused(&mut b, who, "submit_execution_output_and_resolve", &a, 0, needle);
         assert_eq!(b.vm.storage_entries(), snapshot, "{a}");
     }
     // an output already submitted with the 2-call flow: refused
     assert!(submit(&mut b, id, &text_output("first")).status.is_success());
-    refused(&mut b, OPERATOR, "submit_execution_output_and_resolve", &args(id, &text_output("a"), true), 0, "already submitted");
+    refused(
+        &mut b,
+        OPERATOR,
+        "submit_execution_output_and_resolve",
+        &args(id, &text_output("a"), true),
+        0,
+        "already submitted",
+    );
     // after a timeout the request is gone: refused, nothing stored
     let r2 = request(&mut b, SEED_REQUEST, DEPOSIT);
     let id2 = request_id_of(&r2);
     let timeout = b.yield_timeout_blocks();
     b.skip_blocks(timeout + 1);
     let snapshot = b.vm.storage_entries();
-    refused(&mut b, OPERATOR, "submit_execution_output_and_resolve", &args(id2, &text_output("a"), true), 0, "no pending request");
+    refused(
+        &mut b,
+        OPERATOR,
+        "submit_execution_output_and_resolve",
+        &args(id2, &text_output("a"), true),
+        0,
+        "no pending request",
+    );
     assert_eq!(b.vm.storage_entries(), snapshot);
 }
 

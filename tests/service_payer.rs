@@ -8,8 +8,8 @@ mod common;
 use common::backend::{Backend, Status, TGAS};
 use common::scenarios::vm_only::{data_id_of, jump_clock, timestamp_of};
 use common::scenarios::*;
-use common::spec::*;
 use common::service::*;
+use common::spec::*;
 use serde_json::json;
 
 #[test]
@@ -58,7 +58,10 @@ fn failure_timeout_and_malformed_refund_the_payer() {
     assert!(cb.transfers.iter().all(|(to, _)| to != USER));
     let ev = cb.logs.iter().find(|l| l.contains("execution_completed")).unwrap();
     let ev: serde_json::Value = serde_json::from_str(ev.strip_prefix("EVENT_JSON:").unwrap()).unwrap();
-    assert_eq!((ev["data"][0]["payment_charged"].clone(), ev["data"][0]["payment_refunded"].clone()), (json!("0"), json!(DEPOSIT.to_string())));
+    assert_eq!(
+        (ev["data"][0]["payment_charged"].clone(), ev["data"][0]["payment_refunded"].clone()),
+        (json!("0"), json!(DEPOSIT.to_string()))
+    );
 }
 
 #[test]

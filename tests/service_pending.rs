@@ -5,9 +5,9 @@
 mod common;
 
 use common::backend::{Backend, CLI_GAS};
-use common::vm::CallArgs;
 use common::scenarios::*;
 use common::service::*;
+use common::vm::CallArgs;
 use serde_json::{json, Value};
 
 fn ids(v: &Value) -> Vec<u64> {
@@ -19,7 +19,9 @@ fn pending_list_pages_in_id_order() {
     let mut b = vm();
     assert_eq!(view(&mut b, "get_pending_requests", "{}"), json!([]));
     refused(&mut b, USER, "get_pending_requests", "{}", 1, "does not accept a deposit");
-    let reqs: Vec<_> = (0..5).map(|i| request(&mut b, &if i == 2 { with_payer(PAYER) } else { SEED_REQUEST.into() }, DEPOSIT)).collect();
+    let reqs: Vec<_> = (0..5)
+        .map(|i| request(&mut b, &if i == 2 { with_payer(PAYER) } else { SEED_REQUEST.into() }, DEPOSIT))
+        .collect();
     for i in [0u64, 3] {
         assert!(call(&mut b, OPERATOR, "resolve_execution", &seed_resolve(i), 0).status.is_success());
     }
@@ -79,7 +81,14 @@ fn owner_cancels_in_bulk_with_full_refunds() {
         request(&mut b, &if i == 1 { with_payer(PAYER) } else { SEED_REQUEST.into() }, DEPOSIT + i as u128);
     }
     refused(&mut b, USER, "cancel_pending_requests", r#"{"request_ids": [0]}"#, 0, "only the owner");
-    refused(&mut b, OWNER, "cancel_pending_requests", r#"{"request_ids": [0,1,2,3,4,5,6,7,8,9,10]}"#, 0, "at most 10 ids");
+    refused(
+        &mut b,
+        OWNER,
+        "cancel_pending_requests",
+        r#"{"request_ids": [0,1,2,3,4,5,6,7,8,9,10]}"#,
+        0,
+        "at most 10 ids",
+    );
     refused(&mut b, OWNER, "cancel_pending_requests", r#"{"request_ids": [-1]}"#, 0, "request_ids");
     refused(&mut b, OWNER, "cancel_pending_requests", r#"{}"#, 0, "request_ids: missing field");
     let tx = call(&mut b, OWNER, "cancel_pending_requests", r#"{"request_ids": [1, 99, 0, 1]}"#, 0);

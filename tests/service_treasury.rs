@@ -7,8 +7,8 @@ mod common;
 
 use common::backend::{Backend, NEAR};
 use common::scenarios::*;
-use common::spec::*;
 use common::service::*;
+use common::spec::*;
 
 #[test]
 fn balance_sheet_follows_the_ledger() {

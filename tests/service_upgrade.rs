@@ -12,8 +12,8 @@ mod common;
 
 use common::backend::{Backend, Status, TGAS};
 use common::scenarios::*;
-use common::spec::*;
 use common::service::*;
+use common::spec::*;
 use common::vm::contract_wasm;
 
 #[test]
@@ -119,7 +119,10 @@ fn upgrade_from_todays_state_on_the_chain() {
     let list = view(&mut b, "get_pending_requests", "{}");
     assert_eq!(list.as_array().unwrap().iter().map(|r| r["request_id"].as_u64().unwrap()).collect::<Vec<_>>(), [0, 1]);
     assert_eq!(sheet(&mut b)[1], 3 * DEPOSIT, "pending payments counted by migrate");
-    assert_eq!(view(&mut b, "get_stats", "{}"), serde_json::json!({"total_executions": 7, "total_fees_collected": "99"}));
+    assert_eq!(
+        view(&mut b, "get_stats", "{}"),
+        serde_json::json!({"total_executions": 7, "total_fees_collected": "99"})
+    );
 
     // then the owner's upgrade works as on any current state
     let wasm = contract_wasm();
@@ -333,12 +336,19 @@ mod old_state {
         assert_eq!(list[0]["input_data"], "");
         assert_eq!(list[1]["payment"], p2.to_string());
         assert_eq!(chain.view("get_balance_sheet", "{}")["pending_payments"], (p0 + p2).to_string());
-        assert_eq!(chain.view("get_stats", "{}"), serde_json::json!({"total_executions": 1, "total_fees_collected": "5"}));
+        assert_eq!(
+            chain.view("get_stats", "{}"),
+            serde_json::json!({"total_executions": 1, "total_fees_collected": "5"})
+        );
         assert_eq!(chain.view("has_pending_output", r#"{"request_id": 2}"#), true);
 
         // request 2 resolves (its yield still waits) and returns the stored output
         chain.ext.action_log = [0u64, 2]
-            .map(|id| MockAction::YieldCreate { data_id: CryptoHash([id as u8 + 1; 32]), receiver_id: CONTRACT.parse().unwrap(), yield_id: None })
+            .map(|id| MockAction::YieldCreate {
+                data_id: CryptoHash([id as u8 + 1; 32]),
+                receiver_id: CONTRACT.parse().unwrap(),
+                yield_id: None,
+            })
             .to_vec();
         chain.ok(OPERATOR, "resolve_execution", seed_resolve_null(2).as_bytes(), vec![]);
         let payload = chain
@@ -351,10 +361,17 @@ mod old_state {
             })
             .expect("the yield of request 2 resumed");
         chain.ext.action_log.clear();
-        let cb = chain.ok(CONTRACT, "on_execution_response", &2u64.to_le_bytes(), vec![PromiseResult::Successful(payload.into())]);
+        let cb = chain.ok(
+            CONTRACT,
+            "on_execution_response",
+            &2u64.to_le_bytes(),
+            vec![PromiseResult::Successful(payload.into())],
+        );
         // the stored output comes back through a `return_output` receipt of its own
         let saved = chain.ext.action_log.iter().find_map(|a| match a {
-            MockAction::FunctionCallWeight { method_name, args, .. } if method_name == b"return_output" => Some(args.clone()),
+            MockAction::FunctionCallWeight { method_name, args, .. } if method_name == b"return_output" => {
+                Some(args.clone())
+            }
             _ => None,
         });
         assert!(matches!(cb.return_data, ReturnData::ReceiptIndex(_)));
@@ -364,7 +381,10 @@ mod old_state {
         assert_eq!(back.return_data, ReturnData::Value(b"\"stored output\"".to_vec()));
         let e = completed(&cb);
         assert_eq!((e["request_id"].as_u64(), e["success"].as_bool()), (Some(2), Some(true)));
-        assert_eq!((e["payment_charged"].clone(), e["payment_refunded"].clone()), (serde_json::json!(SEED_CHARGE.to_string()), serde_json::json!((p2 - SEED_CHARGE).to_string())));
+        assert_eq!(
+            (e["payment_charged"].clone(), e["payment_refunded"].clone()),
+            (serde_json::json!(SEED_CHARGE.to_string()), serde_json::json!((p2 - SEED_CHARGE).to_string()))
+        );
         assert!(!chain.ext.fake_trie.contains_key(&key(b'r', 2)) && !chain.ext.fake_trie.contains_key(&key(b'o', 2)));
 
         // request 0 times out: a full refund to its sender
@@ -372,7 +392,10 @@ mod old_state {
         let cb = chain.ok(CONTRACT, "on_execution_response", &0u64.to_le_bytes(), vec![PromiseResult::Failed]);
         assert_eq!(chain.transfers(), [(USER.to_string(), p0)]);
         let e = completed(&cb);
-        assert_eq!((e["payment_charged"].clone(), e["payment_refunded"].clone()), (serde_json::json!("0"), serde_json::json!(p0.to_string())));
+        assert_eq!(
+            (e["payment_charged"].clone(), e["payment_refunded"].clone()),
+            (serde_json::json!("0"), serde_json::json!(p0.to_string()))
+        );
         assert_eq!(chain.view("get_pending_requests", "{}"), serde_json::json!([]));
         assert_eq!(chain.view("get_balance_sheet", "{}")["pending_payments"], "0");
         assert_eq!(chain.view("get_stats", "{}")["total_fees_collected"], (5 + SEED_CHARGE).to_string());
@@ -390,7 +413,14 @@ mod old_state {
         let o = chain.ok(OWNER, "upgrade", &wasm, vec![]);
         assert_eq!(o.return_data, ReturnData::ReceiptIndex(0));
         match &chain.ext.action_log[..] {
-            [MockAction::CreateReceipt { receipt_indices, receiver_id }, MockAction::DeployContract { receipt_index: 0, code }, MockAction::FunctionCallWeight { receipt_index: 0, method_name, args, attached_deposit, prepaid_gas, gas_weight }] => {
+            [MockAction::CreateReceipt { receipt_indices, receiver_id }, MockAction::DeployContract { receipt_index: 0, code }, MockAction::FunctionCallWeight {
+                receipt_index: 0,
+                method_name,
+                args,
+                attached_deposit,
+                prepaid_gas,
+                gas_weight,
+            }] => {
                 assert!(receipt_indices.is_empty());
                 assert_eq!(receiver_id.as_str(), CONTRACT);
                 assert_eq!(code, &wasm);

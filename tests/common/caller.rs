@@ -54,9 +54,7 @@ impl Dapp {
         vm.deploy(CALLER, &caller_wasm(), 10 * NEAR);
         let init = format!(r#"{{"owner_id":"{OWNER}","operator_id":"{OPERATOR}"}}"#);
         assert_eq!(vm.call(CallArgs::call(OFFCHAINVM, "new", init)).result, Ok(None));
-        let flat = format!(
-            r#"{{"base_fee":"{FEE}","per_instruction_fee":"0","per_mb_fee":"0","per_second_fee":"0"}}"#
-        );
+        let flat = format!(r#"{{"base_fee":"{FEE}","per_instruction_fee":"0","per_mb_fee":"0","per_second_fee":"0"}}"#);
         assert_eq!(vm.call(CallArgs::call(OWNER, "set_pricing", flat)).result, Ok(None));
         Dapp { vm, seen: 0 }
     }

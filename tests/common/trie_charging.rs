@@ -11,9 +11,7 @@
 use near_crypto::PublicKey;
 use near_primitives_core::hash::{CryptoHash, YieldId};
 use near_primitives_core::types::{AccountId, Balance, Gas, GasWeight, Nonce, NonceIndex};
-use near_primitives_core::universal_state_init::{
-    DecodeMode, RawStateInit, StateInitError, UniversalStateInitCounts,
-};
+use near_primitives_core::universal_state_init::{DecodeMode, RawStateInit, StateInitError, UniversalStateInitCounts};
 use near_vm_runner::logic::mocks::mock_external::MockedExternal;
 use near_vm_runner::logic::types::{ActionIndex, GlobalContractDeployMode, GlobalContractIdentifier, ReceiptIndex};
 use near_vm_runner::logic::{External, StorageAccessTracker, VMLogicError, ValuePtr};
@@ -83,7 +81,11 @@ impl External for ChargingExternal<'_> {
     fn chain_id(&self) -> String {
         self.inner.chain_id()
     }
-    fn create_action_receipt(&mut self, receipt_indices: Vec<ReceiptIndex>, receiver_id: AccountId) -> Result<ReceiptIndex> {
+    fn create_action_receipt(
+        &mut self,
+        receipt_indices: Vec<ReceiptIndex>,
+        receiver_id: AccountId,
+    ) -> Result<ReceiptIndex> {
         self.inner.create_action_receipt(receipt_indices, receiver_id)
     }
     fn create_promise_yield_receipt(&mut self, receiver_id: AccountId) -> Result<(ReceiptIndex, CryptoHash)> {
@@ -116,7 +118,11 @@ impl External for ChargingExternal<'_> {
     ) {
         self.inner.append_action_deploy_global_contract(receipt_index, code, mode)
     }
-    fn append_action_use_global_contract(&mut self, receipt_index: ReceiptIndex, contract_id: GlobalContractIdentifier) {
+    fn append_action_use_global_contract(
+        &mut self,
+        receipt_index: ReceiptIndex,
+        contract_id: GlobalContractIdentifier,
+    ) {
         self.inner.append_action_use_global_contract(receipt_index, contract_id)
     }
     fn append_action_deterministic_state_init(
@@ -142,7 +148,12 @@ impl External for ChargingExternal<'_> {
     fn state_init_send_counts(&self, state_init: &RawStateInit, mode: DecodeMode) -> UniversalStateInitCounts {
         self.inner.state_init_send_counts(state_init, mode)
     }
-    fn append_action_universal_state_init(&mut self, receipt_index: ReceiptIndex, state_init: RawStateInit, amount: Balance) {
+    fn append_action_universal_state_init(
+        &mut self,
+        receipt_index: ReceiptIndex,
+        state_init: RawStateInit,
+        amount: Balance,
+    ) {
         self.inner.append_action_universal_state_init(receipt_index, state_init, amount)
     }
     fn append_action_function_call_weight(
@@ -166,7 +177,12 @@ impl External for ChargingExternal<'_> {
     fn append_action_transfer(&mut self, receipt_index: ReceiptIndex, deposit: Balance) {
         self.inner.append_action_transfer(receipt_index, deposit)
     }
-    fn append_action_transfer_to_gas_key(&mut self, receipt_index: ReceiptIndex, public_key: PublicKey, deposit: Balance) {
+    fn append_action_transfer_to_gas_key(
+        &mut self,
+        receipt_index: ReceiptIndex,
+        public_key: PublicKey,
+        deposit: Balance,
+    ) {
         self.inner.append_action_transfer_to_gas_key(receipt_index, public_key, deposit)
     }
     fn append_action_add_gas_key_with_full_access(
@@ -198,7 +214,12 @@ impl External for ChargingExternal<'_> {
     fn append_action_stake(&mut self, receipt_index: ReceiptIndex, stake: Balance, public_key: PublicKey) {
         self.inner.append_action_stake(receipt_index, stake, public_key)
     }
-    fn append_action_add_key_with_full_access(&mut self, receipt_index: ReceiptIndex, public_key: PublicKey, nonce: Nonce) {
+    fn append_action_add_key_with_full_access(
+        &mut self,
+        receipt_index: ReceiptIndex,
+        public_key: PublicKey,
+        nonce: Nonce,
+    ) {
         self.inner.append_action_add_key_with_full_access(receipt_index, public_key, nonce)
     }
     fn append_action_add_key_with_function_call(

@@ -386,7 +386,8 @@ impl Vm {
         self.supply += balance;
         self.funded.insert(account.into(), balance);
         let storage_usage = ACCOUNT_RECORD_BYTES + wasm.len() as u64;
-        self.accounts.insert(account.into(), Account { balance, storage_usage, ext: Some(MockedExternal::with_code(code)) });
+        self.accounts
+            .insert(account.into(), Account { balance, storage_usage, ext: Some(MockedExternal::with_code(code)) });
     }
 
     /// Creates an account without a contract.
@@ -1146,7 +1147,8 @@ impl Vm {
             attached_deposit: Balance::from_yoctonear(call.deposit),
             prepaid_gas: Gas::from_gas(call.gas),
             random_seed: hash(&self.executions.to_le_bytes()).as_bytes().to_vec(),
-            view_config: is_view.then(|| ViewConfig { max_gas_burnt: self.config.wasm_config.limit_config.max_gas_burnt }),
+            view_config: is_view
+                .then(|| ViewConfig { max_gas_burnt: self.config.wasm_config.limit_config.max_gas_burnt }),
             output_data_receivers: outputs.iter().map(|(_, a)| a.clone()).collect(),
         };
         let wasm_config = Arc::clone(&self.config.wasm_config);
@@ -1253,7 +1255,13 @@ impl Vm {
 
     /// Commits a successful call's receipts, yields and resumes. Returns the receipt its
     /// `promise_return` forwards to, if any.
-    fn apply_effects(&mut self, id: usize, effects: Effects, returned: &ReturnData, outcome: &mut Outcome) -> Option<usize> {
+    fn apply_effects(
+        &mut self,
+        id: usize,
+        effects: Effects,
+        returned: &ReturnData,
+        outcome: &mut Outcome,
+    ) -> Option<usize> {
         let r = self.receipts[id].clone();
         let mut ids: BTreeMap<usize, usize> = BTreeMap::new();
         for (&index, n) in &effects.receipts {

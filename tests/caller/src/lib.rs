@@ -98,8 +98,17 @@ pub extern "C" fn call_request() {
             gas_request,
         );
         sys::current_account_id(REG);
-        let then =
-            sys::promise_then(p, FROM_REGISTER, REG, callback.len() as u64, callback.as_ptr() as u64, 0, 0, zero.as_ptr() as u64, gas_callback);
+        let then = sys::promise_then(
+            p,
+            FROM_REGISTER,
+            REG,
+            callback.len() as u64,
+            callback.as_ptr() as u64,
+            0,
+            0,
+            zero.as_ptr() as u64,
+            gas_callback,
+        );
         sys::promise_return(then);
     }
 }

@@ -194,7 +194,11 @@ impl Env {
                 assert_eq!(o.refund, Some((predecessor.to_string(), deposit)), "a failed {method} kept its deposit");
             }
             // The contract signing a call of its own pays its deposit and gets it back.
-            assert_eq!(self.balance() + debited, balance + credited, "a failed {method} changed the contract's balance");
+            assert_eq!(
+                self.balance() + debited,
+                balance + credited,
+                "a failed {method} changed the contract's balance"
+            );
             assert!(o.spawned.is_empty() && o.transfers.is_empty(), "a failed {method} left receipts behind");
         } else {
             self.count(format!("ok: {method}"));

@@ -85,9 +85,8 @@ fn check_invariants(b: &mut VmBackend, m: &Model, at: &str) {
     let pending: u128 = m.pending.values().map(|p| p.payment).sum();
     assert_eq!(b.vm.balance(CONTRACT), m.initial + fees + pending + m.tips, "{at}: contract balance");
     // What the other accounts lost is exactly what the contract holds for them or earned.
-    let others = |f: &dyn Fn(&str) -> u128| -> u128 {
-        b.vm.balances().keys().filter(|a| *a != CONTRACT).map(|a| f(a)).sum()
-    };
+    let others =
+        |f: &dyn Fn(&str) -> u128| -> u128 { b.vm.balances().keys().filter(|a| *a != CONTRACT).map(|a| f(a)).sum() };
     let (funded, held) = (others(&|a| b.vm.funded(a)), others(&|a| b.vm.balance(a)));
     assert_eq!(funded - held, fees + pending + m.tips, "{at}: every deposited yocto is accounted for");
     let waiting: Vec<[u8; 32]> = b.vm.pending_yields().iter().map(|y| y.data_id).collect();
@@ -102,7 +101,6 @@ fn check_invariants(b: &mut VmBackend, m: &Model, at: &str) {
     }
     assert!(storage_cost(b.vm.storage_usage()) <= b.vm.balance(CONTRACT), "{at}: storage staked");
 }
-
 
 fn random_limits(rng: &mut Rng) -> (Value, Limits, bool) {
     let mut json = json!({});
@@ -225,13 +223,8 @@ fn step_resolve(b: &mut VmBackend, m: &mut Model, rng: &mut Rng) -> String {
     let error =
         if success || rng.chance(20) { "null".to_string() } else { json_str(&"e".repeat(rng.below(3000) as usize)) };
     let who = if rng.chance(95) { OPERATOR } else { OTHER };
-    let tx = b.call(
-        who,
-        "resolve_execution",
-        response_args(id, success, &output, &error, &used).as_bytes(),
-        0,
-        CLI_GAS,
-    );
+    let tx =
+        b.call(who, "resolve_execution", response_args(id, success, &output, &error, &used).as_bytes(), 0, CLI_GAS);
     if who != OPERATOR || !m.pending.contains_key(&id) {
         assert!(matches!(tx.status, Status::Failure(_)), "{:?}", tx.status);
         return format!("refused resolve {id}");
