@@ -3,8 +3,9 @@
 
 use crate::account;
 use crate::args::{self, Usage};
+use crate::error as err;
 use crate::events::{self, Settled};
-use crate::host::{self, fail};
+use crate::host::{self, panic_utf8 as refuse};
 use crate::json::{write_u128, Writer};
 use crate::limits::{MAX_BULK_CANCEL, MAX_CLEAR_PROBES, MAX_PENDING_PAGE, MIGRATE_SCAN, STALE_AFTER_NS};
 use crate::payload;
@@ -45,9 +46,9 @@ const MIGRATE_GAS: u64 = 10 * TGAS;
 
 fn load_config() -> Config {
     let Some(raw) = host::storage_read(CONFIG_KEY) else {
-        fail(b"contract is not initialized");
+        refuse(err::NOT_INITIALIZED);
     };
-    Config::parse(raw).unwrap_or_else(|| fail(b"config record is corrupt or of an older layout (migrate)"))
+    Config::parse(raw).unwrap_or_else(|| refuse(err::CONFIG_UNREADABLE))
 }
 
 fn save_config(c: &Config) {
@@ -58,7 +59,7 @@ fn save_config(c: &Config) {
 /// rejects deposits itself.
 fn no_deposit() {
     if host::attached_deposit() != 0 {
-        fail(b"this method does not accept a deposit");
+        refuse(err::NO_DEPOSIT);
     }
 }
 
@@ -66,33 +67,33 @@ fn no_deposit() {
 /// full-access-key guarantee.
 fn admin_deposit() {
     if host::attached_deposit() > 1 {
-        fail(b"admin methods accept no deposit or exactly 1 yoctoNEAR");
+        refuse(err::ADMIN_DEPOSIT);
     }
 }
 
 fn owner_config() -> Config {
     admin_deposit();
     let c = load_config();
-    if host::predecessor()[..] != *c.accounts().owner {
-        fail(b"only the owner may call this method");
+    if host::predecessor_account_id()[..] != *c.accounts().owner {
+        refuse(err::OWNER_ONLY);
     }
     c
 }
 
 fn only_operator() {
     no_deposit();
-    if host::predecessor()[..] != *load_config().accounts().operator {
-        fail(b"only the operator may call this method");
+    if host::predecessor_account_id()[..] != *load_config().accounts().operator {
+        refuse(err::OPERATOR_ONLY);
     }
 }
 
 fn from_self() -> bool {
-    host::predecessor() == host::current_account()
+    host::predecessor_account_id() == host::current_account_id()
 }
 
 fn private() {
     if !from_self() {
-        fail(b"private method: only the contract itself may call it");
+        refuse(err::PRIVATE);
     }
 }
 
@@ -108,10 +109,10 @@ fn message(head: &[u8], amount: u128, tail: &[u8]) -> Bytes {
 pub fn new() {
     no_deposit();
     if !from_self() {
-        fail(b"only the contract account itself may initialize it");
+        refuse(err::INIT_BY_SELF);
     }
-    if host::storage_has(CONFIG_KEY) {
-        fail(b"contract is already initialized");
+    if host::storage_has_key(CONFIG_KEY) {
+        refuse(err::ALREADY_INITIALIZED);
     }
     let (owner, operator) = args::new(&host::input());
     save_config(&Config::new(&owner, operator.as_deref().unwrap_or(&owner)));
@@ -122,7 +123,7 @@ pub fn new() {
 /// and `estimate_required_deposit` share it, so the estimate is exact.
 fn new_request(cfg: &Config, a: &args::RequestArgs, sender: &[u8], deposit: u128) -> (Bytes, u128) {
     let pricing = cfg.pricing();
-    let estimate = pricing.estimate(&a.limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
+    let estimate = pricing.estimate(&a.limits).unwrap_or_else(|| refuse(err::COST_OVERFLOW));
     let record = NewRequest {
         id: cfg.next_request_id(),
         payment: deposit,
@@ -141,7 +142,7 @@ fn new_request(cfg: &Config, a: &args::RequestArgs, sender: &[u8], deposit: u128
     // deposit must stake) is known before the yield exists.
     let stored_bytes = (record.len() + 9) as u64 + RECORD_OVERHEAD;
     let required = pricing::required_deposit(estimate, stored_bytes)
-        .unwrap_or_else(|| fail(b"required deposit exceeds u128::MAX"));
+        .unwrap_or_else(|| refuse(err::DEPOSIT_OVERFLOW));
     (record, required)
 }
 
@@ -149,35 +150,35 @@ pub fn request_execution() {
     let deposit = host::attached_deposit();
     let mut cfg = load_config();
     if cfg.paused() {
-        fail(b"contract is paused: new requests are not accepted");
+        refuse(err::PAUSED);
     }
     let input = host::input();
     let a = args::request_execution(&input);
-    let sender = host::predecessor();
+    let sender = host::predecessor_account_id();
     let id = cfg.next_request_id();
     let (mut record, required) = new_request(&cfg, &a, &sender, deposit);
     if deposit < required {
-        fail(&message(
-            b"attached deposit is too small: required ",
+        refuse(&message(
+            err::DEPOSIT_TOO_SMALL.0,
             required,
-            b" yoctoNEAR (estimated cost plus storage of the request)",
+            err::DEPOSIT_TOO_SMALL.1,
         ));
     }
     // Fail before any write or yield when the callback could not be paid for.
-    let (prepaid, used) = host::gas();
+    let (prepaid, used) = (host::prepaid_gas(), host::used_gas());
     let callback_gas = callback_gas(a.payer.as_deref().unwrap_or(&sender));
     let event_bytes = 2 * record.len() as u64 + EVENT_FIXED_BYTES;
     let needed = used + callback_gas + REQUEST_TAIL_GAS + EVENT_GAS_PER_BYTE * event_bytes;
     if prepaid < needed {
-        fail(&message(b"not enough gas attached: attach at least ", needed.div_ceil(TGAS) as u128, b" Tgas"));
+        refuse(&message(err::GAS_TOO_LOW.0, needed.div_ceil(TGAS) as u128, err::GAS_TOO_LOW.1));
     }
-    let (promise, data_id) = host::yield_create(CALLBACK, &id.to_le_bytes(), callback_gas);
+    let (promise, data_id) = host::promise_yield_create(CALLBACK, &id.to_le_bytes(), callback_gas);
     state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
     host::storage_write(&state::request_key(id), &record);
-    cfg.set_next_request_id(id.checked_add(1).unwrap_or_else(|| fail(b"request ids exhausted")));
+    cfg.set_next_request_id(id.checked_add(1).unwrap_or_else(|| refuse(err::IDS_EXHAUSTED)));
     cfg.add_pending(deposit);
     save_config(&cfg);
-    host::log(&events::execution_requested(&pending(&record)));
+    host::log_utf8(&events::execution_requested(&pending(&record)));
     host::promise_return(promise);
 }
 
@@ -215,11 +216,11 @@ fn request_id_no_deposit() -> u64 {
 }
 
 fn pending(stored: &[u8]) -> Request<'_> {
-    Request::decode(stored).unwrap_or_else(|| fail(b"request record is corrupt"))
+    Request::decode(stored).unwrap_or_else(|| refuse(err::CORRUPT_REQUEST))
 }
 
 fn read_pending(id: u64) -> Bytes {
-    host::storage_read(&state::request_key(id)).unwrap_or_else(|| fail(b"no pending request with this request_id"))
+    host::storage_read(&state::request_key(id)).unwrap_or_else(|| refuse(err::NO_PENDING_REQUEST))
 }
 
 pub fn resolve_execution() {
@@ -229,7 +230,7 @@ pub fn resolve_execution() {
     let stored = read_pending(id);
     let req = pending(&stored);
     if req.has_output() && resp.output.is_some() {
-        fail(b"an output was already submitted for this request: resolve with \"output\": null");
+        refuse(err::OUTPUT_STORED_RESOLVE_NULL);
     }
     resume(req.data_id(), &payload::encode(id, &resp));
 }
@@ -247,15 +248,15 @@ fn store_output(id: u64, out: &args::Output) -> Bytes {
     let mut stored = read_pending(id);
     let req = pending(&stored);
     if req.has_output() {
-        fail(b"an output was already submitted for this request");
+        refuse(err::OUTPUT_STORED);
     }
     let value = state::encode_output(out.kind(), out.body());
     let bytes = (stored.len() + value.len() + 2 * 9) as u64 + 2 * RECORD_OVERHEAD;
     if pricing::storage_cost(bytes) > req.payment() {
-        fail(&message(
-            b"output too large for this request's payment: storing it needs ",
+        refuse(&message(
+            err::OUTPUT_OVER_PAYMENT.0,
             pricing::storage_cost(bytes),
-            b" yoctoNEAR of deposit",
+            err::OUTPUT_OVER_PAYMENT.1,
         ));
     }
     let data_id = Bytes::from(req.data_id());
@@ -278,8 +279,8 @@ pub fn submit_execution_output_and_resolve() {
 }
 
 fn resume(data_id: &[u8], payload: &[u8]) {
-    if !host::yield_resume(data_id, payload) {
-        fail(b"the request's yield is not waiting: it was already resolved or has timed out");
+    if !host::promise_yield_resume(data_id, payload) {
+        refuse(err::YIELD_NOT_WAITING);
     }
 }
 
@@ -292,34 +293,34 @@ pub fn on_execution_response() {
     // The contract account calling this directly is not a yield ending: refuse
     // rather than end someone's request as if it had timed out.
     let Some(result) = host::yield_result() else {
-        fail(b"on_execution_response runs only as a yield's callback");
+        refuse(err::NOT_A_YIELD_CALLBACK);
     };
     let key = state::request_key(id);
-    let Some(stored) = host::storage_take(&key) else {
+    let Some(stored) = host::storage_remove(&key) else {
         // Cancelled while pending: the refund was made then.
-        return fail_caller(b"request was cancelled before it completed");
+        return report_failure(err::REQUEST_CANCELLED);
     };
     let Some(req) = Request::decode(&stored) else {
         // Put it back: the payment stays with its record, for a fixed contract
         // (an upgrade) to settle, rather than vanishing with it.
         host::storage_write(&key, &stored);
-        return fail_caller(b"request record is corrupt; it is kept for the owner");
+        return report_failure(err::CORRUPT_REQUEST_KEPT);
     };
-    let saved_output = if req.has_output() { host::storage_take(&state::output_key(id)) } else { None };
+    let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
     let Some(payload) = result else {
-        return finish_failed(
+        return end_unsuccessful(
             &req,
             None,
             &Usage::ZERO,
-            b"execution timed out: no result arrived before the yield expired; deposit refunded",
+            err::TIMED_OUT,
             now,
         );
     };
     let p = match payload::decode(&payload) {
         Some(p) if p.id == id => p,
         _ => {
-            return finish_failed(&req, None, &Usage::ZERO, b"malformed result for this request; deposit refunded", now)
+            return end_unsuccessful(&req, None, &Usage::ZERO, err::MALFORMED_RESULT, now)
         }
     };
     let payment = req.payment();
@@ -327,7 +328,7 @@ pub fn on_execution_response() {
         let kept = req.pricing().base_fee.min(payment);
         // resolve_execution only sends UTF-8; anything else would abort the log.
         let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
-        return finish_failed(&req, Some(kept), &p.usage, error, now);
+        return end_unsuccessful(&req, Some(kept), &p.usage, error, now);
     }
     let cost = pricing::charge(
         &req.pricing(),
@@ -338,7 +339,7 @@ pub fn on_execution_response() {
         p.usage.memory_mb,
     );
     let money = settle(&req, Some(cost));
-    host::log(&events::execution_completed(&req, &p.usage, None, money, now));
+    host::log_utf8(&events::execution_completed(&req, &p.usage, None, money, now));
     if let Some((kind, body)) = p.output {
         // Inline outputs are small (under NEAR's 1 KiB yield payload): returning
         // them here costs ~46 Ggas for each receipt waiting on the result.
@@ -356,7 +357,7 @@ pub fn return_output() {
     private();
     let input = host::input();
     let Some((kind, body)) = state::decode_output(&input) else {
-        fail(b"stored output is corrupt");
+        refuse(err::CORRUPT_OUTPUT);
     };
     host::value_return(&return_value(kind, body));
 }
@@ -383,15 +384,15 @@ fn settle(req: &Request, charged: Option<u128>) -> Settled {
 /// Ends a request that produced no output. `charged` is `Some(fee)` when the
 /// execution ran and failed (it counts as an execution), `None` when nothing ran
 /// (timeout, malformed result): a full refund.
-fn finish_failed(req: &Request, charged: Option<u128>, usage: &Usage, error: &[u8], now: u64) {
+fn end_unsuccessful(req: &Request, charged: Option<u128>, usage: &Usage, error: &[u8], now: u64) {
     let money = settle(req, charged);
-    host::log(&events::execution_completed(req, usage, Some(error), money, now));
-    fail_caller(error);
+    host::log_utf8(&events::execution_completed(req, usage, Some(error), money, now));
+    report_failure(error);
 }
 
 /// Makes the caller's final result a failure carrying `msg`, in a receipt of its
 /// own so the refund and clean-up of this one stay committed.
-fn fail_caller(msg: &[u8]) {
+fn report_failure(msg: &[u8]) {
     host::call_self_and_return(b"fail_execution", events::truncate_utf8(msg, 1024), FAIL_GAS, 0);
 }
 
@@ -418,28 +419,28 @@ pub fn fail_execution() {
     private();
     let mut msg = Bytes::from(&b"Execution failed: "[..]);
     msg.extend_from_slice(&host::input());
-    fail(&msg);
+    refuse(&msg);
 }
 
 /// Ends a pending request with a full refund to its payer (or sender).
 fn cancel(id: u64, req: &Request, why: &[u8]) {
-    host::storage_take(&state::request_key(id));
+    host::storage_remove(&state::request_key(id));
     if req.has_output() {
-        host::storage_take(&state::output_key(id));
+        host::storage_remove(&state::output_key(id));
     }
     let money = settle(req, None);
-    host::log(&events::execution_completed(req, &Usage::ZERO, Some(why), money, host::block_timestamp()));
+    host::log_utf8(&events::execution_completed(req, &Usage::ZERO, Some(why), money, host::block_timestamp()));
 }
 
 pub fn cancel_stale_execution() {
     let id = request_id_no_deposit();
     let stored = read_pending(id);
     let req = pending(&stored);
-    if host::predecessor()[..] != *req.sender {
-        fail(b"only the request's sender may cancel it");
+    if host::predecessor_account_id()[..] != *req.sender {
+        refuse(err::SENDER_ONLY);
     }
     if host::block_timestamp() < req.timestamp().saturating_add(STALE_AFTER_NS) {
-        fail(b"a request can be cancelled only 10 minutes after it was made");
+        refuse(err::NOT_STALE);
     }
     cancel(id, &req, b"cancelled by the sender");
 }
@@ -528,10 +529,10 @@ fn stake_own_growth(c: &Config) {
     let balance = host::account_balance();
     let needed = pricing::storage_cost(host::storage_usage()).saturating_add(c.pending().payments);
     if balance < needed {
-        fail(&message(
-            b"not enough free balance to stake this change: the contract needs ",
+        refuse(&message(
+            err::NO_FREE_BALANCE.0,
             needed - balance,
-            b" yoctoNEAR more (pending payments are not its to stake)",
+            err::NO_FREE_BALANCE.1,
         ));
     }
 }
@@ -579,7 +580,7 @@ pub fn set_pricing() {
     args::set_pricing(&host::input(), &mut p);
     // With this bound no request can ever overflow its estimate.
     if p.estimate(&crate::limits::Limits::CAP).is_none() {
-        fail(b"pricing too large: the cost of the maximum limits would overflow u128");
+        refuse(err::PRICING_OVERFLOW);
     }
     c.set_pricing(&p);
     save_config(&c);
@@ -588,10 +589,10 @@ pub fn set_pricing() {
 pub fn set_keystore_pubkey() {
     admin_deposit();
     let c = load_config();
-    let caller = host::predecessor();
+    let caller = host::predecessor_account_id();
     let a = c.accounts();
     if caller[..] != *a.owner && a.keystore != Some(&caller[..]) {
-        fail(b"only the owner or the keystore account may set the keystore pubkey");
+        refuse(err::PUBKEY_SETTER_ONLY);
     }
     let mut key = Bytes::new();
     args::single(&host::input(), b"pubkey", &mut |r| {
@@ -671,7 +672,7 @@ pub fn get_keystore_pubkey() {
 pub fn estimate_execution_cost() {
     no_deposit();
     let limits = args::estimate(&host::input());
-    let cost = load_config().pricing().estimate(&limits).unwrap_or_else(|| fail(b"estimated cost exceeds u128::MAX"));
+    let cost = load_config().pricing().estimate(&limits).unwrap_or_else(|| refuse(err::COST_OVERFLOW));
     return_u128(cost);
 }
 
@@ -740,10 +741,10 @@ pub fn withdraw_fees() {
     let [_, _, _, withdrawable, _, _] = balance_sheet(&cfg);
     let amount = amount.unwrap_or(withdrawable);
     if amount == 0 {
-        fail(b"nothing to withdraw: the amount is 0");
+        refuse(err::NOTHING_TO_WITHDRAW);
     }
     if amount > withdrawable {
-        fail(&message(b"amount is more than is withdrawable: at most ", withdrawable, b" yoctoNEAR"));
+        refuse(&message(err::OVER_WITHDRAWABLE.0, withdrawable, err::OVER_WITHDRAWABLE.1));
     }
     let to = receiver.unwrap_or_else(|| Bytes::from(cfg.accounts().owner));
     host::transfer(&to, amount);
@@ -767,14 +768,14 @@ pub fn migrate() {
     no_deposit();
     private();
     let Some(raw) = host::storage_read(CONFIG_KEY) else {
-        fail(b"contract is not initialized");
+        refuse(err::NOT_INITIALIZED);
     };
     if raw.first() == Some(&state::CONFIG_VERSION) {
         load_config();
         return;
     }
     if raw.first() != Some(&state::CONFIG_V1) {
-        fail(b"config record is of an unknown layout");
+        refuse(err::UNKNOWN_CONFIG_LAYOUT);
     }
     let next = u64::from_le_bytes(raw.get(2..10).and_then(|b| b.try_into().ok()).unwrap_or([0; 8]));
     let mut p = state::Pending { payments: 0, low: next, count: 0 };
@@ -787,7 +788,7 @@ pub fn migrate() {
             p.low = id;
         }
     }
-    let cfg = Config::from_v1(&raw, &p).unwrap_or_else(|| fail(b"config record is corrupt"));
+    let cfg = Config::from_v1(&raw, &p).unwrap_or_else(|| refuse(err::CORRUPT_CONFIG));
     save_config(&cfg);
 }
 
@@ -798,7 +799,7 @@ pub fn upgrade() {
     owner_config();
     let code = host::input();
     if !code.starts_with(b"\0asm") {
-        fail(b"the input must be the new contract's wasm");
+        refuse(err::NOT_WASM);
     }
     host::deploy_and_call_self(&code, b"migrate", MIGRATE_GAS);
 }
@@ -835,7 +836,7 @@ pub fn get_pending_output() {
 
 pub fn has_pending_output() {
     let id = request_id_no_deposit();
-    return_bool(host::storage_has(&state::output_key(id)));
+    return_bool(host::storage_has_key(&state::output_key(id)));
 }
 
 /// NEP-330.

@@ -22,7 +22,7 @@ fn register_to_vec(register: u64) -> Buf {
 }
 
 /// Aborts the call with `msg`: NEAR reports it as "Smart contract panicked: msg".
-pub fn fail(msg: &[u8]) -> ! {
+pub fn panic_utf8(msg: &[u8]) -> ! {
     // SAFETY: pointer and length come from a live slice.
     unsafe { sys::panic_utf8(msg.len() as u64, msg.as_ptr() as u64) }
 }
@@ -33,13 +33,13 @@ pub fn input() -> Buf {
     register_to_vec(REG_INPUT)
 }
 
-pub fn predecessor() -> Buf {
+pub fn predecessor_account_id() -> Buf {
     // SAFETY: plain host call writing a register.
     unsafe { sys::predecessor_account_id(REG_ACCOUNT) };
     register_to_vec(REG_ACCOUNT)
 }
 
-pub fn current_account() -> Buf {
+pub fn current_account_id() -> Buf {
     // SAFETY: plain host call writing a register.
     unsafe { sys::current_account_id(REG_ACCOUNT) };
     register_to_vec(REG_ACCOUNT)
@@ -71,10 +71,14 @@ pub fn block_timestamp() -> u64 {
     unsafe { sys::block_timestamp() }
 }
 
-/// (prepaid gas, gas used so far) of this call.
-pub fn gas() -> (u64, u64) {
-    // SAFETY: plain host calls.
-    unsafe { (sys::prepaid_gas(), sys::used_gas()) }
+pub fn prepaid_gas() -> u64 {
+    // SAFETY: plain host call.
+    unsafe { sys::prepaid_gas() }
+}
+
+pub fn used_gas() -> u64 {
+    // SAFETY: plain host call.
+    unsafe { sys::used_gas() }
 }
 
 pub fn storage_read(key: &[u8]) -> Option<Buf> {
@@ -98,18 +102,18 @@ pub fn storage_write(key: &[u8], value: &[u8]) {
 
 /// Removes `key` and returns what it held: one host call instead of a read plus
 /// a remove.
-pub fn storage_take(key: &[u8]) -> Option<Buf> {
+pub fn storage_remove(key: &[u8]) -> Option<Buf> {
     // SAFETY: pointer and length come from a live slice.
     let found = unsafe { sys::storage_remove(key.len() as u64, key.as_ptr() as u64, REG_STORAGE) };
     (found == 1).then(|| register_to_vec(REG_STORAGE))
 }
 
-pub fn storage_has(key: &[u8]) -> bool {
+pub fn storage_has_key(key: &[u8]) -> bool {
     // SAFETY: pointer and length come from a live slice.
     unsafe { sys::storage_has_key(key.len() as u64, key.as_ptr() as u64) == 1 }
 }
 
-pub fn log(msg: &[u8]) {
+pub fn log_utf8(msg: &[u8]) {
     // SAFETY: pointer and length come from a live slice.
     unsafe { sys::log_utf8(msg.len() as u64, msg.as_ptr() as u64) }
 }
@@ -121,7 +125,7 @@ pub fn value_return(value: &[u8]) {
 
 /// Creates the yield whose callback is `method(args)` and returns the promise
 /// index together with the data id that `promise_yield_resume` needs later.
-pub fn yield_create(method: &[u8], args: &[u8], gas: u64) -> (u64, [u8; 32]) {
+pub fn promise_yield_create(method: &[u8], args: &[u8], gas: u64) -> (u64, [u8; 32]) {
     let mut data_id = [0u8; 32];
     // SAFETY: pointers and lengths come from live slices; the data id register
     // always holds exactly 32 bytes after a successful yield.
@@ -146,7 +150,7 @@ pub fn yield_create(method: &[u8], args: &[u8], gas: u64) -> (u64, [u8; 32]) {
 /// then even when the yield was already resumed (only the first resume that
 /// reaches it carries its payload; later ones are dropped). False once the
 /// callback ran, after a resume or the timeout, or for an unknown data id.
-pub fn yield_resume(data_id: &[u8], payload: &[u8]) -> bool {
+pub fn promise_yield_resume(data_id: &[u8], payload: &[u8]) -> bool {
     // SAFETY: pointers and lengths come from live slices.
     unsafe {
         sys::promise_yield_resume(
@@ -264,7 +268,7 @@ mod bump {
         let end = start.saturating_add(size);
         let have = core::arch::wasm32::memory_size(0) * PAGE;
         if end > have && core::arch::wasm32::memory_grow(0, (end - have).div_ceil(PAGE)) == usize::MAX {
-            super::fail(b"out of memory");
+            super::panic_utf8(b"out of memory");
         }
         NEXT.0.set(end);
         start as *mut u8
@@ -390,5 +394,5 @@ impl core::fmt::Debug for Buf {
 
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
-    fail(b"internal error")
+    panic_utf8(b"internal error")
 }

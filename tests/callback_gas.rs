@@ -66,7 +66,7 @@ fn least_gas_accepted(env: &mut Env, sender: &str) -> u64 {
                 hi = mid;
             }
             Err(m) => {
-                assert!(m.contains("not enough gas attached") || m.contains("Exceeded the prepaid gas"), "{m}");
+                assert!(m.contains("not enough gas") || m.contains("Exceeded the prepaid gas"), "{m}");
                 lo = mid;
             }
         }

@@ -31,7 +31,7 @@ fn outsiders_cannot_call_the_callback_or_fail_execution() {
                 let o = env.call(who, method, args.clone(), deposit, CLI_GAS);
                 assert_eq!(
                     o.result,
-                    Err("Smart contract panicked: private method: only the contract itself may call it".into()),
+                    Err("Smart contract panicked: private method".into()),
                     "{method} by {who}"
                 );
                 env.check();

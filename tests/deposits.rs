@@ -34,7 +34,7 @@ fn deposits_pay_for_storage_at_the_contracts_minimum_balance() {
         };
         let required = a.required(&env.prices, USER).unwrap();
         let short = env.call(USER, "request_execution", a.bytes(), required - 1, CLI_GAS);
-        must_fail(&short, &format!("attached deposit is too small: required {required} yoctoNEAR"));
+        must_fail(&short, &format!("deposit too small: attach at least {required} yoctoNEAR"));
         let (id, _) = env.request(USER, &a, required);
         ids.push(id);
         env.check();
@@ -53,7 +53,7 @@ fn deposits_pay_for_storage_at_the_contracts_minimum_balance() {
     );
     let too_big =
         env.call(OPERATOR, "submit_execution_output", submit_args(id, &text(&"x".repeat(room + 1))), 0, MAX_GAS);
-    must_fail(&too_big, "output too large for this request's payment");
+    must_fail(&too_big, "output too large for the payment");
     let o = env.call(OPERATOR, "submit_execution_output", submit_args(id, &text(&"x".repeat(room))), 0, MAX_GAS);
     assert_eq!(o.result, Ok(None));
     env.live.get_mut(&id).unwrap().output = Some(text(&"x".repeat(room)));
@@ -96,7 +96,7 @@ fn views_called_with_a_deposit_fail_and_return_it() {
     let mut env = Env::new(10 * NEAR);
     for view in VIEWS {
         let o = env.call(USER, view, view_args(view).as_bytes().to_vec(), NEAR, CLI_GAS);
-        must_fail(&o, "does not accept a deposit");
+        must_fail(&o, "takes no deposit");
         env.check();
     }
 }
@@ -111,7 +111,7 @@ fn the_contract_stakes_its_own_config_from_its_balance() {
     let set_operator = |name: &str| json!({ "new_operator_id": name }).to_string().into_bytes();
     let set_pubkey = json!({"pubkey": "ab".repeat(32)}).to_string().into_bytes();
     let longer = "a-much-longer-operator-name.testnet";
-    const REFUSED: &str = "not enough free balance to stake this change";
+    const REFUSED: &str = "not enough free balance to stake this";
     must_fail(&env.call(OWNER, "set_operator", set_operator(longer), 0, CLI_GAS), REFUSED);
     must_fail(&env.call(OWNER, "set_keystore_pubkey", set_pubkey.clone(), 0, CLI_GAS), REFUSED);
     env.check();

@@ -33,7 +33,7 @@ fn the_estimate_is_the_least_deposit_accepted() {
         let want = estimate(&mut b, &args, Some(sender));
         let before = b.vm.storage_usage();
         let short = call(&mut b, sender, "request_execution", &args, want - 1);
-        assert_fails_with(&short.status, "attached deposit is too small");
+        assert_fails_with(&short.status, "deposit too small");
         let tx = call(&mut b, sender, "request_execution", &args, want);
         assert_eq!(tx.status, Status::Waiting, "{args}");
         // independently: the estimate at the limits plus the stored bytes
@@ -70,5 +70,5 @@ fn bad_input_and_deposits_are_refused() {
         let e = b.view("estimate_required_deposit", args.as_bytes()).unwrap_err();
         assert!(e.contains(needle), "{args}: {e}");
     }
-    refused(&mut b, USER, "estimate_required_deposit", MINIMAL, 1, "does not accept a deposit");
+    refused(&mut b, USER, "estimate_required_deposit", MINIMAL, 1, "takes no deposit");
 }

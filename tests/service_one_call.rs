@@ -51,9 +51,9 @@ fn refusals_change_nothing() {
     let snapshot = b.vm.storage_entries();
     let huge = bytes_output(&some_bytes(CAP_OUTPUT));
     for (who, a, needle) in [
-        (USER, args(id, &text_output("a"), true), "only the operator"),
+        (USER, args(id, &text_output("a"), true), "operator only"),
         (OPERATOR, args(id + 1, &text_output("a"), true), "no pending request"),
-        (OPERATOR, args(id, &huge, true), "output too large for this request's payment"),
+        (OPERATOR, args(id, &huge, true), "output too large for the payment"),
         (OPERATOR, args(id, "null", true), "output"),
         (
             OPERATOR,
@@ -79,7 +79,7 @@ fn refusals_change_nothing() {
         "submit_execution_output_and_resolve",
         &args(id, &text_output("a"), true),
         0,
-        "already submitted",
+        "output already stored",
     );
     // after a timeout the request is gone: refused, nothing stored
     let r2 = request(&mut b, SEED_REQUEST, DEPOSIT);

@@ -70,7 +70,7 @@ fn cancels_refund_the_payer_and_only_the_sender_may_cancel() {
     let req = request(&mut b, &with_payer(PAYER), DEPOSIT);
     let id = request_id_of(&req);
     jump_clock(&mut b, timestamp_of(&req) + 600 * 1_000_000_000);
-    refused(&mut b, PAYER, "cancel_stale_execution", &id_args(id), 0, "only the request's sender");
+    refused(&mut b, PAYER, "cancel_stale_execution", &id_args(id), 0, "sender only");
     let tx = ok(&mut b, USER, "cancel_stale_execution", &id_args(id), 0);
     assert_eq!((tx.refunded_to(PAYER), tx.refunded_to(USER)), (DEPOSIT, 0));
     assert_eq!(completed_money(&tx), (0, DEPOSIT));

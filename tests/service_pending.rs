@@ -18,7 +18,7 @@ fn ids(v: &Value) -> Vec<u64> {
 fn pending_list_pages_in_id_order() {
     let mut b = vm();
     assert_eq!(view(&mut b, "get_pending_requests", "{}"), json!([]));
-    refused(&mut b, USER, "get_pending_requests", "{}", 1, "does not accept a deposit");
+    refused(&mut b, USER, "get_pending_requests", "{}", 1, "takes no deposit");
     let reqs: Vec<_> = (0..5)
         .map(|i| request(&mut b, &if i == 2 { with_payer(PAYER) } else { SEED_REQUEST.into() }, DEPOSIT))
         .collect();
@@ -80,7 +80,7 @@ fn owner_cancels_in_bulk_with_full_refunds() {
     for i in 0..4 {
         request(&mut b, &if i == 1 { with_payer(PAYER) } else { SEED_REQUEST.into() }, DEPOSIT + i as u128);
     }
-    refused(&mut b, USER, "cancel_pending_requests", r#"{"request_ids": [0]}"#, 0, "only the owner");
+    refused(&mut b, USER, "cancel_pending_requests", r#"{"request_ids": [0]}"#, 0, "owner only");
     refused(
         &mut b,
         OWNER,
@@ -112,7 +112,7 @@ fn clear_all_ends_the_oldest_first() {
     }
     assert!(call(&mut b, OPERATOR, "resolve_execution", &seed_resolve(1), 0).status.is_success());
     refused(&mut b, OWNER, "clear_all_pending_requests", r#"{"limit": 11}"#, 0, "must be 1 to 10");
-    refused(&mut b, OTHER, "clear_all_pending_requests", "{}", 0, "only the owner");
+    refused(&mut b, OTHER, "clear_all_pending_requests", "{}", 0, "owner only");
     let tx = call(&mut b, OWNER, "clear_all_pending_requests", r#"{"limit": 3}"#, 1);
     assert_eq!(tx.status.value(), Some(&b"3"[..]));
     assert_eq!(tx.refunded_to(USER), 3 * DEPOSIT);

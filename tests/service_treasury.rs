@@ -74,12 +74,12 @@ fn receiver_amount_tips_and_access() {
     assert_eq!(tx.refunded_to(OWNER), withdrawable);
     assert_eq!(sheet(&mut b)[5], 5 + withdrawable);
     for (who, args, deposit, needle) in [
-        (USER, "{}", 0, "only the owner"),
-        (OPERATOR, "{}", 0, "only the owner"),
-        (OWNER, "{}", 2, "exactly 1 yoctoNEAR"),
+        (USER, "{}", 0, "owner only"),
+        (OPERATOR, "{}", 0, "owner only"),
+        (OWNER, "{}", 2, "take 0 or 1 yoctoNEAR"),
         (OWNER, r#"{"amount": 5}"#, 0, "amount"),
         (OWNER, r#"{"amount": "-5"}"#, 0, "amount"),
-        (OWNER, r#"{"amount": "0"}"#, 0, "the amount is 0"),
+        (OWNER, r#"{"amount": "0"}"#, 0, "nothing to withdraw"),
         (OWNER, r#"{"receiver_id": "Not Valid"}"#, 0, "receiver_id"),
         (OWNER, r#"{"amount": "1", "amount": "1"}"#, 0, "duplicate"),
         (OWNER, "[]", 0, "expected"),
@@ -88,7 +88,7 @@ fn receiver_amount_tips_and_access() {
         refused(&mut b, who, "withdraw_fees", args, deposit, needle);
         assert_eq!(b.vm.storage_entries(), before, "{args}: nothing changed");
     }
-    refused(&mut b, USER, "get_balance_sheet", "{}", 1, "does not accept a deposit");
+    refused(&mut b, USER, "get_balance_sheet", "{}", 1, "takes no deposit");
 }
 
 /// What bounces comes back owed to no one: a withdrawal to a missing account

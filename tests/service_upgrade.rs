@@ -21,12 +21,12 @@ fn storage_version_and_migrate_rules() {
     let mut b = vm();
     let c = b.contract();
     assert_eq!(view(&mut b, "get_storage_version", "{}"), 2);
-    refused(&mut b, USER, "get_storage_version", "{}", 1, "does not accept a deposit");
+    refused(&mut b, USER, "get_storage_version", "{}", 1, "takes no deposit");
     let req = request(&mut b, SEED_REQUEST, DEPOSIT);
     for who in [OWNER, USER, OPERATOR] {
-        refused(&mut b, who, "migrate", "", 0, "only the contract itself");
+        refused(&mut b, who, "migrate", "", 0, "private method");
     }
-    refused(&mut b, &c, "migrate", "", 1, "does not accept a deposit");
+    refused(&mut b, &c, "migrate", "", 1, "takes no deposit");
     let before = b.vm.storage_entries();
     let tx = call(&mut b, &c, "migrate", "", 0);
     assert_eq!(tx.status, Status::Success(None));
@@ -41,11 +41,11 @@ fn upgrade_rules() {
     let mut b = vm();
     let wasm = contract_wasm();
     for (who, code, deposit, needle) in [
-        (USER, &wasm[..], 0, "only the owner"),
-        (OPERATOR, &wasm[..], 0, "only the owner"),
-        (OWNER, &wasm[..], 2, "exactly 1 yoctoNEAR"),
-        (OWNER, &b"{}"[..], 0, "the input must be the new contract's wasm"),
-        (OWNER, &b""[..], 0, "the input must be the new contract's wasm"),
+        (USER, &wasm[..], 0, "owner only"),
+        (OPERATOR, &wasm[..], 0, "owner only"),
+        (OWNER, &wasm[..], 2, "take 0 or 1 yoctoNEAR"),
+        (OWNER, &b"{}"[..], 0, "input is not wasm"),
+        (OWNER, &b""[..], 0, "input is not wasm"),
     ] {
         let before = b.vm.storage_entries();
         let tx = b.call(who, "upgrade", code, deposit, 300 * TGAS);
@@ -111,8 +111,8 @@ fn upgrade_from_todays_state_on_the_chain() {
     // today's state under the new code: nothing runs until migrated
     assert_eq!(view(&mut b, "get_storage_version", "{}"), 1);
     let tx = call(&mut b, OPERATOR, "resolve_execution", &seed_resolve_null(1), 0);
-    assert_fails_with(&tx.status, "older layout (migrate)");
-    refused(&mut b, OWNER, "migrate", "", 0, "only the contract itself");
+    assert_fails_with(&tx.status, "older layout (call migrate)");
+    refused(&mut b, OWNER, "migrate", "", 0, "private method");
 
     assert_eq!(call(&mut b, &c, "migrate", "{}", 0).status, Status::Success(None));
     assert_eq!(view(&mut b, "get_storage_version", "{}"), 2);
@@ -320,7 +320,7 @@ mod old_state {
 
         // the new code refuses to run on the old layout until migrated
         let o = chain.run(USER, "get_pending_requests", b"{}", vec![], false);
-        assert!(format!("{:?}", o.aborted).contains("older layout (migrate)"), "{:?}", o.aborted);
+        assert!(format!("{:?}", o.aborted).contains("older layout (call migrate)"), "{:?}", o.aborted);
         assert_eq!(chain.view("get_storage_version", "{}"), 1);
         assert!(chain.run(OWNER, "migrate", b"", vec![], false).aborted.is_some(), "only the contract itself");
         chain.ok(CONTRACT, "migrate", b"", vec![]);

@@ -24,11 +24,11 @@ fn operator_owner_and_price_changes_while_pending() {
     env.operator = "new-operator.testnet".into();
     must_fail(
         &env.call(OPERATOR, "resolve_execution", resolve_args(a, true, None, None, (1, 1, None)), 0, CLI_GAS),
-        "only the operator",
+        "operator only",
     );
     must_fail(
         &env.call(OPERATOR, "submit_execution_output", submit_args(a, &text("x")), 0, CLI_GAS),
-        "only the operator",
+        "operator only",
     );
     env.check();
     env.resolve(a, true, Some(&text("by the new operator")), None, (1_000_000, 1000, Some(1)));
@@ -54,12 +54,12 @@ fn operator_owner_and_price_changes_while_pending() {
         Ok(None)
     );
     env.owner = "new-owner.testnet".into();
-    must_fail(&env.call(OWNER, "emergency_cancel_execution", id_args(c), 0, CLI_GAS), "only the owner");
+    must_fail(&env.call(OWNER, "emergency_cancel_execution", id_args(c), 0, CLI_GAS), "owner only");
     must_fail(
         &env.call(OWNER, "set_operator", &br#"{"new_operator_id": "operator.testnet"}"#[..], 0, CLI_GAS),
-        "only the owner",
+        "owner only",
     );
-    must_fail(&env.call(OWNER, "set_paused", &br#"{"paused": true}"#[..], 0, CLI_GAS), "only the owner");
+    must_fail(&env.call(OWNER, "set_paused", &br#"{"paused": true}"#[..], 0, CLI_GAS), "owner only");
     env.check();
     let o = env.call("new-owner.testnet", "emergency_cancel_execution", id_args(c), 1, CLI_GAS);
     assert_eq!(o.result, Ok(None));
@@ -123,13 +123,13 @@ fn resolve_after_timeout_or_cancel_fails_and_nothing_is_paid_twice() {
 
     // Cancelled by the sender after 10 minutes of slow blocks, then resolved: same.
     let (d, payment) = env.simple_request(USER);
-    must_fail(&env.call(USER, "cancel_stale_execution", id_args(d), 1, CLI_GAS), "does not accept a deposit");
+    must_fail(&env.call(USER, "cancel_stale_execution", id_args(d), 1, CLI_GAS), "takes no deposit");
     let user_before = env.vm.balance(USER);
     let t0 = env.live[&d].timestamp;
     env.next_receipt_at(t0 + STALE_NS - 1);
-    must_fail(&env.call(USER, "cancel_stale_execution", id_args(d), 0, CLI_GAS), "only 10 minutes after");
+    must_fail(&env.call(USER, "cancel_stale_execution", id_args(d), 0, CLI_GAS), "allowed 10 minutes after");
     env.next_receipt_at(t0 + STALE_NS);
-    must_fail(&env.call(OTHER, "cancel_stale_execution", id_args(d), 0, CLI_GAS), "only the request's sender");
+    must_fail(&env.call(OTHER, "cancel_stale_execution", id_args(d), 0, CLI_GAS), "sender only");
     let o = env.call(USER, "cancel_stale_execution", id_args(d), 0, CLI_GAS);
     assert_eq!(o.result, Ok(None));
     env.after_cancel(&o, d);

@@ -87,7 +87,7 @@ impl Fuzz {
         if let Err(msg) = &o.result {
             // A growth of the contract's own records that pending payments would have to stake
             // is refused by the contract; only mutated arguments can end in LackBalanceForState.
-            if msg.contains("not enough free balance to stake this change") {
+            if msg.contains("not enough free balance to stake this") {
                 assert!(would_stake_owed || mutated, "a refusal to stake the model did not predict: {}", ctx());
                 self.env.count("refused: staking from pending payments, as the model predicted");
             } else {
@@ -100,7 +100,7 @@ impl Fuzz {
                 // Too small a deposit: the message says exactly how much is required.
                 if !mutated && a.valid() && !self.env.paused && gas >= CLI_GAS {
                     if let Some(r) = a.required(&self.env.prices, &predecessor).filter(|&r| deposit < r) {
-                        assert!(msg.contains(&format!("required {r} yoctoNEAR")), "{msg} (required {r})");
+                        assert!(msg.contains(&format!("attach at least {r} yoctoNEAR")), "{msg} (required {r})");
                         self.env.count("refused: deposit too small, message exact");
                     }
                 }

@@ -79,18 +79,18 @@ pub fn non_payable_methods_give_any_deposit_back<B: Backend>(b: &mut B) {
     let req = request(b, SEED_REQUEST, NEAR / 10);
     let id = request_id_of(&req);
     for deposit in [1, NEAR] {
-        refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), deposit, "does not accept a deposit");
+        refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), deposit, "takes no deposit");
         refused(
             b,
             OPERATOR,
             "submit_execution_output",
             &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#),
             deposit,
-            "does not accept a deposit",
+            "takes no deposit",
         );
-        refused(b, USER, "cancel_stale_execution", &id_args(id), deposit, "does not accept a deposit");
+        refused(b, USER, "cancel_stale_execution", &id_args(id), deposit, "takes no deposit");
         let c = b.contract();
-        refused(b, &c, "new", r#"{"owner_id": "owner.testnet"}"#, deposit, "does not accept a deposit");
+        refused(b, &c, "new", r#"{"owner_id": "owner.testnet"}"#, deposit, "takes no deposit");
     }
     assert_eq!(b.settle(&req).status, Status::Waiting);
     resolve_ok(b, id, "null", &Used::NOTHING);
@@ -101,9 +101,9 @@ pub fn init_works_once_and_only_from_the_contract<B: Backend>(b: &mut B) {
     let c = b.contract();
     assert!(b.view("get_config", b"{}").is_err(), "views fail before init");
     refused(b, USER, "request_execution", SEED_REQUEST, NEAR / 10, "not initialized");
-    refused(b, OWNER, "new", r#"{"owner_id": "owner.testnet"}"#, 0, "only the contract account itself");
-    refused(b, USER, "new", r#"{"owner_id": "user.testnet"}"#, 0, "only the contract account itself");
-    refused(b, &c, "new", r#"{"owner_id": "owner.testnet"}"#, 1, "does not accept a deposit");
+    refused(b, OWNER, "new", r#"{"owner_id": "owner.testnet"}"#, 0, "only the contract account may initialize");
+    refused(b, USER, "new", r#"{"owner_id": "user.testnet"}"#, 0, "only the contract account may initialize");
+    refused(b, &c, "new", r#"{"owner_id": "owner.testnet"}"#, 1, "takes no deposit");
     refused(b, &c, "new", r#"{"owner_id": "Owner"}"#, 0, "owner_id");
     refused(b, &c, "new", r#"{"operator_id": "operator.testnet"}"#, 0, "owner_id");
     refused(b, &c, "new", r#"{"owner_id": "owner.testnet", "operator_id": "x"}"#, 0, "operator_id");

@@ -19,7 +19,7 @@ pub fn admin_functions_work_only_for_the_owner<B: Backend>(b: &mut B) {
     let req = request(b, SEED_REQUEST, NEAR / 10);
     for who in [USER, OPERATOR, OTHER, KEYSTORE] {
         for (method, args) in calls {
-            refused(b, who, method, args, 0, "only the owner");
+            refused(b, who, method, args, 0, "owner only");
         }
     }
     assert_eq!(config(b), initial);
@@ -53,8 +53,8 @@ pub fn admin_functions_work_only_for_the_owner<B: Backend>(b: &mut B) {
     // set_owner: the new owner rules, the old one no longer does
     ok(b, OWNER, "set_owner", r#"{"new_owner_id": "other.testnet"}"#, 0);
     assert_eq!(config(b)["owner_id"], OTHER);
-    refused(b, OWNER, "set_paused", r#"{"paused": true}"#, 0, "only the owner");
-    refused(b, OWNER, "set_owner", r#"{"new_owner_id": "owner.testnet"}"#, 0, "only the owner");
+    refused(b, OWNER, "set_paused", r#"{"paused": true}"#, 0, "owner only");
+    refused(b, OWNER, "set_owner", r#"{"new_owner_id": "owner.testnet"}"#, 0, "owner only");
     refused(b, OTHER, "set_owner", r#"{"new_owner_id": "Owner"}"#, 0, "new_owner_id");
     ok(b, OTHER, "set_owner", r#"{"new_owner_id": "owner.testnet"}"#, 0);
     assert_eq!(config(b), initial);
@@ -118,7 +118,7 @@ pub fn set_pricing_refuses_overflow_and_malformed_amounts<B: Backend>(b: &mut B)
     // With base_fee = u128::MAX the estimate fits but estimate + storage does not:
     // a request fails cleanly and keeps nothing.
     ok(b, OWNER, "set_pricing", &Prices { base: u128::MAX, ..zero }.json().to_string(), 0);
-    refused(b, USER, "request_execution", SEED_REQUEST, NEAR, "exceeds u128::MAX");
+    refused(b, USER, "request_execution", SEED_REQUEST, NEAR, "overflows u128");
     assert_eq!(view(b, "estimate_execution_cost", "{}"), json!(u128::MAX.to_string()));
 
     // Malformed amounts, each refused with the field named.
@@ -165,7 +165,7 @@ pub fn keystore_key_set_by_owner_or_keystore_in_both_formats<B: Backend>(b: &mut
     ok(b, OWNER, "set_keystore_pubkey", &set(&hex(&k1).to_uppercase()), 0);
     assert_eq!(key(b), json!(hex(&k1)), "stored as lowercase hex");
 
-    refused(b, KEYSTORE, "set_keystore_pubkey", &set(&hex(&[7; 32])), 0, "only the owner or the keystore account");
+    refused(b, KEYSTORE, "set_keystore_pubkey", &set(&hex(&[7; 32])), 0, "owner or keystore account only");
     ok(b, OWNER, "set_keystore_account", r#"{"keystore_account_id": "keystore.testnet"}"#, 0);
     for k in [
         [0u8; 32],
@@ -183,7 +183,7 @@ pub fn keystore_key_set_by_owner_or_keystore_in_both_formats<B: Backend>(b: &mut
     }
     let current = key(b);
     for who in [USER, OPERATOR, OTHER] {
-        refused(b, who, "set_keystore_pubkey", &set(&hex(&k1)), 0, "only the owner or the keystore account");
+        refused(b, who, "set_keystore_pubkey", &set(&hex(&k1)), 0, "owner or keystore account only");
     }
     let bad = [
         String::new(),
@@ -209,7 +209,7 @@ pub fn keystore_key_set_by_owner_or_keystore_in_both_formats<B: Backend>(b: &mut
 
     // Once the keystore account is cleared it can no longer set the key.
     ok(b, OWNER, "set_keystore_account", r#"{"keystore_account_id": null}"#, 0);
-    refused(b, KEYSTORE, "set_keystore_pubkey", &set(&hex(&k1)), 0, "only the owner or the keystore account");
+    refused(b, KEYSTORE, "set_keystore_pubkey", &set(&hex(&k1)), 0, "owner or keystore account only");
 }
 
 /// Admin calls accept no deposit or exactly 1 yocto (which the contract
@@ -230,13 +230,13 @@ pub fn admin_calls_take_no_deposit_or_one_yocto<B: Backend>(b: &mut B) {
     ];
     for (who, method, args) in &calls {
         for deposit in [2, NEAR] {
-            refused(b, who, method, args, deposit, "no deposit or exactly 1 yoctoNEAR");
+            refused(b, who, method, args, deposit, "take 0 or 1 yoctoNEAR");
         }
         let tx = ok(b, who, method, args, 1);
         assert!(tx.transfers.is_empty(), "the 1 yocto stays with the contract");
         ok(b, who, method, args, 0);
     }
-    refused(b, OWNER, "emergency_cancel_execution", &id_args(id), 2, "no deposit or exactly 1 yoctoNEAR");
+    refused(b, OWNER, "emergency_cancel_execution", &id_args(id), 2, "take 0 or 1 yoctoNEAR");
     assert_eq!(b.settle(&req).status, Status::Waiting);
     let cancel = ok(b, OWNER, "emergency_cancel_execution", &id_args(id), 1);
     assert_eq!(cancel.refunded_to(USER), NEAR / 10);

@@ -126,7 +126,7 @@ pub fn assert_gone<B: Backend>(b: &mut B, id: u64) {
 /// Checks that one yocto less is refused with exactly that amount, and changes nothing.
 pub fn required_deposit<B: Backend>(b: &mut B, prices: &Prices, sender: &str, args: &str) -> u128 {
     let required = Request::parse(args).required(prices, sender).expect("the deposit fits a u128");
-    let needle = format!("attached deposit is too small: required {required} yoctoNEAR");
+    let needle = format!("deposit too small: attach at least {required} yoctoNEAR");
     refused(b, sender, "request_execution", args, required - 1, &needle);
     required
 }

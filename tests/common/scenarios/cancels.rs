@@ -37,14 +37,14 @@ pub fn stale_cancel_refused_before_ten_minutes_and_to_others<B: Backend>(b: &mut
     let req = request(b, SEED_REQUEST, deposit);
     let id = request_id_of(&req);
     let stored = view(b, "get_request", &id_args(id));
-    refused(b, USER, "cancel_stale_execution", &id_args(id), 0, "only 10 minutes after");
-    refused(b, OTHER, "cancel_stale_execution", &id_args(id), 0, "only the request's sender");
-    refused(b, OWNER, "cancel_stale_execution", &id_args(id), 0, "only the request's sender");
+    refused(b, USER, "cancel_stale_execution", &id_args(id), 0, "allowed 10 minutes after");
+    refused(b, OTHER, "cancel_stale_execution", &id_args(id), 0, "sender only");
+    refused(b, OWNER, "cancel_stale_execution", &id_args(id), 0, "sender only");
     refused(b, USER, "cancel_stale_execution", &id_args(id + 1), 0, "no pending request");
-    refused(b, USER, "cancel_stale_execution", &id_args(id), 1, "does not accept a deposit");
+    refused(b, USER, "cancel_stale_execution", &id_args(id), 1, "takes no deposit");
     refused(b, USER, "cancel_stale_execution", "{}", 0, "request_id");
     b.skip_blocks(60);
-    refused(b, USER, "cancel_stale_execution", &id_args(id), 0, "only 10 minutes after");
+    refused(b, USER, "cancel_stale_execution", &id_args(id), 0, "allowed 10 minutes after");
     assert_eq!(view(b, "get_request", &id_args(id)), stored, "refusals change nothing");
     // ...and the request still ends normally.
     resolve_ok(b, id, "null", &Used::NOTHING);
@@ -60,7 +60,7 @@ pub fn owner_cancel_refunds_in_full<B: Backend>(b: &mut B) {
     let id = request_id_of(&req);
     assert!(submit(b, id, &text_output("stored")).status.is_success());
     for who in [USER, OTHER, OPERATOR] {
-        refused(b, who, "emergency_cancel_execution", &id_args(id), 0, "only the owner");
+        refused(b, who, "emergency_cancel_execution", &id_args(id), 0, "owner only");
     }
     refused(b, OWNER, "emergency_cancel_execution", &id_args(id + 7), 0, "no pending request");
     let before = stats(b);

@@ -142,7 +142,7 @@ pub fn submitted_output_storage_is_backed_by_the_payment<B: Backend>(b: &mut B) 
         "submit_execution_output",
         &format!(r#"{{"request_id": {id}, "output": {}}}"#, text_output(&"x".repeat(n + 1))),
         0,
-        "output too large for this request's payment",
+        "output too large for the payment",
     );
     assert_fails_with(&tx.status, &(exact + STORAGE_PRICE).to_string());
     assert!(submit(b, id, &text_output(&"x".repeat(n))).status.is_success());

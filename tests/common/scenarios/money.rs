@@ -164,7 +164,7 @@ fn step_request(b: &mut VmBackend, m: &mut Model, rng: &mut Rng) -> String {
         assert!(tx.logs.is_empty());
         if let (Some(r), CLI_GAS) = (required, gas) {
             // One yocto short: the refusal names the amount the spec requires.
-            assert_fails_with(&tx.status, &format!("attached deposit is too small: required {r} yoctoNEAR"));
+            assert_fails_with(&tx.status, &format!("deposit too small: attach at least {r} yoctoNEAR"));
         }
         return format!("refused request by {sender}: {}", tx.status.failure());
     }

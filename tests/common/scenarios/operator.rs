@@ -11,14 +11,14 @@ pub fn operator_mistakes_fail_and_change_nothing<B: Backend>(b: &mut B) {
     let id = request_id_of(&req);
     let stored = view(b, "get_request", &id_args(id));
     for who in [USER, OWNER, OTHER] {
-        refused(b, who, "resolve_execution", &seed_resolve(id), 0, "only the operator");
+        refused(b, who, "resolve_execution", &seed_resolve(id), 0, "operator only");
         refused(
             b,
             who,
             "submit_execution_output",
             &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#),
             0,
-            "only the operator",
+            "operator only",
         );
     }
     refused(b, OPERATOR, "resolve_execution", &seed_resolve(999), 0, "no pending request");
@@ -30,14 +30,14 @@ pub fn operator_mistakes_fail_and_change_nothing<B: Backend>(b: &mut B) {
         0,
         "no pending request",
     );
-    refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), 1, "does not accept a deposit");
+    refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), 1, "takes no deposit");
     refused(
         b,
         OPERATOR,
         "submit_execution_output",
         &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#),
         1,
-        "does not accept a deposit",
+        "takes no deposit",
     );
     assert_eq!(view(b, "get_request", &id_args(id)), stored);
     assert_eq!(view(b, "has_pending_output", &id_args(id)), json!(false));
@@ -49,10 +49,10 @@ pub fn operator_mistakes_fail_and_change_nothing<B: Backend>(b: &mut B) {
         "submit_execution_output",
         &format!(r#"{{"request_id": {id}, "output": {{"Text": "second"}}}}"#),
         0,
-        "already submitted",
+        "output already stored",
     );
     assert_eq!(view(b, "get_pending_output", &id_args(id)), json!({"Text": "first"}));
-    let inline = refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), 0, "already submitted");
+    let inline = refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), 0, "output already stored");
     assert_fails_with(&inline.status, r#""output": null"#);
     assert_eq!(b.settle(&req).status, Status::Waiting);
 
@@ -78,14 +78,14 @@ pub fn new_operator_resolves_pending_requests<B: Backend>(b: &mut B) {
     let req = request(b, SEED_REQUEST, NEAR / 10);
     let id = request_id_of(&req);
     ok(b, OWNER, "set_operator", r#"{"new_operator_id": "new-operator.testnet"}"#, 0);
-    refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), 0, "only the operator");
+    refused(b, OPERATOR, "resolve_execution", &seed_resolve(id), 0, "operator only");
     refused(
         b,
         OPERATOR,
         "submit_execution_output",
         &format!(r#"{{"request_id": {id}, "output": {{"Text": "x"}}}}"#),
         0,
-        "only the operator",
+        "operator only",
     );
     assert!(call(
         b,

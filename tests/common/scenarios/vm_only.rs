@@ -44,9 +44,9 @@ pub fn sender_cancels_after_ten_minutes_with_a_full_refund(b: &mut VmBackend) {
     assert!(submit(b, id, &text_output("stored")).status.is_success());
     let t0 = timestamp_of(&req);
     jump_clock(b, t0 + STALE_NS - 1);
-    refused(b, USER, "cancel_stale_execution", &id_args(id), 0, "only 10 minutes after");
+    refused(b, USER, "cancel_stale_execution", &id_args(id), 0, "allowed 10 minutes after");
     jump_clock(b, t0 + STALE_NS);
-    refused(b, OTHER, "cancel_stale_execution", &id_args(id), 0, "only the request's sender");
+    refused(b, OTHER, "cancel_stale_execution", &id_args(id), 0, "sender only");
     assert_eq!(b.vm.pending_yields().len(), 1, "still waiting: no block was produced");
 
     let before = stats(b);
