@@ -1,7 +1,7 @@
 //! The contract's methods: each reads its input through `host`, calls the pure
 //! logic in the other modules and writes the result. Only compiled for wasm.
 
-use crate::account;
+use crate::budget::{self, FAIL_GAS, MIGRATE_GAS, RETURN_OUTPUT_GAS};
 use crate::args::{self, Usage};
 use crate::error as err;
 use crate::events::{self, Settled};
@@ -9,40 +9,11 @@ use crate::host::{self, panic_utf8 as refuse};
 use crate::json::{write_u128, Writer};
 use crate::limits::{MAX_BULK_CANCEL, MAX_CLEAR_PROBES, MAX_PENDING_PAGE, MIGRATE_SCAN, STALE_AFTER_NS};
 use crate::payload;
-use crate::pricing::{self, RECORD_OVERHEAD};
+use crate::pricing;
 use crate::state::{self, Accounts, Config, Format, NewRequest, Request, CONFIG_KEY};
 use crate::Bytes;
 
-const TGAS: u64 = 1_000_000_000_000;
-
-/// Gas reserved for `on_execution_response`: its measured worst case (refund
-/// transfer, then the `return_output` receipt with the largest stored output
-/// and its gas, or the failure receipt) plus a margin for trie-node charges;
-/// see README.md.
-pub const CALLBACK_GAS: u64 = 8 * TGAS;
-/// The same for a refund to an implicit account id: a transfer to one also
-/// prepays the execution of an account creation (about 7.2 Tgas since protocol
-/// 85), whether or not the account exists.
-pub const CALLBACK_GAS_IMPLICIT: u64 = CALLBACK_GAS + 8 * TGAS;
-/// Gas attached to the `fail_execution` receipt, which only panics.
-const FAIL_GAS: u64 = TGAS / 2;
-/// Gas attached to the `return_output` receipt (it also gets what the callback
-/// leaves unused). Returning a value costs gas per byte for every receipt
-/// waiting on it (a contract caller's `.then`): 34.4 Mgas a byte each, 1.5 Tgas
-/// for the largest output (43,694 bytes of base64) to one waiting receipt.
-const RETURN_OUTPUT_GAS: u64 = 5 * TGAS / 2;
-/// What `request_execution` itself may still need after its gas check: the
-/// yield's receipt fees and two storage writes, plus its event, priced per byte
-/// (building it: ~0.17 Ggas a byte at worst, logging it: 0.305 Ggas a byte). The
-/// event is at most twice the record (every byte escaped once more) plus
-/// a fixed part.
-const REQUEST_TAIL_GAS: u64 = 2 * TGAS;
-const EVENT_GAS_PER_BYTE: u64 = 500_000_000;
-const EVENT_FIXED_BYTES: u64 = 512;
-
 const CALLBACK: &[u8] = b"on_execution_response";
-/// Gas `upgrade` gives `migrate`, on top of all the gas it leaves unused.
-const MIGRATE_GAS: u64 = 10 * TGAS;
 
 fn load_config() -> Config {
     let Some(raw) = host::storage_read(CONFIG_KEY) else {
@@ -138,11 +109,7 @@ fn new_request(cfg: &Config, a: &args::RequestArgs, sender: &[u8], deposit: u128
         payer: a.payer.as_deref(),
     }
     .encode();
-    // The record has a fixed-width slot for the data id, so its size (what the
-    // deposit must stake) is known before the yield exists.
-    let stored_bytes = (record.len() + 9) as u64 + RECORD_OVERHEAD;
-    let required = pricing::required_deposit(estimate, stored_bytes)
-        .unwrap_or_else(|| refuse(err::DEPOSIT_OVERFLOW));
+    let required = budget::request_deposit(estimate, record.len()).unwrap_or_else(|| refuse(err::DEPOSIT_OVERFLOW));
     (record, required)
 }
 
@@ -165,12 +132,10 @@ pub fn request_execution() {
         ));
     }
     // Fail before any write or yield when the callback could not be paid for.
-    let (prepaid, used) = (host::prepaid_gas(), host::used_gas());
-    let callback_gas = callback_gas(a.payer.as_deref().unwrap_or(&sender));
-    let event_bytes = 2 * record.len() as u64 + EVENT_FIXED_BYTES;
-    let needed = used + callback_gas + REQUEST_TAIL_GAS + EVENT_GAS_PER_BYTE * event_bytes;
-    if prepaid < needed {
-        refuse(&message(err::GAS_TOO_LOW.0, needed.div_ceil(TGAS) as u128, err::GAS_TOO_LOW.1));
+    let callback_gas = budget::callback_gas(a.payer.as_deref().unwrap_or(&sender));
+    let needed = budget::request_gas_needed(host::used_gas(), callback_gas, record.len());
+    if host::prepaid_gas() < needed {
+        refuse(&message(err::GAS_TOO_LOW.0, budget::tgas_rounded_up(needed), err::GAS_TOO_LOW.1));
     }
     let (promise, data_id) = host::promise_yield_create(CALLBACK, &id.to_le_bytes(), callback_gas);
     state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
@@ -180,16 +145,6 @@ pub fn request_execution() {
     save_config(&cfg);
     host::log_utf8(&events::execution_requested(&pending(&record)));
     host::promise_return(promise);
-}
-
-/// The gas the callback reserves: more when its refund goes to an implicit
-/// account (see `CALLBACK_GAS_IMPLICIT`).
-fn callback_gas(refund_to: &[u8]) -> u64 {
-    if account::looks_implicit(refund_to) {
-        CALLBACK_GAS_IMPLICIT
-    } else {
-        CALLBACK_GAS
-    }
 }
 
 /// `estimate_required_deposit`: request_execution's own arguments (plus an
@@ -251,13 +206,9 @@ fn store_output(id: u64, out: &args::Output) -> Bytes {
         refuse(err::OUTPUT_STORED);
     }
     let value = state::encode_output(out.kind(), out.body());
-    let bytes = (stored.len() + value.len() + 2 * 9) as u64 + 2 * RECORD_OVERHEAD;
-    if pricing::storage_cost(bytes) > req.payment() {
-        refuse(&message(
-            err::OUTPUT_OVER_PAYMENT.0,
-            pricing::storage_cost(bytes),
-            err::OUTPUT_OVER_PAYMENT.1,
-        ));
+    let cost = budget::output_storage_cost(stored.len(), value.len());
+    if cost > req.payment() {
+        refuse(&message(err::OUTPUT_OVER_PAYMENT.0, cost, err::OUTPUT_OVER_PAYMENT.1));
     }
     let data_id = Bytes::from(req.data_id());
     state::set_has_output(&mut stored);
@@ -367,8 +318,7 @@ pub fn return_output() {
 /// as one) and takes the payment off what the contract owes.
 fn settle(req: &Request, charged: Option<u128>) -> Settled {
     let payment = req.payment();
-    let kept = charged.unwrap_or(0).min(payment);
-    let refunded = payment - kept;
+    let (kept, refunded) = budget::split_payment(payment, charged);
     if refunded > 0 {
         host::transfer(req.refund_to(), refunded);
     }
@@ -526,14 +476,8 @@ pub fn clear_all_pending_requests() {
 /// owes no one, never from pending payments: those must stay refundable in full
 /// (a refund that left storage unstaked would fail, and revert its clean-up).
 fn stake_own_growth(c: &Config) {
-    let balance = host::account_balance();
-    let needed = pricing::storage_cost(host::storage_usage()).saturating_add(c.pending().payments);
-    if balance < needed {
-        refuse(&message(
-            err::NO_FREE_BALANCE.0,
-            needed - balance,
-            err::NO_FREE_BALANCE.1,
-        ));
+    if let Some(missing) = budget::stake_shortfall(host::account_balance(), host::storage_usage(), c.pending().payments) {
+        refuse(&message(err::NO_FREE_BALANCE.0, missing, err::NO_FREE_BALANCE.1));
     }
 }
 
@@ -704,15 +648,11 @@ pub fn get_pending_requests() {
     view(w);
 }
 
-/// The treasury, in `SHEET_NAMES` order. `withdrawable` is what can leave while
-/// every pending request can still be refunded in full and all storage stays
-/// staked: balance - pending payments - storage staking, saturating.
+/// The treasury, in `SHEET_NAMES` order.
 fn balance_sheet(cfg: &Config) -> [u128; 6] {
-    let balance = host::account_balance();
-    let pending = cfg.pending().payments;
-    let locked = pricing::storage_cost(host::storage_usage());
-    let withdrawable = balance.saturating_sub(pending).saturating_sub(locked);
-    [balance, pending, locked, withdrawable, cfg.stats().1, cfg.total_withdrawn()]
+    let (balance, usage, pending) = (host::account_balance(), host::storage_usage(), cfg.pending().payments);
+    let withdrawable = budget::withdrawable(balance, pending, usage);
+    [balance, pending, pricing::storage_cost(usage), withdrawable, cfg.stats().1, cfg.total_withdrawn()]
 }
 
 const SHEET_NAMES: [&[u8]; 6] =

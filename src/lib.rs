@@ -16,24 +16,37 @@ pub use host::Buf as Bytes;
 #[cfg(not(target_arch = "wasm32"))]
 pub type Bytes = std::vec::Vec<u8>;
 
-pub mod account;
-pub mod args;
-pub mod borsh;
-pub mod encoding;
-pub mod error;
-pub mod events;
-pub mod json;
-pub mod limits;
-pub mod num;
-pub mod payload;
-pub mod pricing;
-pub mod state;
+// Modules by layer, from the host up to the entry points.
 
-#[cfg(target_arch = "wasm32")]
-mod contract;
+// The host: the one safe layer over near-sys, and the allocator (wasm only).
 #[cfg(target_arch = "wasm32")]
 #[allow(unsafe_code)]
 mod host;
+
+// Refusals: how a call ends with an error, and every message text.
+pub mod error;
+
+// Codecs: bytes in and out, no NEAR or OffchainVM meaning.
+pub mod borsh;
+pub mod encoding;
+pub mod json;
+pub mod num;
+
+// The domain: accounts, limits, prices and budgets, events, the yield payload.
+pub mod account;
+pub mod budget;
+pub mod events;
+pub mod limits;
+pub mod payload;
+pub mod pricing;
+
+// State: the stored records and their layouts.
+pub mod state;
+
+// Entry points: each method's arguments, then the methods themselves (wasm only).
+pub mod args;
+#[cfg(target_arch = "wasm32")]
+mod contract;
 
 /// Each exported method is one line: the logic lives in `contract`.
 macro_rules! exports {
