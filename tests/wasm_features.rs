@@ -22,7 +22,6 @@ const BULK_MEMORY_SINCE: u32 = 84;
 #[test]
 fn every_supported_protocol_version_compiles_the_published_wasm() {
     let wasm = contract_wasm();
-    assert!(MIN_SUPPORTED_PROTOCOL_VERSION <= BULK_MEMORY_SINCE, "nearcore supports versions before bulk memory again?");
     for chain in ["mainnet", "testnet"] {
         let store = RuntimeConfigStore::for_chain_id(chain);
         for version in MIN_SUPPORTED_PROTOCOL_VERSION..=PROTOCOL_VERSION {
