@@ -3,11 +3,13 @@
 
 Standard library only, so build.sh and CI need nothing from pip.
 
-    wasm_report.py verify WASM
-        Fail unless WASM is a well-formed MVP module NEAR can deploy: imports
-        only from "env", memory exported, exported functions take and return
-        nothing, no custom sections left (build.sh strips them), none of the
-        --forbid paths (this machine's checkout and cargo home) inside.
+    wasm_report.py verify WASM [--features F,F...]
+        Fail unless WASM is a well-formed module NEAR can deploy: only MVP
+        instructions plus those of the listed post-MVP features (see
+        FEATURE_OPS; the empty list means MVP only), imports only from "env",
+        memory exported, exported functions take and return nothing, no custom
+        sections left (build.sh strips them), none of the --forbid paths (this
+        machine's checkout and cargo home) inside.
     wasm_report.py same-code WASM NAMES_WASM
         Exit 0 when both modules are equal apart from custom sections, i.e.
         the names in NAMES_WASM belong to the code in WASM.
@@ -40,6 +42,43 @@ SECTION_NAMES = {
 }
 KIND_NAMES = {0: "func", 1: "table", 2: "memory", 3: "global"}
 MVP_VALTYPES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64"}
+
+# The post-MVP instructions this script knows, by the rustc/LLVM feature that
+# lets the compiler emit them. All three are accepted by nearcore's VM on every
+# protocol version it still supports (README, "Where it deploys"): sign-ext and
+# nontrapping-fptoint always, bulk-memory since protocol 84. Anything else
+# (reference types, multi-value blocks, SIMD, ...) is rejected outright.
+SIGN_EXT_OPS = {0xC0: "i32.extend8_s", 0xC1: "i32.extend16_s", 0xC2: "i64.extend8_s",
+                0xC3: "i64.extend16_s", 0xC4: "i64.extend32_s"}
+# 0xFC-prefixed instructions: sub-opcode -> (name, feature, immediates).
+# Immediates: "u" a u32 index, "b" a reserved zero byte.
+FC_OPS = {
+    0: ("i32.trunc_sat_f32_s", "nontrapping-fptoint", ""),
+    1: ("i32.trunc_sat_f32_u", "nontrapping-fptoint", ""),
+    2: ("i32.trunc_sat_f64_s", "nontrapping-fptoint", ""),
+    3: ("i32.trunc_sat_f64_u", "nontrapping-fptoint", ""),
+    4: ("i64.trunc_sat_f32_s", "nontrapping-fptoint", ""),
+    5: ("i64.trunc_sat_f32_u", "nontrapping-fptoint", ""),
+    6: ("i64.trunc_sat_f64_s", "nontrapping-fptoint", ""),
+    7: ("i64.trunc_sat_f64_u", "nontrapping-fptoint", ""),
+    8: ("memory.init", "bulk-memory", "ub"),
+    9: ("data.drop", "bulk-memory", "u"),
+    10: ("memory.copy", "bulk-memory", "bb"),
+    11: ("memory.fill", "bulk-memory", "b"),
+    12: ("table.init", "bulk-memory", "uu"),
+    13: ("elem.drop", "bulk-memory", "u"),
+    14: ("table.copy", "bulk-memory", "uu"),
+}
+FEATURES = ("bulk-memory", "nontrapping-fptoint", "sign-ext")
+# MVP opcodes by their immediates ("u" u32, "m" memarg, "b" zero byte,
+# "s32"/"s64" signed LEB, "f4"/"f8" raw float bytes); the rest of
+# 0x45..0xBF (numeric) take none.
+MVP_IMMEDIATES = {0x00: "", 0x01: "", 0x05: "", 0x0B: "", 0x0F: "", 0x1A: "", 0x1B: "",
+                  0x0C: "u", 0x0D: "u", 0x10: "u", 0x20: "u", 0x21: "u", 0x22: "u",
+                  0x23: "u", 0x24: "u", 0x3F: "b", 0x40: "b", 0x41: "s32", 0x42: "s64",
+                  0x43: "f4", 0x44: "f8"}
+MVP_IMMEDIATES.update({op: "m" for op in range(0x28, 0x3F)})
+MVP_IMMEDIATES.update({op: "" for op in range(0x45, 0xC0)})
 
 # The line where the tests' gas part of size-report starts. Everything from
 # this line on belongs to the tests; everything above it to build.sh.
@@ -97,6 +136,18 @@ class Reader:
         hi = self.u32() if flag == 1 else None
         return lo, hi
 
+    def leb(self, max_bytes):
+        # Signed LEBs are only skipped: no check needs their value.
+        for _ in range(max_bytes):
+            if self.byte() < 0x80:
+                return
+        raise WasmError("LEB too long at offset %d" % self.pos)
+
+    def zero(self):
+        if self.byte() != 0:
+            raise WasmError("reserved byte is not 0 at offset %d (multi-memory/reference types are not accepted)"
+                            % (self.pos - 1))
+
     def at_end(self):
         return self.pos == self.end
 
@@ -116,7 +167,9 @@ class Module:
         self.exports = []  # (name, kind, index)
         self.bodies = []  # (offset, size) of each defined function's body
         self.func_names = {}  # function index -> name, from the "name" section
+        self.datacount = False
         self._parse()
+        self.feature_ops = self._scan_code()  # post-MVP instruction name -> (feature, count)
 
     def _parse(self):
         d = self.data
@@ -138,8 +191,10 @@ class Module:
             elif sid not in SECTION_NAMES:
                 raise WasmError("unknown section id %d" % sid)
             elif sid == 12:
-                # datacount belongs to bulk memory, which is not MVP.
-                raise WasmError("datacount section: bulk-memory is not MVP")
+                # datacount (bulk memory) sits between element and code.
+                if self.datacount or last_id > 9:
+                    raise WasmError("section datacount out of order or repeated")
+                self.datacount = True
             elif sid <= last_id:
                 raise WasmError("section %s out of order or repeated" % SECTION_NAMES[sid])
             else:
@@ -224,6 +279,67 @@ class Module:
             self.bodies.append((r.pos, size))
             r.bytes(size)
 
+    def _scan_code(self):
+        """Decode every instruction; count the post-MVP ones by name.
+
+        An opcode this script does not know (reference types, SIMD, a
+        multi-value block type, ...) makes the module malformed here, so no
+        instruction can slip past verify unseen.
+        """
+        ops = {}
+        for start, size in self.bodies:
+            r = Reader(self.data, start, start + size)
+            for _ in range(r.u32()):  # local declarations
+                r.u32()
+                self._valtype(r)
+            while not r.at_end():
+                op = r.byte()
+                if op in (0x02, 0x03, 0x04):  # block/loop/if: empty or one MVP result type
+                    t = r.byte()
+                    if t != 0x40 and t not in MVP_VALTYPES:
+                        raise WasmError("block type 0x%02x at offset %d: multi-value blocks are not accepted"
+                                        % (t, r.pos - 1))
+                    continue
+                if op == 0x0E:  # br_table
+                    for _ in range(r.u32() + 1):
+                        r.u32()
+                    continue
+                if op == 0x11:  # call_indirect
+                    r.u32()
+                    r.zero()
+                    continue
+                if op in SIGN_EXT_OPS:
+                    name, feature, imm = SIGN_EXT_OPS[op], "sign-ext", ""
+                elif op == 0xFC:
+                    sub = r.u32()
+                    if sub not in FC_OPS:
+                        raise WasmError("unknown instruction 0xfc %d at offset %d" % (sub, r.pos))
+                    name, feature, imm = FC_OPS[sub]
+                elif op in MVP_IMMEDIATES:
+                    name, feature, imm = None, None, MVP_IMMEDIATES[op]
+                else:
+                    raise WasmError("instruction 0x%02x at offset %d is neither MVP nor of %s"
+                                    % (op, r.pos - 1, ", ".join(FEATURES)))
+                if imm == "m":
+                    r.u32(); r.u32()
+                elif imm in ("s32", "s64"):
+                    r.leb(5 if imm == "s32" else 10)
+                elif imm in ("f4", "f8"):
+                    r.bytes(int(imm[1]))
+                else:
+                    for kind in imm:
+                        r.u32() if kind == "u" else r.zero()
+                if name:
+                    count = ops.get(name, (feature, 0))[1]
+                    ops[name] = (feature, count + 1)
+        return ops
+
+    def features_used(self):
+        used = {f for f, _ in self.feature_ops.values()}
+        if self.datacount:
+            used.add("bulk-memory")
+        return sorted(used)
+
     def _names(self, r):
         # Best effort: a malformed name section only costs us the names.
         try:
@@ -300,9 +416,24 @@ def load(path):
 
 # -- commands ------------------------------------------------------------
 
+def parse_features(text):
+    features = [f for f in text.split(",") if f]
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown:
+        sys.exit("unknown feature(s) %s; known: %s" % (", ".join(unknown), ", ".join(FEATURES)))
+    return set(features)
+
+
 def cmd_verify(args):
     m = load(args.wasm)
+    allowed = parse_features(args.features)
     problems = []
+    for name, (feature, count) in sorted(m.feature_ops.items()):
+        if feature not in allowed:
+            problems.append("%d x %s: needs %s, which is not in the published feature set (%s)"
+                            % (count, name, feature, ", ".join(sorted(allowed)) or "MVP only"))
+    if m.datacount and "bulk-memory" not in allowed:
+        problems.append("datacount section: needs bulk-memory, which is not in the published feature set")
     for module, field, kind in m.imports:
         if module != "env":
             problems.append("import %s.%s (%s) is not from module \"env\"" % (module, field, kind))
@@ -367,7 +498,7 @@ def cmd_render(args):
         args.budget, "%d left" % left if left >= 0 else "OVER BY %d" % -left,
         100.0 * size / args.budget))
     w("sha256:   %s" % hashlib.sha256(m.data).hexdigest())
-    for key in ("rustc", "wasm-opt", "flags"):
+    for key in ("rustc", "target", "wasm-opt", "flags"):
         if key in meta:
             w("%-9s %s" % (key + ":", meta[key]))
     w("")
@@ -397,6 +528,11 @@ def cmd_render(args):
     w("## imports")
     for module, field, kind in m.imports:
         w("  %-6s %s.%s" % (kind, module, field))
+    w("")
+
+    w("## post-MVP instructions (count; features used: %s)" % (", ".join(m.features_used()) or "none, MVP only"))
+    for name, (feature, count) in sorted(m.feature_ops.items(), key=lambda kv: (kv[1][0], kv[0])):
+        w("%7d  %s (%s)" % (count, name, feature))
     w("")
 
     top = []
@@ -469,6 +605,8 @@ def cmd_dump(args):
         print("  import %s.%s %s" % imp)
     for name, kind, idx in m.exports:
         print("  export %s %s %d" % (kind, name, idx))
+    for name, (feature, count) in sorted(m.feature_ops.items()):
+        print("  op %s %d (%s)" % (name, count, feature))
     for i, (_, bsize) in enumerate(m.bodies):
         idx = m.imported_funcs + i
         print("  func %4d %6d %s" % (idx, bsize, clean_name(m.func_names.get(idx, ""))))
@@ -478,6 +616,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     s = sub.add_parser("verify"); s.add_argument("wasm")
+    s.add_argument("--features", default="", metavar="F,F...",
+                   help="post-MVP features the module may use (%s); default: MVP only" % ", ".join(FEATURES))
     s.add_argument("--forbid", action="append", default=[], metavar="PATH",
                    help="fail if this machine-specific path occurs in the file")
     s.set_defaults(fn=cmd_verify)
