@@ -8,7 +8,7 @@
 
 use crate::Bytes;
 
-use crate::error::abort;
+use crate::error::*;
 use crate::json::{Raw, Reader};
 use crate::limits::{self, Limits};
 use crate::state::{CodeSource, Format};
@@ -32,7 +32,7 @@ pub fn fields<'a>(r: &mut Reader<'a>, names: &[&'static [u8]], field: Field<'a, 
         Some(i) => {
             r.field = names.get(i).copied().unwrap_or(b"");
             if seen & (1 << i) != 0 {
-                r.fail("duplicate field");
+                r.fail(ERR_DUPLICATE);
             }
             seen |= 1 << i;
             field(r, i);
@@ -48,7 +48,7 @@ pub fn fields<'a>(r: &mut Reader<'a>, names: &[&'static [u8]], field: Field<'a, 
 /// Refuses when field `i` was not seen.
 fn require(seen: u32, i: usize, name: &str) {
     if seen & (1 << i) == 0 {
-        abort(name.as_bytes(), "missing field");
+        abort(name.as_bytes(), ERR_MISSING);
     }
 }
 
@@ -80,7 +80,7 @@ pub fn opt_account(r: &mut Reader) -> Option<Bytes> {
 /// `{"<name>": <value>}` with that single field required.
 pub fn single<'a>(input: &'a [u8], name: &'static [u8], value: &mut dyn FnMut(&mut Reader<'a>)) {
     if parse(input, &[name], &mut |r, _| value(r)) == 0 {
-        abort(name, "missing field");
+        abort(name, ERR_MISSING);
     }
 }
 
@@ -142,17 +142,14 @@ fn request_args(input: &[u8], estimate: bool) -> RequestArgs<'_> {
             0 => a.code = code_source(r),
             1 => a.limits = resource_limits(r),
             2 => a.input_data = Some(r.raw_string()),
-            3 => a.secrets = Some(byte_array(r, limits::MAX_SECRETS, "over its cap of 1024 bytes")),
+            3 => a.secrets = Some(byte_array(r, limits::MAX_SECRETS, ERR_SECRETS_CAP)),
             5 => a.payer = Some(account(r)),
             6 => a.sender_hint = Some(account(r)),
-            _ => {
-                a.format = Format::from_name(r.raw_string().0)
-                    .unwrap_or_else(|| r.fail("expected \"Bytes\", \"Text\" or \"Json\""))
-            }
+            _ => a.format = Format::from_name(r.raw_string().0).unwrap_or_else(|| r.fail(ERR_FORMAT)),
         }
     });
     require(seen, 0, "code_source");
-    cap(b"input_data", a.input_data.map_or(0, |d| d.0.len()), limits::MAX_INPUT_DATA, "over its cap of 4096 bytes");
+    cap(b"input_data", a.input_data.map_or(0, |d| d.0.len()), limits::MAX_INPUT_DATA, ERR_INPUT_DATA_CAP);
     a
 }
 
@@ -166,15 +163,15 @@ fn code_source<'a>(r: &mut Reader<'a>) -> CodeSource<'a> {
     require(seen, 0, "code_source.repo");
     require(seen, 1, "code_source.commit");
     if c.repo.0.is_empty() || c.commit.0.is_empty() {
-        abort(b"code_source", "repo and commit must not be empty");
+        abort(b"code_source", ERR_EMPTY_CODE);
     }
-    cap(b"code_source.repo", c.repo.0.len(), limits::MAX_REPO, "over its cap of 512 bytes");
-    cap(b"code_source.commit", c.commit.0.len(), limits::MAX_COMMIT, "over its cap of 128 bytes");
+    cap(b"code_source.repo", c.repo.0.len(), limits::MAX_REPO, ERR_REPO_CAP);
+    cap(b"code_source.commit", c.commit.0.len(), limits::MAX_COMMIT, ERR_COMMIT_CAP);
     cap(
         b"code_source.build_target",
         c.build_target.map_or(0, |t| t.0.len()),
         limits::MAX_BUILD_TARGET,
-        "over its cap of 64 bytes",
+        ERR_BUILD_TARGET_CAP,
     );
     c
 }
@@ -188,9 +185,9 @@ pub fn resource_limits(r: &mut Reader) -> Limits {
         }
         let v = r.u64();
         let (slot, cap, msg) = match i {
-            0 => (&mut l.max_instructions, Limits::CAP.max_instructions, "over its cap of 100000000000"),
-            1 => (&mut l.max_memory_mb, Limits::CAP.max_memory_mb, "over its cap of 1024"),
-            _ => (&mut l.max_execution_seconds, Limits::CAP.max_execution_seconds, "over its cap of 60"),
+            0 => (&mut l.max_instructions, Limits::CAP.max_instructions, ERR_INSTRUCTIONS_CAP),
+            1 => (&mut l.max_memory_mb, Limits::CAP.max_memory_mb, ERR_MEMORY_CAP),
+            _ => (&mut l.max_execution_seconds, Limits::CAP.max_execution_seconds, ERR_SECONDS_CAP),
         };
         if v > cap {
             r.fail(msg);
@@ -206,7 +203,7 @@ fn byte_array(r: &mut Reader, max: usize, over: &str) -> Bytes {
     r.array(&mut |r| {
         let b = r.u64();
         if b > 255 {
-            r.fail("byte array element over 255");
+            r.fail(ERR_BYTE);
         }
         if v.len() == max {
             r.fail(over);
@@ -250,14 +247,14 @@ pub fn output<'a>(r: &mut Reader<'a>) -> Output<'a> {
         out = match i {
             0 => Output::Text(r.raw_string()),
             1 => Output::Json(r.value()),
-            _ => Output::Bytes(byte_array(r, limits::MAX_OUTPUT, "over its cap of 32768 bytes")),
+            _ => Output::Bytes(byte_array(r, limits::MAX_OUTPUT, ERR_OUTPUT_CAP)),
         }
     });
     if seen.count_ones() != 1 {
-        r.fail("must have exactly one of Text, Json, Bytes");
+        r.fail(ERR_OUTPUT_KIND);
     }
     if out.body().len() > limits::MAX_OUTPUT {
-        r.fail("over its cap of 32768 bytes");
+        r.fail(ERR_OUTPUT_CAP);
     }
     out
 }

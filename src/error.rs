@@ -6,6 +6,8 @@
 //! Aborting instead of threading `Result` through every parser keeps the wasm
 //! small: each `?` costs a branch and a copy at every call site.
 
+use crate::limits::cap;
+
 /// `context` names the argument being read (empty when there is none).
 #[cfg(target_arch = "wasm32")]
 pub fn abort(context: &[u8], msg: &str) -> ! {
@@ -52,3 +54,71 @@ pub fn refusal<R>(f: impl FnOnce() -> R) -> Option<String> {
         },
     }
 }
+
+// The refusal texts, each written once. `abort(context, msg)` puts the field
+// name in front ("request_id: expected an unsigned integer"), so a text says
+// only what is wrong with the value and, where it helps, what to send instead.
+// A cap's number comes from `limits::cap!`, like the check and get_max_limits.
+//
+// This part holds the texts of the argument readers (json, args, account,
+// payload, limits). src/contract.rs's own messages get a section of their own,
+// added by its engineer at the `// ---- contract` marker at the end of the
+// file, so both sides merge without conflicts.
+
+// ---- json: the Reader
+pub const ERR_NOT_UTF8: &str = "arguments are not valid UTF-8";
+pub const ERR_TRAILING: &str = "trailing characters after the JSON";
+pub const ERR_TOO_DEEP: &str = "nested too deeply";
+pub const ERR_OBJECT: &str = "expected an object";
+pub const ERR_COLON: &str = "expected ':'";
+pub const ERR_OBJECT_SEP: &str = "expected ',' or '}'";
+pub const ERR_ARRAY: &str = "expected an array";
+pub const ERR_ARRAY_SEP: &str = "expected ',' or ']'";
+pub const ERR_STRING: &str = "expected a string";
+pub const ERR_UNTERMINATED: &str = "unterminated string";
+pub const ERR_CONTROL_CHAR: &str = "control character in string";
+pub const ERR_ESCAPE: &str = "invalid escape";
+pub const ERR_SURROGATE: &str = "lone surrogate in escape";
+pub const ERR_UNSIGNED: &str = "expected an unsigned integer";
+pub const ERR_OVER_U64: &str = "over u64::MAX";
+pub const ERR_LEADING_ZERO: &str = "leading zero in number";
+pub const ERR_NUMBER: &str = "invalid number";
+pub const ERR_VALUE: &str = "invalid JSON value";
+pub const ERR_BOOL: &str = "expected true or false";
+pub const ERR_AMOUNT: &str = "expected a decimal string without sign or leading zeros, e.g. \"1000\"";
+pub const ERR_OVER_U128: &str = "over u128::MAX";
+
+// ---- args
+pub const ERR_DUPLICATE: &str = "duplicate field";
+pub const ERR_MISSING: &str = "missing field";
+pub const ERR_EMPTY_CODE: &str = "repo and commit must not be empty";
+pub const ERR_FORMAT: &str = "expected \"Bytes\", \"Text\" or \"Json\"";
+pub const ERR_OUTPUT_KIND: &str = "expected exactly one of Text, Json, Bytes";
+pub const ERR_BYTE: &str = "elements must be 0 to 255";
+pub const ERR_REPO_CAP: &str = concat!("at most ", cap!(repo), " bytes");
+pub const ERR_COMMIT_CAP: &str = concat!("at most ", cap!(commit), " bytes");
+pub const ERR_BUILD_TARGET_CAP: &str = concat!("at most ", cap!(build_target), " bytes");
+pub const ERR_INPUT_DATA_CAP: &str = concat!("at most ", cap!(input_data), " bytes");
+pub const ERR_SECRETS_CAP: &str = concat!("at most ", cap!(secrets), " bytes");
+pub const ERR_OUTPUT_CAP: &str = concat!("at most ", cap!(output), " bytes");
+pub const ERR_INSTRUCTIONS_CAP: &str = concat!("at most ", cap!(instructions));
+pub const ERR_MEMORY_CAP: &str = concat!("at most ", cap!(memory_mb));
+pub const ERR_SECONDS_CAP: &str = concat!("at most ", cap!(seconds));
+/// For src/contract.rs's bulk calls and pages (it passes these texts in).
+pub const ERR_BULK_IDS_CAP: &str = concat!("at most ", cap!(bulk_cancel), " ids per call");
+pub const ERR_BULK_LIMIT: &str = concat!("must be 1 to ", cap!(bulk_cancel));
+pub const ERR_PAGE_LIMIT: &str = concat!("must be 1 to ", cap!(pending_page));
+
+// ---- account
+pub const ERR_ACCOUNT_LEN: &str = "invalid account id: 2 to 64 characters";
+pub const ERR_ACCOUNT_CHARS: &str = "invalid account id: only a-z, 0-9, '-', '_' and '.'";
+pub const ERR_ACCOUNT_SEPARATOR: &str = "invalid account id: misplaced separator";
+
+// ---- payload
+pub const ERR_PAYLOAD_OUTPUT: &str = concat!(
+    "over the ",
+    cap!(yield_payload),
+    "-byte yield payload: use submit_execution_output first, then \"output\": null"
+);
+
+// ---- contract

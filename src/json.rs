@@ -13,7 +13,7 @@
 
 use crate::Bytes;
 
-use crate::error::abort;
+use crate::error::*;
 
 /// Nesting deeper than this is refused: it bounds recursion and gas.
 const MAX_DEPTH: u32 = 32;
@@ -36,7 +36,7 @@ impl<'a> Reader<'a> {
     /// taken from it later is UTF-8 too.
     pub fn new(s: &'a [u8]) -> Self {
         if !valid_utf8(s) {
-            abort(b"", "arguments are not valid UTF-8");
+            abort(b"", ERR_NOT_UTF8);
         }
         Reader { s, pos: 0, depth: 0, field: b"" }
     }
@@ -86,14 +86,14 @@ impl<'a> Reader<'a> {
     /// Only whitespace may follow the top-level value.
     pub fn end(&mut self) {
         if self.peek() != 0 || self.pos < self.s.len() {
-            abort(b"", "trailing characters after the JSON arguments");
+            abort(b"", ERR_TRAILING);
         }
     }
 
     fn enter(&mut self) {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            self.fail("JSON nested too deeply");
+            self.fail(ERR_TOO_DEEP);
         }
     }
 
@@ -104,7 +104,7 @@ impl<'a> Reader<'a> {
     pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &[u8])) {
         self.enter();
         if !self.eat(b'{') {
-            self.fail("expected a JSON object");
+            self.fail(ERR_OBJECT);
         }
         if !self.eat(b'}') {
             loop {
@@ -117,14 +117,14 @@ impl<'a> Reader<'a> {
                     raw.0
                 };
                 if !self.eat(b':') {
-                    self.fail("expected ':' in object");
+                    self.fail(ERR_COLON);
                 }
                 field(self, key);
                 if self.eat(b'}') {
                     break;
                 }
                 if !self.eat(b',') {
-                    self.fail("expected ',' or '}' in object");
+                    self.fail(ERR_OBJECT_SEP);
                 }
             }
         }
@@ -135,7 +135,7 @@ impl<'a> Reader<'a> {
     pub fn array(&mut self, item: &mut dyn FnMut(&mut Self)) {
         self.enter();
         if !self.eat(b'[') {
-            self.fail("expected a JSON array");
+            self.fail(ERR_ARRAY);
         }
         if !self.eat(b']') {
             loop {
@@ -144,7 +144,7 @@ impl<'a> Reader<'a> {
                     break;
                 }
                 if !self.eat(b',') {
-                    self.fail("expected ',' or ']' in array");
+                    self.fail(ERR_ARRAY_SEP);
                 }
             }
         }
@@ -154,7 +154,7 @@ impl<'a> Reader<'a> {
     /// The body of the next string, validated but not decoded.
     pub fn raw_string(&mut self) -> Raw<'a> {
         if !self.eat(b'"') {
-            self.fail("expected a string");
+            self.fail(ERR_STRING);
         }
         let start = self.pos;
         loop {
@@ -167,8 +167,8 @@ impl<'a> Reader<'a> {
                 b'\\' => {
                     self.escape();
                 }
-                0 if self.pos > self.s.len() => self.fail("unterminated string"),
-                0..=0x1f => self.fail("control character in string"),
+                0 if self.pos > self.s.len() => self.fail(ERR_UNTERMINATED),
+                0..=0x1f => self.fail(ERR_CONTROL_CHAR),
                 _ => {}
             }
         }
@@ -189,17 +189,17 @@ impl<'a> Reader<'a> {
                     // A high surrogate must be followed by an escaped low one.
                     let lo = if self.next() == b'\\' && self.next() == b'u' { self.hex4() } else { 0 };
                     if !(0xDC00..0xE000).contains(&lo) {
-                        self.fail("lone surrogate in string escape");
+                        self.fail(ERR_SURROGATE);
                     }
                     0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                 } else {
                     hi
                 }
             }
-            _ => self.fail("invalid string escape"),
+            _ => self.fail(ERR_ESCAPE),
         };
         if (0xDC00..0xE000).contains(&cp) {
-            self.fail("lone surrogate in string escape");
+            self.fail(ERR_SURROGATE);
         }
         cp
     }
@@ -207,7 +207,7 @@ impl<'a> Reader<'a> {
     fn hex4(&mut self) -> u32 {
         let mut v = 0;
         for _ in 0..4 {
-            let d = (self.next() as char).to_digit(16).unwrap_or_else(|| self.fail("invalid \\u escape"));
+            let d = (self.next() as char).to_digit(16).unwrap_or_else(|| self.fail(ERR_ESCAPE));
             v = v * 16 + d;
         }
         v
@@ -245,14 +245,14 @@ impl<'a> Reader<'a> {
             let d = (d - b'0') as u64;
             // Compared against constants: a checked multiply costs far more in wasm.
             if v > u64::MAX / 10 || (v == u64::MAX / 10 && d > u64::MAX % 10) {
-                self.fail("number does not fit in u64");
+                self.fail(ERR_OVER_U64);
             }
             v = v * 10 + d;
             self.pos += 1;
         }
-        self.check_digits(start, "expected an unsigned integer");
+        self.check_digits(start, ERR_UNSIGNED);
         if let Some(b'.' | b'e' | b'E') = self.s.get(self.pos) {
-            self.fail("expected an integer, found a fraction or exponent");
+            self.fail(ERR_UNSIGNED);
         }
         v
     }
@@ -268,27 +268,27 @@ impl<'a> Reader<'a> {
             self.fail(empty);
         }
         if len > 1 && self.s.get(start) == Some(&b'0') {
-            self.fail("leading zero in number");
+            self.fail(ERR_LEADING_ZERO);
         }
     }
 
     /// A u128 written, as NEAR tooling does, as a decimal string: "123".
     pub fn u128_string(&mut self) -> u128 {
         if self.peek() != b'"' {
-            self.fail("amounts must be decimal strings, e.g. \"1000\"");
+            self.fail(ERR_AMOUNT);
         }
         let d = self.raw_string().0;
         if d.is_empty() || (d.len() > 1 && d.first() == Some(&b'0')) {
-            self.fail("amount must be a decimal number without leading zeros");
+            self.fail(ERR_AMOUNT);
         }
         let mut v: u128 = 0;
         for &c in d {
             if !c.is_ascii_digit() {
-                self.fail("amount must contain only decimal digits");
+                self.fail(ERR_AMOUNT);
             }
             let digit = (c - b'0') as u128;
             if v > u128::MAX / 10 || (v == u128::MAX / 10 && digit > u128::MAX % 10) {
-                self.fail("amount exceeds u128::MAX");
+                self.fail(ERR_OVER_U128);
             }
             v = v * 10 + digit;
         }
@@ -301,7 +301,7 @@ impl<'a> Reader<'a> {
         } else if self.literal(b"false") {
             false
         } else {
-            self.fail("expected true or false")
+            self.fail(ERR_BOOL)
         }
     }
 
@@ -323,7 +323,7 @@ impl<'a> Reader<'a> {
             }
             b'n' if self.null() => {}
             b'-' | b'0'..=b'9' => self.number(),
-            _ => self.fail("invalid JSON value"),
+            _ => self.fail(ERR_VALUE),
         }
         self.s.get(start..self.pos).unwrap_or(&[])
     }
@@ -333,11 +333,11 @@ impl<'a> Reader<'a> {
         self.eat(b'-');
         let start = self.pos;
         self.skip_digits();
-        self.check_digits(start, "invalid number");
+        self.check_digits(start, ERR_NUMBER);
         if self.s.get(self.pos) == Some(&b'.') {
             self.pos += 1;
             if self.skip_digits() == 0 {
-                self.fail("invalid number");
+                self.fail(ERR_NUMBER);
             }
         }
         if let Some(b'e' | b'E') = self.s.get(self.pos) {
@@ -346,7 +346,7 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
             }
             if self.skip_digits() == 0 {
-                self.fail("invalid number");
+                self.fail(ERR_NUMBER);
             }
         }
     }
