@@ -9,15 +9,49 @@
 use crate::limits::cap;
 
 /// `context` names the argument being read (empty when there is none).
-#[cfg(target_arch = "wasm32")]
 pub fn abort(context: &[u8], msg: &str) -> ! {
+    abort_bytes(context, msg.as_bytes())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn abort_bytes(context: &[u8], msg: &[u8]) -> ! {
     let mut v = crate::Bytes::with_capacity(context.len() + msg.len() + 4);
     if !context.is_empty() {
         v.extend_from_slice(context);
         v.extend_from_slice(b": ");
     }
-    v.extend_from_slice(msg.as_bytes());
+    v.extend_from_slice(msg);
     crate::host::fail(&v)
+}
+
+/// `field` of the object `parent` ("code_source.repo"), or `field` alone when
+/// `parent` is empty.
+fn path(parent: &[u8], field: &[u8]) -> crate::Bytes {
+    let mut v = crate::Bytes::with_capacity(parent.len() + field.len() + 1);
+    if !parent.is_empty() {
+        v.extend_from_slice(parent);
+        v.push(b'.');
+    }
+    v.extend_from_slice(field);
+    v
+}
+
+/// `abort` naming `field` of the object `parent`.
+pub fn abort_in(parent: &[u8], field: &[u8], msg: &str) -> ! {
+    abort(&path(parent, field), msg)
+}
+
+/// Refuses a value over its cap: "code_source.repo: at most 512 bytes" when
+/// `bytes` (a length), "resource_limits.max_memory_mb: at most 1024" otherwise.
+/// Written out here from the cap itself, so no cap has a text of its own.
+pub fn abort_over(parent: &[u8], field: &[u8], cap: u64, bytes: bool) -> ! {
+    let mut m = crate::Bytes::with_capacity(32);
+    m.extend_from_slice(ERR_AT_MOST.as_bytes());
+    crate::json::write_u128(&mut m, cap as u128);
+    if bytes {
+        m.extend_from_slice(ERR_BYTES.as_bytes());
+    }
+    abort_bytes(&path(parent, field), &m)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -25,8 +59,8 @@ pub fn abort(context: &[u8], msg: &str) -> ! {
 pub struct Abort(pub String);
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn abort(context: &[u8], msg: &str) -> ! {
-    let context = String::from_utf8_lossy(context);
+fn abort_bytes(context: &[u8], msg: &[u8]) -> ! {
+    let (context, msg) = (String::from_utf8_lossy(context), String::from_utf8_lossy(msg));
     let text = if context.is_empty() { msg.to_string() } else { format!("{context}: {msg}") };
     std::panic::panic_any(Abort(text))
 }
@@ -91,19 +125,14 @@ pub const ERR_OVER_U128: &str = "over u128::MAX";
 // ---- args
 pub const ERR_DUPLICATE: &str = "duplicate field";
 pub const ERR_MISSING: &str = "missing field";
-pub const ERR_EMPTY_CODE: &str = "repo and commit must not be empty";
+pub const ERR_EMPTY: &str = "must not be empty";
 pub const ERR_FORMAT: &str = "expected \"Bytes\", \"Text\" or \"Json\"";
 pub const ERR_OUTPUT_KIND: &str = "expected exactly one of Text, Json, Bytes";
 pub const ERR_BYTE: &str = "elements must be 0 to 255";
-pub const ERR_REPO_CAP: &str = concat!("at most ", cap!(repo), " bytes");
-pub const ERR_COMMIT_CAP: &str = concat!("at most ", cap!(commit), " bytes");
-pub const ERR_BUILD_TARGET_CAP: &str = concat!("at most ", cap!(build_target), " bytes");
-pub const ERR_INPUT_DATA_CAP: &str = concat!("at most ", cap!(input_data), " bytes");
-pub const ERR_SECRETS_CAP: &str = concat!("at most ", cap!(secrets), " bytes");
-pub const ERR_OUTPUT_CAP: &str = concat!("at most ", cap!(output), " bytes");
-pub const ERR_INSTRUCTIONS_CAP: &str = concat!("at most ", cap!(instructions));
-pub const ERR_MEMORY_CAP: &str = concat!("at most ", cap!(memory_mb));
-pub const ERR_SECONDS_CAP: &str = concat!("at most ", cap!(seconds));
+/// A cap's refusal is "at most <cap>", " bytes" after it for a length
+/// (`abort_over`).
+pub const ERR_AT_MOST: &str = "at most ";
+pub const ERR_BYTES: &str = " bytes";
 /// For src/contract.rs's bulk calls and pages (it passes these texts in).
 pub const ERR_BULK_IDS_CAP: &str = concat!("at most ", cap!(bulk_cancel), " ids per call");
 pub const ERR_BULK_LIMIT: &str = concat!("must be 1 to ", cap!(bulk_cancel));

@@ -83,7 +83,8 @@ fn request_refusals_name_the_field() {
         (br#"{"code_source":null}"#, "code_source: expected an object"),
         (br#"{"code_source":{"commit":"c"}}"#, "code_source.repo: missing field"),
         (br#"{"code_source":{"repo":"r"}}"#, "code_source.commit: missing field"),
-        (br#"{"code_source":{"repo":"","commit":"c"}}"#, "code_source: repo and commit must not be empty"),
+        (br#"{"code_source":{"repo":"","commit":"c"}}"#, "code_source.repo: must not be empty"),
+        (br#"{"code_source":{"repo":"r","commit":""}}"#, "code_source.commit: must not be empty"),
         (br#"{"code_source":{"repo":5,"commit":"c"}}"#, "repo: expected a string"),
         (
             br#"{"code_source":{"repo":"r","commit":"c"},"resource_limits":{"max_memory_mb":1025}}"#,
@@ -247,7 +248,11 @@ fn outputs_of_every_kind() {
         assert!(got.ends_with(want), "{o}: got {got:?}");
     }
     let big = format!(r#"{{"request_id":1,"output":{{"Text":"{}"}}}}"#, "x".repeat(32769));
-    assert_eq!(refused(|| args::submit_execution_output(big.as_bytes())), "output: at most 32768 bytes");
+    assert_eq!(refused(|| args::submit_execution_output(big.as_bytes())), "output.Text: at most 32768 bytes");
+    let big = format!(r#"{{"request_id":1,"output":{{"Json":"{}"}}}}"#, "x".repeat(32767));
+    assert_eq!(refused(|| args::submit_execution_output(big.as_bytes())), "output.Json: at most 32768 bytes");
+    let big = format!(r#"{{"request_id":1,"output":{{"Bytes":[{}]}}}}"#, vec!["1"; 32769].join(","));
+    assert_eq!(refused(|| args::submit_execution_output(big.as_bytes())), "output.Bytes: at most 32768 bytes");
 }
 
 #[test]
