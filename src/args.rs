@@ -21,7 +21,7 @@ use crate::state::{CodeSource, Format};
 /// What a field holds: the walker reads and checks it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
-pub enum Kind {
+enum Kind {
     U64,
     Bool,
     /// A string kept JSON-escaped, as sent.
@@ -45,19 +45,19 @@ pub enum Kind {
     Custom,
 }
 
-pub const REQUIRED: u8 = 1;
+const REQUIRED: u8 = 1;
 /// null counts as absent: the default stays.
-pub const NULLABLE: u8 = 2;
-pub const NONEMPTY: u8 = 4;
+const NULLABLE: u8 = 2;
+const NONEMPTY: u8 = 4;
 
-pub struct Spec {
-    pub name: &'static [u8],
-    pub kind: Kind,
+struct Spec {
+    name: &'static [u8],
+    kind: Kind,
     /// What `store` receives with the value.
-    pub id: u8,
-    pub flags: u8,
+    id: u8,
+    flags: u8,
     /// Its cap (`C_...`, `NO_CAP`), or an object's table (`O_...`).
-    pub cap: u8,
+    cap: u8,
 }
 
 const fn spec(name: &'static [u8], kind: Kind, id: u8, flags: u8, cap: u8) -> Spec {
@@ -66,9 +66,9 @@ const fn spec(name: &'static [u8], kind: Kind, id: u8, flags: u8, cap: u8) -> Sp
 
 /// An object's fields, with the bit mask of the required ones worked out at
 /// compile time (the walker checks the mask instead of looping over the fields).
-pub struct Table<'s> {
-    pub specs: &'s [Spec],
-    pub required: u32,
+struct Table<'s> {
+    specs: &'s [Spec],
+    required: u32,
 }
 
 // Evaluated only in constants and statics: the indexing cannot panic at run time.
@@ -123,7 +123,7 @@ static OBJECTS: [Table; 5] =
 static NO_FIELDS: Table = table(&[]);
 
 /// A value read by the walker.
-pub enum Val<'a> {
+enum Val<'a> {
     Num(u64),
     /// A u128 as its high and low halves: u128's 16-byte alignment would make
     /// every `Val` twice as costly to move.
