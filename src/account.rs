@@ -1,23 +1,25 @@
 //! NEAR account id rules: 2..=64 bytes of lowercase a-z, 0-9 and the separators
 //! `-` `_` `.`; a separator may not start or end the id or follow another one.
 
+use crate::error::{ERR_ACCOUNT_CHARS, ERR_ACCOUNT_LEN, ERR_ACCOUNT_SEPARATOR};
+
 pub fn validate(id: &[u8]) -> Result<(), &'static str> {
     if id.len() < 2 || id.len() > 64 {
-        return Err("invalid account id: length must be 2 to 64");
+        return Err(ERR_ACCOUNT_LEN);
     }
     let mut after_separator = true;
     for &c in id {
         let separator = matches!(c, b'-' | b'_' | b'.');
         if !(separator || c.is_ascii_lowercase() || c.is_ascii_digit()) {
-            return Err("invalid account id: only a-z, 0-9, '-', '_' and '.' are allowed");
+            return Err(ERR_ACCOUNT_CHARS);
         }
         if separator && after_separator {
-            return Err("invalid account id: misplaced separator");
+            return Err(ERR_ACCOUNT_SEPARATOR);
         }
         after_separator = separator;
     }
     if after_separator {
-        return Err("invalid account id: misplaced separator");
+        return Err(ERR_ACCOUNT_SEPARATOR);
     }
     Ok(())
 }

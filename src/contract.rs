@@ -3,9 +3,9 @@
 
 use crate::budget::{self, FAIL_GAS, MIGRATE_GAS, RETURN_OUTPUT_GAS};
 use crate::args::{self, Usage};
-use crate::error as err;
+use crate::error::*;
 use crate::events::{self, Settled};
-use crate::host::{self, panic_utf8 as refuse};
+use crate::host;
 use crate::json::{write_u128, Writer};
 use crate::limits::{MAX_BULK_CANCEL, MAX_CLEAR_PROBES, MAX_PENDING_PAGE, MIGRATE_SCAN, STALE_AFTER_NS};
 use crate::payload;
@@ -17,9 +17,9 @@ const CALLBACK: &[u8] = b"on_execution_response";
 
 fn load_config() -> Config {
     let Some(raw) = host::storage_read(CONFIG_KEY) else {
-        refuse(err::NOT_INITIALIZED);
+        refuse(ERR_NOT_INITIALIZED);
     };
-    Config::parse(raw).unwrap_or_else(|| refuse(err::CONFIG_UNREADABLE))
+    Config::parse(raw).unwrap_or_else(|| refuse(ERR_CONFIG_UNREADABLE))
 }
 
 fn save_config(c: &Config) {
@@ -30,7 +30,7 @@ fn save_config(c: &Config) {
 /// rejects deposits itself.
 fn no_deposit() {
     if host::attached_deposit() != 0 {
-        refuse(err::NO_DEPOSIT);
+        refuse(ERR_NO_DEPOSIT);
     }
 }
 
@@ -38,7 +38,7 @@ fn no_deposit() {
 /// full-access-key guarantee.
 fn admin_deposit() {
     if host::attached_deposit() > 1 {
-        refuse(err::ADMIN_DEPOSIT);
+        refuse(ERR_ADMIN_DEPOSIT);
     }
 }
 
@@ -46,7 +46,7 @@ fn owner_config() -> Config {
     admin_deposit();
     let c = load_config();
     if host::predecessor_account_id()[..] != *c.accounts().owner {
-        refuse(err::OWNER_ONLY);
+        refuse(ERR_OWNER_ONLY);
     }
     c
 }
@@ -54,7 +54,7 @@ fn owner_config() -> Config {
 fn only_operator() {
     no_deposit();
     if host::predecessor_account_id()[..] != *load_config().accounts().operator {
-        refuse(err::OPERATOR_ONLY);
+        refuse(ERR_OPERATOR_ONLY);
     }
 }
 
@@ -64,7 +64,7 @@ fn from_self() -> bool {
 
 fn private() {
     if !from_self() {
-        refuse(err::PRIVATE);
+        refuse(ERR_PRIVATE);
     }
 }
 
@@ -80,10 +80,10 @@ fn message(head: &[u8], amount: u128, tail: &[u8]) -> Bytes {
 pub fn new() {
     no_deposit();
     if !from_self() {
-        refuse(err::INIT_BY_SELF);
+        refuse(ERR_INIT_BY_SELF);
     }
     if host::storage_has_key(CONFIG_KEY) {
-        refuse(err::ALREADY_INITIALIZED);
+        refuse(ERR_ALREADY_INITIALIZED);
     }
     let (owner, operator) = args::new(&host::input());
     save_config(&Config::new(&owner, operator.as_deref().unwrap_or(&owner)));
@@ -94,7 +94,7 @@ pub fn new() {
 /// and `estimate_required_deposit` share it, so the estimate is exact.
 fn new_request(cfg: &Config, a: &args::RequestArgs, sender: &[u8], deposit: u128) -> (Bytes, u128) {
     let pricing = cfg.pricing();
-    let estimate = pricing.estimate(&a.limits).unwrap_or_else(|| refuse(err::COST_OVERFLOW));
+    let estimate = pricing.estimate(&a.limits).unwrap_or_else(|| refuse(ERR_COST_OVERFLOW));
     let record = NewRequest {
         id: cfg.next_request_id(),
         payment: deposit,
@@ -109,7 +109,7 @@ fn new_request(cfg: &Config, a: &args::RequestArgs, sender: &[u8], deposit: u128
         payer: a.payer.as_deref(),
     }
     .encode();
-    let required = budget::request_deposit(estimate, record.len()).unwrap_or_else(|| refuse(err::DEPOSIT_OVERFLOW));
+    let required = budget::request_deposit(estimate, record.len()).unwrap_or_else(|| refuse(ERR_DEPOSIT_OVERFLOW));
     (record, required)
 }
 
@@ -117,7 +117,7 @@ pub fn request_execution() {
     let deposit = host::attached_deposit();
     let mut cfg = load_config();
     if cfg.paused() {
-        refuse(err::PAUSED);
+        refuse(ERR_PAUSED);
     }
     let input = host::input();
     let a = args::request_execution(&input);
@@ -126,21 +126,21 @@ pub fn request_execution() {
     let (mut record, required) = new_request(&cfg, &a, &sender, deposit);
     if deposit < required {
         refuse(&message(
-            err::DEPOSIT_TOO_SMALL.0,
+            ERR_DEPOSIT_TOO_SMALL.0,
             required,
-            err::DEPOSIT_TOO_SMALL.1,
+            ERR_DEPOSIT_TOO_SMALL.1,
         ));
     }
     // Fail before any write or yield when the callback could not be paid for.
     let callback_gas = budget::callback_gas(a.payer.as_deref().unwrap_or(&sender));
     let needed = budget::request_gas_needed(host::used_gas(), callback_gas, record.len());
     if host::prepaid_gas() < needed {
-        refuse(&message(err::GAS_TOO_LOW.0, budget::tgas_rounded_up(needed), err::GAS_TOO_LOW.1));
+        refuse(&message(ERR_GAS_TOO_LOW.0, budget::tgas_rounded_up(needed), ERR_GAS_TOO_LOW.1));
     }
     let (promise, data_id) = host::promise_yield_create(CALLBACK, &id.to_le_bytes(), callback_gas);
     state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
     host::storage_write(&state::request_key(id), &record);
-    cfg.set_next_request_id(id.checked_add(1).unwrap_or_else(|| refuse(err::IDS_EXHAUSTED)));
+    cfg.set_next_request_id(id.checked_add(1).unwrap_or_else(|| refuse(ERR_IDS_EXHAUSTED)));
     cfg.add_pending(deposit);
     save_config(&cfg);
     host::log_utf8(&events::execution_requested(&pending(&record)));
@@ -171,11 +171,11 @@ fn request_id_no_deposit() -> u64 {
 }
 
 fn pending(stored: &[u8]) -> Request<'_> {
-    Request::decode(stored).unwrap_or_else(|| refuse(err::CORRUPT_REQUEST))
+    Request::decode(stored).unwrap_or_else(|| refuse(ERR_CORRUPT_REQUEST))
 }
 
 fn read_pending(id: u64) -> Bytes {
-    host::storage_read(&state::request_key(id)).unwrap_or_else(|| refuse(err::NO_PENDING_REQUEST))
+    host::storage_read(&state::request_key(id)).unwrap_or_else(|| refuse(ERR_NO_PENDING_REQUEST))
 }
 
 pub fn resolve_execution() {
@@ -185,7 +185,7 @@ pub fn resolve_execution() {
     let stored = read_pending(id);
     let req = pending(&stored);
     if req.has_output() && resp.output.is_some() {
-        refuse(err::OUTPUT_STORED_RESOLVE_NULL);
+        refuse(ERR_OUTPUT_STORED_RESOLVE_NULL);
     }
     resume(req.data_id(), &payload::encode(id, &resp));
 }
@@ -203,12 +203,12 @@ fn store_output(id: u64, out: &args::Output) -> Bytes {
     let mut stored = read_pending(id);
     let req = pending(&stored);
     if req.has_output() {
-        refuse(err::OUTPUT_STORED);
+        refuse(ERR_OUTPUT_STORED);
     }
     let value = state::encode_output(out.kind(), out.body());
     let cost = budget::output_storage_cost(stored.len(), value.len());
     if cost > req.payment() {
-        refuse(&message(err::OUTPUT_OVER_PAYMENT.0, cost, err::OUTPUT_OVER_PAYMENT.1));
+        refuse(&message(ERR_OUTPUT_OVER_PAYMENT.0, cost, ERR_OUTPUT_OVER_PAYMENT.1));
     }
     let data_id = Bytes::from(req.data_id());
     state::set_has_output(&mut stored);
@@ -231,7 +231,7 @@ pub fn submit_execution_output_and_resolve() {
 
 fn resume(data_id: &[u8], payload: &[u8]) {
     if !host::promise_yield_resume(data_id, payload) {
-        refuse(err::YIELD_NOT_WAITING);
+        refuse(ERR_YIELD_NOT_WAITING);
     }
 }
 
@@ -244,18 +244,18 @@ pub fn on_execution_response() {
     // The contract account calling this directly is not a yield ending: refuse
     // rather than end someone's request as if it had timed out.
     let Some(result) = host::yield_result() else {
-        refuse(err::NOT_A_YIELD_CALLBACK);
+        refuse(ERR_NOT_A_YIELD_CALLBACK);
     };
     let key = state::request_key(id);
     let Some(stored) = host::storage_remove(&key) else {
         // Cancelled while pending: the refund was made then.
-        return report_failure(err::REQUEST_CANCELLED);
+        return report_failure(ERR_REQUEST_CANCELLED);
     };
     let Some(req) = Request::decode(&stored) else {
         // Put it back: the payment stays with its record, for a fixed contract
         // (an upgrade) to settle, rather than vanishing with it.
         host::storage_write(&key, &stored);
-        return report_failure(err::CORRUPT_REQUEST_KEPT);
+        return report_failure(ERR_CORRUPT_REQUEST_KEPT);
     };
     let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
@@ -264,14 +264,14 @@ pub fn on_execution_response() {
             &req,
             None,
             &Usage::ZERO,
-            err::TIMED_OUT,
+            ERR_TIMED_OUT,
             now,
         );
     };
     let p = match payload::decode(&payload) {
         Some(p) if p.id == id => p,
         _ => {
-            return end_unsuccessful(&req, None, &Usage::ZERO, err::MALFORMED_RESULT, now)
+            return end_unsuccessful(&req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now)
         }
     };
     let payment = req.payment();
@@ -308,7 +308,7 @@ pub fn return_output() {
     private();
     let input = host::input();
     let Some((kind, body)) = state::decode_output(&input) else {
-        refuse(err::CORRUPT_OUTPUT);
+        refuse(ERR_CORRUPT_OUTPUT);
     };
     host::value_return(&return_value(kind, body));
 }
@@ -387,10 +387,10 @@ pub fn cancel_stale_execution() {
     let stored = read_pending(id);
     let req = pending(&stored);
     if host::predecessor_account_id()[..] != *req.sender {
-        refuse(err::SENDER_ONLY);
+        refuse(ERR_SENDER_ONLY);
     }
     if host::block_timestamp() < req.timestamp().saturating_add(STALE_AFTER_NS) {
-        refuse(err::NOT_STALE);
+        refuse(ERR_NOT_STALE);
     }
     cancel(id, &req, b"cancelled by the sender");
 }
@@ -439,7 +439,7 @@ fn return_bool(v: bool) {
 /// unknown and ended ids are skipped. Returns how many it ended.
 pub fn cancel_pending_requests() {
     owner_config();
-    let ids = args::request_ids(&host::input(), MAX_BULK_CANCEL, "at most 10 ids per call");
+    let ids = args::request_ids(&host::input(), MAX_BULK_CANCEL, ERR_BULK_IDS_CAP);
     let mut n = 0;
     for word in ids.chunks_exact(8) {
         let id = u64::from_le_bytes(word.try_into().unwrap_or([0xff; 8]));
@@ -453,7 +453,7 @@ pub fn cancel_pending_requests() {
 /// examines at most `MAX_CLEAR_PROBES` ids from the lowest pending one.
 pub fn clear_all_pending_requests() {
     owner_config();
-    let (_, limit) = args::from_and_limit(&host::input(), false, MAX_BULK_CANCEL as u64, "must be 1 to 10");
+    let (_, limit) = args::from_and_limit(&host::input(), false, MAX_BULK_CANCEL as u64, ERR_BULK_LIMIT);
     let limit = limit.unwrap_or(MAX_BULK_CANCEL as u64);
     let cfg = load_config();
     let (start, end) = (cfg.pending().low, cfg.next_request_id());
@@ -477,7 +477,7 @@ pub fn clear_all_pending_requests() {
 /// (a refund that left storage unstaked would fail, and revert its clean-up).
 fn stake_own_growth(c: &Config) {
     if let Some(missing) = budget::stake_shortfall(host::account_balance(), host::storage_usage(), c.pending().payments) {
-        refuse(&message(err::NO_FREE_BALANCE.0, missing, err::NO_FREE_BALANCE.1));
+        refuse(&message(ERR_NO_FREE_BALANCE.0, missing, ERR_NO_FREE_BALANCE.1));
     }
 }
 
@@ -524,7 +524,7 @@ pub fn set_pricing() {
     args::set_pricing(&host::input(), &mut p);
     // With this bound no request can ever overflow its estimate.
     if p.estimate(&crate::limits::Limits::CAP).is_none() {
-        refuse(err::PRICING_OVERFLOW);
+        refuse(ERR_PRICING_OVERFLOW);
     }
     c.set_pricing(&p);
     save_config(&c);
@@ -536,12 +536,12 @@ pub fn set_keystore_pubkey() {
     let caller = host::predecessor_account_id();
     let a = c.accounts();
     if caller[..] != *a.owner && a.keystore != Some(&caller[..]) {
-        refuse(err::PUBKEY_SETTER_ONLY);
+        refuse(ERR_PUBKEY_SETTER_ONLY);
     }
     let mut key = Bytes::new();
     args::single(&host::input(), b"pubkey", &mut |r| {
         key = crate::encoding::parse_pubkey(&r.string())
-            .unwrap_or_else(|| r.fail("expected 64 hex chars or ed25519:<base58 of 32 bytes>"));
+            .unwrap_or_else(|| r.refuse("expected 64 hex chars or ed25519:<base58 of 32 bytes>"));
     });
     host::storage_write(state::PUBKEY_KEY, &key);
     stake_own_growth(&c);
@@ -616,7 +616,7 @@ pub fn get_keystore_pubkey() {
 pub fn estimate_execution_cost() {
     no_deposit();
     let limits = args::estimate(&host::input());
-    let cost = load_config().pricing().estimate(&limits).unwrap_or_else(|| refuse(err::COST_OVERFLOW));
+    let cost = load_config().pricing().estimate(&limits).unwrap_or_else(|| refuse(ERR_COST_OVERFLOW));
     return_u128(cost);
 }
 
@@ -626,7 +626,7 @@ pub fn estimate_execution_cost() {
 /// ended requests below it cost nothing.
 pub fn get_pending_requests() {
     no_deposit();
-    let (from, limit) = args::from_and_limit(&host::input(), true, MAX_PENDING_PAGE, "must be 1 to 100");
+    let (from, limit) = args::from_and_limit(&host::input(), true, MAX_PENDING_PAGE, ERR_PAGE_LIMIT);
     let cfg = load_config();
     let mut id = from.unwrap_or(0).max(cfg.pending().low);
     let (end, limit) = (cfg.next_request_id(), limit.unwrap_or(MAX_PENDING_PAGE));
@@ -681,10 +681,10 @@ pub fn withdraw_fees() {
     let [_, _, _, withdrawable, _, _] = balance_sheet(&cfg);
     let amount = amount.unwrap_or(withdrawable);
     if amount == 0 {
-        refuse(err::NOTHING_TO_WITHDRAW);
+        refuse(ERR_NOTHING_TO_WITHDRAW);
     }
     if amount > withdrawable {
-        refuse(&message(err::OVER_WITHDRAWABLE.0, withdrawable, err::OVER_WITHDRAWABLE.1));
+        refuse(&message(ERR_OVER_WITHDRAWABLE.0, withdrawable, ERR_OVER_WITHDRAWABLE.1));
     }
     let to = receiver.unwrap_or_else(|| Bytes::from(cfg.accounts().owner));
     host::transfer(&to, amount);
@@ -708,14 +708,14 @@ pub fn migrate() {
     no_deposit();
     private();
     let Some(raw) = host::storage_read(CONFIG_KEY) else {
-        refuse(err::NOT_INITIALIZED);
+        refuse(ERR_NOT_INITIALIZED);
     };
     if raw.first() == Some(&state::CONFIG_VERSION) {
         load_config();
         return;
     }
     if raw.first() != Some(&state::CONFIG_V1) {
-        refuse(err::UNKNOWN_CONFIG_LAYOUT);
+        refuse(ERR_UNKNOWN_CONFIG_LAYOUT);
     }
     let next = u64::from_le_bytes(raw.get(2..10).and_then(|b| b.try_into().ok()).unwrap_or([0; 8]));
     let mut p = state::Pending { payments: 0, low: next, count: 0 };
@@ -728,7 +728,7 @@ pub fn migrate() {
             p.low = id;
         }
     }
-    let cfg = Config::from_v1(&raw, &p).unwrap_or_else(|| refuse(err::CORRUPT_CONFIG));
+    let cfg = Config::from_v1(&raw, &p).unwrap_or_else(|| refuse(ERR_CORRUPT_CONFIG));
     save_config(&cfg);
 }
 
@@ -739,7 +739,7 @@ pub fn upgrade() {
     owner_config();
     let code = host::input();
     if !code.starts_with(b"\0asm") {
-        refuse(err::NOT_WASM);
+        refuse(ERR_NOT_WASM);
     }
     host::deploy_and_call_self(&code, b"migrate", MIGRATE_GAS);
 }

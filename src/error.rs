@@ -1,21 +1,71 @@
-//! How the contract refuses: it aborts the call with a short message. In the
-//! wasm that is `panic_utf8` (NEAR reverts every change and reports "Smart
-//! contract panicked: <message>"); in host tests it is a panic carrying
-//! `Abort`, so tests and fuzzers can tell a clean refusal from a bug.
+//! How the contract refuses, and every refusal text.
 //!
-//! Aborting instead of threading `Result` through every parser keeps the wasm
+//! One word for each of the three ways a request or a call can go wrong:
+//! - *refuse*: this call ends with a short message and changes nothing. In the
+//!   wasm that is `panic_utf8` (NEAR reverts every change and reports "Smart
+//!   contract panicked: <message>"); in host tests it is a panic carrying
+//!   `Abort`, so tests and fuzzers can tell a clean refusal from a bug.
+//! - *report a failure* (`contract::report_failure`): the callback, which must
+//!   commit its refund, makes the caller's result a failure through the
+//!   separate `fail_execution` receipt.
+//! - *unsuccessful*: a request that ended without an output (failed, timed
+//!   out, malformed result, cancelled): still settled and refunded.
+//!
+//! Refusing instead of threading `Result` through every parser keeps the wasm
 //! small: each `?` costs a branch and a copy at every call site.
 
-/// `context` names the argument being read (empty when there is none).
+use crate::limits::cap;
+
+/// Refuses the call with `msg`.
+pub fn refuse(msg: &[u8]) -> ! {
+    refuse_bytes(b"", msg)
+}
+
+/// Refuses naming the argument being read: "`context`: `msg`" (just `msg`
+/// when `context` is empty).
+pub fn refuse_at(context: &[u8], msg: &str) -> ! {
+    refuse_bytes(context, msg.as_bytes())
+}
+
 #[cfg(target_arch = "wasm32")]
-pub fn abort(context: &[u8], msg: &str) -> ! {
+fn refuse_bytes(context: &[u8], msg: &[u8]) -> ! {
     let mut v = crate::Bytes::with_capacity(context.len() + msg.len() + 4);
     if !context.is_empty() {
         v.extend_from_slice(context);
         v.extend_from_slice(b": ");
     }
-    v.extend_from_slice(msg.as_bytes());
+    v.extend_from_slice(msg);
     crate::host::panic_utf8(&v)
+}
+
+/// `field` of the object `parent` ("code_source.repo"), or `field` alone when
+/// `parent` is empty.
+fn path(parent: &[u8], field: &[u8]) -> crate::Bytes {
+    let mut v = crate::Bytes::with_capacity(parent.len() + field.len() + 1);
+    if !parent.is_empty() {
+        v.extend_from_slice(parent);
+        v.push(b'.');
+    }
+    v.extend_from_slice(field);
+    v
+}
+
+/// `refuse_at` naming `field` of the object `parent`.
+pub fn refuse_in(parent: &[u8], field: &[u8], msg: &str) -> ! {
+    refuse_at(&path(parent, field), msg)
+}
+
+/// Refuses a value over its cap: "code_source.repo: at most 512 bytes" when
+/// `bytes` (a length), "resource_limits.max_memory_mb: at most 1024" otherwise.
+/// Written out here from the cap itself, so no cap has a text of its own.
+pub fn refuse_over(parent: &[u8], field: &[u8], cap: u64, bytes: bool) -> ! {
+    let mut m = crate::Bytes::with_capacity(32);
+    m.extend_from_slice(ERR_AT_MOST.as_bytes());
+    crate::json::write_u128(&mut m, cap as u128);
+    if bytes {
+        m.extend_from_slice(ERR_BYTES.as_bytes());
+    }
+    refuse_bytes(&path(parent, field), &m)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -23,13 +73,13 @@ pub fn abort(context: &[u8], msg: &str) -> ! {
 pub struct Abort(pub String);
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn abort(context: &[u8], msg: &str) -> ! {
-    let context = String::from_utf8_lossy(context);
+fn refuse_bytes(context: &[u8], msg: &[u8]) -> ! {
+    let (context, msg) = (String::from_utf8_lossy(context), String::from_utf8_lossy(msg));
     let text = if context.is_empty() { msg.to_string() } else { format!("{context}: {msg}") };
     std::panic::panic_any(Abort(text))
 }
 
-/// Runs `f`; returns the abort message if it refused, `None` if it returned.
+/// Runs `f`; returns the message if it refused, `None` if it returned.
 /// Any other panic (a bug) is propagated.
 #[cfg(not(target_arch = "wasm32"))]
 pub fn refusal<R>(f: impl FnOnce() -> R) -> Option<String> {
@@ -53,46 +103,108 @@ pub fn refusal<R>(f: impl FnOnce() -> R) -> Option<String> {
     }
 }
 
+// The refusal texts, each written once. `refuse_at(context, msg)` puts the field
+// name in front ("request_id: expected an unsigned integer"), so a text says
+// only what is wrong with the value and, where it helps, what to send instead.
+// A cap's number comes from `limits::cap!`, like the check and get_max_limits.
+//
+// The argument readers' texts (json, args, account, payload, limits) are
+// `&str`, for `refuse_at`; the entry points' (the `contract` section) are bytes,
+// for `refuse`.
+
+// ---- json: the Reader
+pub const ERR_NOT_UTF8: &str = "arguments are not valid UTF-8";
+pub const ERR_TRAILING: &str = "trailing characters after the JSON";
+pub const ERR_TOO_DEEP: &str = "nested too deeply";
+pub const ERR_OBJECT: &str = "expected an object";
+pub const ERR_COLON: &str = "expected ':'";
+pub const ERR_OBJECT_SEP: &str = "expected ',' or '}'";
+pub const ERR_ARRAY: &str = "expected an array";
+pub const ERR_ARRAY_SEP: &str = "expected ',' or ']'";
+pub const ERR_STRING: &str = "expected a string";
+pub const ERR_UNTERMINATED: &str = "unterminated string";
+pub const ERR_CONTROL_CHAR: &str = "control character in string";
+pub const ERR_ESCAPE: &str = "invalid escape";
+pub const ERR_SURROGATE: &str = "lone surrogate in escape";
+pub const ERR_UNSIGNED: &str = "expected an unsigned integer";
+pub const ERR_OVER_U64: &str = "over u64::MAX";
+pub const ERR_LEADING_ZERO: &str = "leading zero in number";
+pub const ERR_NUMBER: &str = "invalid number";
+pub const ERR_VALUE: &str = "invalid JSON value";
+pub const ERR_BOOL: &str = "expected true or false";
+pub const ERR_AMOUNT: &str = "expected a decimal string without sign or leading zeros, e.g. \"1000\"";
+pub const ERR_OVER_U128: &str = "over u128::MAX";
+
+// ---- args
+pub const ERR_DUPLICATE: &str = "duplicate field";
+pub const ERR_MISSING: &str = "missing field";
+pub const ERR_EMPTY: &str = "must not be empty";
+pub const ERR_FORMAT: &str = "expected \"Bytes\", \"Text\" or \"Json\"";
+pub const ERR_OUTPUT_KIND: &str = "expected exactly one of Text, Json, Bytes";
+pub const ERR_BYTE: &str = "elements must be 0 to 255";
+/// A cap's refusal is "at most <cap>", " bytes" after it for a length
+/// (`refuse_over`).
+pub const ERR_AT_MOST: &str = "at most ";
+pub const ERR_BYTES: &str = " bytes";
+/// For src/contract.rs, which passes these to `args::request_ids` and
+/// `args::from_and_limit`; it still has its own copies of the texts until its
+/// engineer switches to these (the numbers here come from the caps themselves).
+pub const ERR_BULK_IDS_CAP: &str = concat!("at most ", cap!(bulk_cancel), " ids per call");
+pub const ERR_BULK_LIMIT: &str = concat!("must be 1 to ", cap!(bulk_cancel));
+pub const ERR_PAGE_LIMIT: &str = concat!("must be 1 to ", cap!(pending_page));
+
+// ---- account
+pub const ERR_ACCOUNT_LEN: &str = "invalid account id: 2 to 64 characters";
+pub const ERR_ACCOUNT_CHARS: &str = "invalid account id: only a-z, 0-9, '-', '_' and '.'";
+pub const ERR_ACCOUNT_SEPARATOR: &str = "invalid account id: misplaced separator";
+
+// ---- payload
+pub const ERR_PAYLOAD_OUTPUT: &str = concat!(
+    "over the ",
+    cap!(yield_payload),
+    "-byte yield payload: use submit_execution_output first, then \"output\": null"
+);
+
 // ---- contract: the refusals of the entry points (src/contract.rs)
 
-pub const NOT_INITIALIZED: &[u8] = b"not initialized";
-pub const CONFIG_UNREADABLE: &[u8] = b"config: corrupt or an older layout (call migrate)";
-pub const NO_DEPOSIT: &[u8] = b"takes no deposit";
-pub const ADMIN_DEPOSIT: &[u8] = b"admin calls take 0 or 1 yoctoNEAR";
-pub const OWNER_ONLY: &[u8] = b"owner only";
-pub const OPERATOR_ONLY: &[u8] = b"operator only";
-pub const PRIVATE: &[u8] = b"private method";
-pub const INIT_BY_SELF: &[u8] = b"only the contract account may initialize";
-pub const ALREADY_INITIALIZED: &[u8] = b"already initialized";
-pub const COST_OVERFLOW: &[u8] = b"estimated cost overflows u128";
-pub const DEPOSIT_OVERFLOW: &[u8] = b"required deposit overflows u128";
-pub const PAUSED: &[u8] = b"paused: no new requests";
-pub const IDS_EXHAUSTED: &[u8] = b"request ids exhausted";
-pub const CORRUPT_REQUEST: &[u8] = b"corrupt request record";
-pub const NO_PENDING_REQUEST: &[u8] = b"no pending request with this id";
-pub const OUTPUT_STORED_RESOLVE_NULL: &[u8] = b"output already stored: resolve with \"output\": null";
-pub const OUTPUT_STORED: &[u8] = b"output already stored";
-pub const YIELD_NOT_WAITING: &[u8] = b"yield not waiting: already resolved or timed out";
-pub const NOT_A_YIELD_CALLBACK: &[u8] = b"not a yield callback";
-pub const REQUEST_CANCELLED: &[u8] = b"request was cancelled";
-pub const CORRUPT_REQUEST_KEPT: &[u8] = b"corrupt request record: kept for the owner";
-pub const TIMED_OUT: &[u8] = b"execution timed out; deposit refunded";
-pub const MALFORMED_RESULT: &[u8] = b"malformed result; deposit refunded";
-pub const CORRUPT_OUTPUT: &[u8] = b"corrupt stored output";
-pub const SENDER_ONLY: &[u8] = b"sender only";
-pub const NOT_STALE: &[u8] = b"cancel allowed 10 minutes after the request";
-pub const PRICING_OVERFLOW: &[u8] = b"pricing too large: max limits' cost overflows u128";
-pub const PUBKEY_SETTER_ONLY: &[u8] = b"owner or keystore account only";
-pub const NOTHING_TO_WITHDRAW: &[u8] = b"nothing to withdraw";
-pub const UNKNOWN_CONFIG_LAYOUT: &[u8] = b"unknown config layout";
-pub const CORRUPT_CONFIG: &[u8] = b"corrupt config";
-pub const NOT_WASM: &[u8] = b"input is not wasm";
+pub const ERR_NOT_INITIALIZED: &[u8] = b"not initialized";
+pub const ERR_CONFIG_UNREADABLE: &[u8] = b"config: corrupt or an older layout (call migrate)";
+pub const ERR_NO_DEPOSIT: &[u8] = b"takes no deposit";
+pub const ERR_ADMIN_DEPOSIT: &[u8] = b"admin calls take 0 or 1 yoctoNEAR";
+pub const ERR_OWNER_ONLY: &[u8] = b"owner only";
+pub const ERR_OPERATOR_ONLY: &[u8] = b"operator only";
+pub const ERR_PRIVATE: &[u8] = b"private method";
+pub const ERR_INIT_BY_SELF: &[u8] = b"only the contract account may initialize";
+pub const ERR_ALREADY_INITIALIZED: &[u8] = b"already initialized";
+pub const ERR_COST_OVERFLOW: &[u8] = b"estimated cost overflows u128";
+pub const ERR_DEPOSIT_OVERFLOW: &[u8] = b"required deposit overflows u128";
+pub const ERR_PAUSED: &[u8] = b"paused: no new requests";
+pub const ERR_IDS_EXHAUSTED: &[u8] = b"request ids exhausted";
+pub const ERR_CORRUPT_REQUEST: &[u8] = b"corrupt request record";
+pub const ERR_NO_PENDING_REQUEST: &[u8] = b"no pending request with this id";
+pub const ERR_OUTPUT_STORED_RESOLVE_NULL: &[u8] = b"output already stored: resolve with \"output\": null";
+pub const ERR_OUTPUT_STORED: &[u8] = b"output already stored";
+pub const ERR_YIELD_NOT_WAITING: &[u8] = b"yield not waiting: already resolved or timed out";
+pub const ERR_NOT_A_YIELD_CALLBACK: &[u8] = b"not a yield callback";
+pub const ERR_REQUEST_CANCELLED: &[u8] = b"request was cancelled";
+pub const ERR_CORRUPT_REQUEST_KEPT: &[u8] = b"corrupt request record: kept for the owner";
+pub const ERR_TIMED_OUT: &[u8] = b"execution timed out; deposit refunded";
+pub const ERR_MALFORMED_RESULT: &[u8] = b"malformed result; deposit refunded";
+pub const ERR_CORRUPT_OUTPUT: &[u8] = b"corrupt stored output";
+pub const ERR_SENDER_ONLY: &[u8] = b"sender only";
+pub const ERR_NOT_STALE: &[u8] = b"cancel allowed 10 minutes after the request";
+pub const ERR_PRICING_OVERFLOW: &[u8] = b"pricing too large: max limits' cost overflows u128";
+pub const ERR_PUBKEY_SETTER_ONLY: &[u8] = b"owner or keystore account only";
+pub const ERR_NOTHING_TO_WITHDRAW: &[u8] = b"nothing to withdraw";
+pub const ERR_UNKNOWN_CONFIG_LAYOUT: &[u8] = b"unknown config layout";
+pub const ERR_CORRUPT_CONFIG: &[u8] = b"corrupt config";
+pub const ERR_NOT_WASM: &[u8] = b"input is not wasm";
 
 /// Refusals with an amount in the middle: (text before, text after).
 pub type Around = (&'static [u8], &'static [u8]);
-pub const DEPOSIT_TOO_SMALL: Around = (b"deposit too small: attach at least ", b" yoctoNEAR (cost estimate + storage)");
-pub const GAS_TOO_LOW: Around = (b"not enough gas: attach at least ", b" Tgas");
-pub const OUTPUT_OVER_PAYMENT: Around = (b"output too large for the payment: storing it needs ", b" yoctoNEAR");
-pub const NO_FREE_BALANCE: Around =
+pub const ERR_DEPOSIT_TOO_SMALL: Around = (b"deposit too small: attach at least ", b" yoctoNEAR (cost estimate + storage)");
+pub const ERR_GAS_TOO_LOW: Around = (b"not enough gas: attach at least ", b" Tgas");
+pub const ERR_OUTPUT_OVER_PAYMENT: Around = (b"output too large for the payment: storing it needs ", b" yoctoNEAR");
+pub const ERR_NO_FREE_BALANCE: Around =
     (b"not enough free balance to stake this: ", b" yoctoNEAR more needed (pending payments are not staked)");
-pub const OVER_WITHDRAWABLE: Around = (b"amount over what is withdrawable: at most ", b" yoctoNEAR");
+pub const ERR_OVER_WITHDRAWABLE: Around = (b"amount over what is withdrawable: at most ", b" yoctoNEAR");

@@ -258,7 +258,7 @@ mod bump {
     const PAGE: usize = 65536;
 
     /// `size` fresh bytes (byte-aligned: `Buf` only stores bytes); the call
-    /// aborts when memory cannot grow.
+    /// refuses when memory cannot grow.
     pub fn alloc(size: usize) -> *mut u8 {
         let mut start = NEXT.0.get();
         if start == 0 {

@@ -1,7 +1,7 @@
 //! A hand-written JSON reader and writer: small in wasm where serde-json-core
 //! costs ~8 KB, and strict where NEAR tooling needs it (u128 as decimal
 //! strings, no floats where integers belong, no duplicate keys, no lone
-//! surrogates). Anything malformed aborts the call with a message that names
+//! surrogates). Anything malformed refuses the call with a message that names
 //! the argument being read.
 //!
 //! Strings are kept in their JSON-escaped form (`Raw`) wherever the contract only
@@ -13,7 +13,7 @@
 
 use crate::Bytes;
 
-use crate::error::abort;
+use crate::error::*;
 
 /// Nesting deeper than this is refused: it bounds recursion and gas.
 const MAX_DEPTH: u32 = 32;
@@ -27,6 +27,10 @@ pub struct Reader<'a> {
     s: &'a [u8],
     pos: usize,
     depth: u32,
+    /// Whether the last raw string had an escape: only such a key needs
+    /// decoding (searching the key for a backslash instead costs ~300 bytes of
+    /// wasm with `contains`, or gas per byte with a plain loop).
+    escaped: bool,
     /// The argument being read, for error messages.
     pub field: &'a [u8],
 }
@@ -36,13 +40,13 @@ impl<'a> Reader<'a> {
     /// taken from it later is UTF-8 too.
     pub fn new(s: &'a [u8]) -> Self {
         if !valid_utf8(s) {
-            abort(b"", "arguments are not valid UTF-8");
+            refuse_at(b"", ERR_NOT_UTF8);
         }
-        Reader { s, pos: 0, depth: 0, field: b"" }
+        Reader { s, pos: 0, depth: 0, escaped: false, field: b"" }
     }
 
-    pub fn fail(&self, msg: &str) -> ! {
-        abort(self.field, msg)
+    pub fn refuse(&self, msg: &str) -> ! {
+        refuse_at(self.field, msg)
     }
 
     /// The next byte, consumed; 0 at the end (never valid JSON there).
@@ -86,14 +90,14 @@ impl<'a> Reader<'a> {
     /// Only whitespace may follow the top-level value.
     pub fn end(&mut self) {
         if self.peek() != 0 || self.pos < self.s.len() {
-            abort(b"", "trailing characters after the JSON arguments");
+            refuse_at(b"", ERR_TRAILING);
         }
     }
 
     fn enter(&mut self) {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            self.fail("JSON nested too deeply");
+            self.refuse(ERR_TOO_DEEP);
         }
     }
 
@@ -104,27 +108,27 @@ impl<'a> Reader<'a> {
     pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &[u8])) {
         self.enter();
         if !self.eat(b'{') {
-            self.fail("expected a JSON object");
+            self.refuse(ERR_OBJECT);
         }
         if !self.eat(b'}') {
             loop {
                 let raw = self.raw_string();
                 let decoded;
-                let key = if raw.0.contains(&b'\\') {
+                let key = if self.escaped {
                     decoded = self.decode(raw);
                     &decoded[..]
                 } else {
                     raw.0
                 };
                 if !self.eat(b':') {
-                    self.fail("expected ':' in object");
+                    self.refuse(ERR_COLON);
                 }
                 field(self, key);
                 if self.eat(b'}') {
                     break;
                 }
                 if !self.eat(b',') {
-                    self.fail("expected ',' or '}' in object");
+                    self.refuse(ERR_OBJECT_SEP);
                 }
             }
         }
@@ -135,7 +139,7 @@ impl<'a> Reader<'a> {
     pub fn array(&mut self, item: &mut dyn FnMut(&mut Self)) {
         self.enter();
         if !self.eat(b'[') {
-            self.fail("expected a JSON array");
+            self.refuse(ERR_ARRAY);
         }
         if !self.eat(b']') {
             loop {
@@ -144,7 +148,7 @@ impl<'a> Reader<'a> {
                     break;
                 }
                 if !self.eat(b',') {
-                    self.fail("expected ',' or ']' in array");
+                    self.refuse(ERR_ARRAY_SEP);
                 }
             }
         }
@@ -154,9 +158,10 @@ impl<'a> Reader<'a> {
     /// The body of the next string, validated but not decoded.
     pub fn raw_string(&mut self) -> Raw<'a> {
         if !self.eat(b'"') {
-            self.fail("expected a string");
+            self.refuse(ERR_STRING);
         }
         let start = self.pos;
+        self.escaped = false;
         loop {
             // Runs of plain characters are the common case: skip them in a tight loop.
             while self.s.get(self.pos).is_some_and(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
@@ -165,10 +170,11 @@ impl<'a> Reader<'a> {
             match self.next() {
                 b'"' => return Raw(self.s.get(start..self.pos - 1).unwrap_or(&[])),
                 b'\\' => {
+                    self.escaped = true;
                     self.escape();
                 }
-                0 if self.pos > self.s.len() => self.fail("unterminated string"),
-                0..=0x1f => self.fail("control character in string"),
+                0 if self.pos > self.s.len() => self.refuse(ERR_UNTERMINATED),
+                0..=0x1f => self.refuse(ERR_CONTROL_CHAR),
                 _ => {}
             }
         }
@@ -189,17 +195,17 @@ impl<'a> Reader<'a> {
                     // A high surrogate must be followed by an escaped low one.
                     let lo = if self.next() == b'\\' && self.next() == b'u' { self.hex4() } else { 0 };
                     if !(0xDC00..0xE000).contains(&lo) {
-                        self.fail("lone surrogate in string escape");
+                        self.refuse(ERR_SURROGATE);
                     }
                     0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                 } else {
                     hi
                 }
             }
-            _ => self.fail("invalid string escape"),
+            _ => self.refuse(ERR_ESCAPE),
         };
         if (0xDC00..0xE000).contains(&cp) {
-            self.fail("lone surrogate in string escape");
+            self.refuse(ERR_SURROGATE);
         }
         cp
     }
@@ -207,7 +213,7 @@ impl<'a> Reader<'a> {
     fn hex4(&mut self) -> u32 {
         let mut v = 0;
         for _ in 0..4 {
-            let d = (self.next() as char).to_digit(16).unwrap_or_else(|| self.fail("invalid \\u escape"));
+            let d = (self.next() as char).to_digit(16).unwrap_or_else(|| self.refuse(ERR_ESCAPE));
             v = v * 16 + d;
         }
         v
@@ -221,7 +227,7 @@ impl<'a> Reader<'a> {
 
     /// The UTF-8 text a validated raw string stands for.
     fn decode(&self, raw: Raw) -> Bytes {
-        let mut sub = Reader { s: raw.0, pos: 0, depth: 0, field: self.field };
+        let mut sub = Reader { s: raw.0, pos: 0, depth: 0, escaped: false, field: self.field };
         let mut out = Bytes::with_capacity(raw.0.len());
         while sub.pos < raw.0.len() {
             let c = sub.next();
@@ -245,14 +251,14 @@ impl<'a> Reader<'a> {
             let d = (d - b'0') as u64;
             // Compared against constants: a checked multiply costs far more in wasm.
             if v > u64::MAX / 10 || (v == u64::MAX / 10 && d > u64::MAX % 10) {
-                self.fail("number does not fit in u64");
+                self.refuse(ERR_OVER_U64);
             }
             v = v * 10 + d;
             self.pos += 1;
         }
-        self.check_digits(start, "expected an unsigned integer");
+        self.check_digits(start, ERR_UNSIGNED);
         if let Some(b'.' | b'e' | b'E') = self.s.get(self.pos) {
-            self.fail("expected an integer, found a fraction or exponent");
+            self.refuse(ERR_UNSIGNED);
         }
         v
     }
@@ -265,30 +271,30 @@ impl<'a> Reader<'a> {
     fn check_digits(&self, start: usize, empty: &str) {
         let len = self.pos - start;
         if len == 0 {
-            self.fail(empty);
+            self.refuse(empty);
         }
         if len > 1 && self.s.get(start) == Some(&b'0') {
-            self.fail("leading zero in number");
+            self.refuse(ERR_LEADING_ZERO);
         }
     }
 
     /// A u128 written, as NEAR tooling does, as a decimal string: "123".
     pub fn u128_string(&mut self) -> u128 {
         if self.peek() != b'"' {
-            self.fail("amounts must be decimal strings, e.g. \"1000\"");
+            self.refuse(ERR_AMOUNT);
         }
         let d = self.raw_string().0;
         if d.is_empty() || (d.len() > 1 && d.first() == Some(&b'0')) {
-            self.fail("amount must be a decimal number without leading zeros");
+            self.refuse(ERR_AMOUNT);
         }
         let mut v: u128 = 0;
         for &c in d {
             if !c.is_ascii_digit() {
-                self.fail("amount must contain only decimal digits");
+                self.refuse(ERR_AMOUNT);
             }
             let digit = (c - b'0') as u128;
             if v > u128::MAX / 10 || (v == u128::MAX / 10 && digit > u128::MAX % 10) {
-                self.fail("amount exceeds u128::MAX");
+                self.refuse(ERR_OVER_U128);
             }
             v = v * 10 + digit;
         }
@@ -301,7 +307,7 @@ impl<'a> Reader<'a> {
         } else if self.literal(b"false") {
             false
         } else {
-            self.fail("expected true or false")
+            self.refuse(ERR_BOOL)
         }
     }
 
@@ -323,7 +329,7 @@ impl<'a> Reader<'a> {
             }
             b'n' if self.null() => {}
             b'-' | b'0'..=b'9' => self.number(),
-            _ => self.fail("invalid JSON value"),
+            _ => self.refuse(ERR_VALUE),
         }
         self.s.get(start..self.pos).unwrap_or(&[])
     }
@@ -333,11 +339,11 @@ impl<'a> Reader<'a> {
         self.eat(b'-');
         let start = self.pos;
         self.skip_digits();
-        self.check_digits(start, "invalid number");
+        self.check_digits(start, ERR_NUMBER);
         if self.s.get(self.pos) == Some(&b'.') {
             self.pos += 1;
             if self.skip_digits() == 0 {
-                self.fail("invalid number");
+                self.refuse(ERR_NUMBER);
             }
         }
         if let Some(b'e' | b'E') = self.s.get(self.pos) {
@@ -346,7 +352,7 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
             }
             if self.skip_digits() == 0 {
-                self.fail("invalid number");
+                self.refuse(ERR_NUMBER);
             }
         }
     }

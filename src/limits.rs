@@ -3,6 +3,27 @@
 //! its size after being escaped into `request_data`) under NEAR's 16 KiB log
 //! limit and keep the stored request small.
 
+/// Every cap's number, written once: the checks (the constants below), their
+/// refusal texts (`error.rs`) and `get_max_limits` (`MAX_LIMITS_JSON`) all
+/// expand it, so they cannot drift apart. A macro rather than a `const` because
+/// `concat!` only takes literals.
+#[rustfmt::skip]
+macro_rules! cap {
+    (instructions) => { 100_000_000_000 };
+    (memory_mb) => { 1024 };
+    (seconds) => { 60 };
+    (repo) => { 512 };
+    (commit) => { 128 };
+    (build_target) => { 64 };
+    (input_data) => { 4096 };
+    (secrets) => { 1024 };
+    (output) => { 32768 };
+    (yield_payload) => { 1024 };
+    (pending_page) => { 100 };
+    (bulk_cancel) => { 10 };
+}
+pub(crate) use cap;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Limits {
     pub max_instructions: u64,
@@ -13,30 +34,33 @@ pub struct Limits {
 impl Limits {
     pub const DEFAULT: Limits =
         Limits { max_instructions: 1_000_000_000, max_memory_mb: 128, max_execution_seconds: 60 };
-    pub const CAP: Limits =
-        Limits { max_instructions: 100_000_000_000, max_memory_mb: 1024, max_execution_seconds: 60 };
+    pub const CAP: Limits = Limits {
+        max_instructions: cap!(instructions),
+        max_memory_mb: cap!(memory_mb),
+        max_execution_seconds: cap!(seconds),
+    };
 }
 
 /// Byte caps, on the JSON-escaped form of strings as sent.
-pub const MAX_REPO: usize = 512;
-pub const MAX_COMMIT: usize = 128;
-pub const MAX_BUILD_TARGET: usize = 64;
-pub const MAX_INPUT_DATA: usize = 4096;
-pub const MAX_SECRETS: usize = 1024;
+pub const MAX_REPO: usize = cap!(repo);
+pub const MAX_COMMIT: usize = cap!(commit);
+pub const MAX_BUILD_TARGET: usize = cap!(build_target);
+pub const MAX_INPUT_DATA: usize = cap!(input_data);
+pub const MAX_SECRETS: usize = cap!(secrets);
 /// A stored (submitted) output: the text, JSON or bytes as they will be returned.
-pub const MAX_OUTPUT: usize = 32768;
+pub const MAX_OUTPUT: usize = cap!(output);
 /// NEAR's limit on a `promise_yield_resume` payload.
-pub const MAX_YIELD_PAYLOAD: usize = 1024;
+pub const MAX_YIELD_PAYLOAD: usize = cap!(yield_payload);
 /// An error message is shortened to this many bytes in the completed event.
 pub const MAX_LOGGED_ERROR: usize = 256;
 
 /// `get_pending_requests` returns at most this many requests (its default).
-pub const MAX_PENDING_PAGE: u64 = 100;
+pub const MAX_PENDING_PAGE: u64 = cap!(pending_page);
 /// Requests one `cancel_pending_requests` / `clear_all_pending_requests` call
 /// ends at most: each logs one `execution_completed` of at most
 /// `MAX_COMPLETED_EVENT` bytes, and NEAR allows 16,384 bytes (and 100 logs) of
 /// logs per receipt (`tests/layout.rs` checks the product).
-pub const MAX_BULK_CANCEL: usize = 10;
+pub const MAX_BULK_CANCEL: usize = cap!(bulk_cancel);
 pub const MAX_COMPLETED_EVENT: usize = 1600;
 /// Ids one `clear_all_pending_requests` call examines at most (about 17 Tgas of
 /// storage reads when all are ended requests).
@@ -49,7 +73,27 @@ pub const MIGRATE_SCAN: u64 = 1024;
 pub const STALE_AFTER_NS: u64 = 10 * 60 * 1_000_000_000;
 
 /// The `get_max_limits` view.
-pub const MAX_LIMITS_JSON: &[u8] =
-    b"{\"max_instructions\":100000000000,\"max_memory_mb\":1024,\"max_execution_seconds\":60,\
-\"max_repo_bytes\":512,\"max_commit_bytes\":128,\"max_build_target_bytes\":64,\"max_input_data_bytes\":4096,\
-\"max_encrypted_secrets_bytes\":1024,\"max_output_bytes\":32768,\"max_yield_payload_bytes\":1024}";
+pub const MAX_LIMITS_JSON: &[u8] = concat!(
+    "{\"max_instructions\":",
+    cap!(instructions),
+    ",\"max_memory_mb\":",
+    cap!(memory_mb),
+    ",\"max_execution_seconds\":",
+    cap!(seconds),
+    ",\"max_repo_bytes\":",
+    cap!(repo),
+    ",\"max_commit_bytes\":",
+    cap!(commit),
+    ",\"max_build_target_bytes\":",
+    cap!(build_target),
+    ",\"max_input_data_bytes\":",
+    cap!(input_data),
+    ",\"max_encrypted_secrets_bytes\":",
+    cap!(secrets),
+    ",\"max_output_bytes\":",
+    cap!(output),
+    ",\"max_yield_payload_bytes\":",
+    cap!(yield_payload),
+    "}"
+)
+.as_bytes();

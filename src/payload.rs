@@ -7,7 +7,7 @@ use crate::Bytes;
 
 use crate::args::{Output, Response, Usage};
 use crate::borsh::{In, Out};
-use crate::error::abort;
+use crate::error::{refuse_at, ERR_PAYLOAD_OUTPUT};
 use crate::events::truncate_utf8;
 use crate::limits::MAX_YIELD_PAYLOAD;
 use crate::state::Format;
@@ -24,7 +24,7 @@ pub fn encode(id: u64, r: &Response) -> Bytes {
     let header = 8 + 1 + 8 + 8 + if r.usage.memory_mb.is_some() { 9 } else { 1 } + 1 + 1;
     let used = header + output.map_or(0, |_| LEN + body.len());
     if used > MAX_YIELD_PAYLOAD {
-        abort(b"response.output", "too large for the 1024-byte yield payload: store it with submit_execution_output, then resolve with \"output\": null");
+        refuse_at(b"response.output", ERR_PAYLOAD_OUTPUT);
     }
     // A failure can always be reported: it carries no output, and its error is
     // shortened to what fits. (A success's error, which nobody reads, is dropped

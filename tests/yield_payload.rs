@@ -27,7 +27,10 @@ fn outputs_fit_the_yield_payload_or_go_through_submit() {
             CLI_GAS,
         );
         match &o.result {
-            Err(m) => assert!(m.contains("store it with submit_execution_output, then resolve with"), "{n}: {m}"),
+            Err(m) => assert!(
+                m.contains("response.output: over the 1024-byte yield payload: use submit_execution_output first"),
+                "{n}: {m}"
+            ),
             Ok(_) => {
                 largest = n;
                 let cb = Env::callbacks(&o).pop().unwrap();
@@ -67,7 +70,7 @@ fn outputs_fit_the_yield_payload_or_go_through_submit() {
                 0,
                 CLI_GAS,
             );
-            must_fail(&o, "store it with submit_execution_output, then resolve with");
+            must_fail(&o, "response.output: over the 1024-byte yield payload: use submit_execution_output first");
             env.check();
             // An error alongside a full output on success is dropped, never a reason to fail.
             let cb = env.resolve(id, true, Some(&out), Some(&"e".repeat(3000)), (1, 1, memory));

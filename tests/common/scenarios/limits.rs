@@ -107,7 +107,7 @@ pub fn every_cap_accepts_its_bound_and_refuses_one_more<B: Backend>(b: &mut B) {
             "submit_execution_output",
             &format!(r#"{{"request_id": {id}, "output": {over}}}"#),
             0,
-            "over its cap of 32768 bytes",
+            "at most 32768 bytes",
         );
         assert_eq!(view(b, "has_pending_output", &id_args(id)), json!(false));
         // 300 Tgas: this checks the cap, not gas (see `cli_gas_worst_cases`).

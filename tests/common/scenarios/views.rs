@@ -137,7 +137,7 @@ pub fn views_return_the_documented_json<B: Backend>(b: &mut B) {
         ("get_request", r#"{"request_id": -1}"#, "request_id"),
         ("get_request", r#"{"request_id": 18446744073709551616}"#, "request_id"),
         ("get_pending_output", r#"{"request_id": 1.0}"#, "request_id"),
-        ("has_pending_output", "", "JSON object"),
+        ("has_pending_output", "", "expected an object"),
     ] {
         let err = b.view(method, args.as_bytes()).unwrap_err();
         assert!(err.contains(needle), "{method} {args}: {err}");
