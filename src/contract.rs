@@ -51,9 +51,13 @@ fn owner_config() -> Config {
     c
 }
 
+/// The operator is the one account whose id is a storage key (the operator
+/// mark), so this reads no config.
 fn only_operator() {
     no_deposit();
-    if host::predecessor_account_id()[..] != *load_config().accounts().operator {
+    if !host::predecessor_is_a_key() {
+        // Off the hot path: a state that predates the mark says so (migrate).
+        load_config();
         refuse(ERR_OPERATOR_ONLY);
     }
 }
@@ -86,7 +90,9 @@ pub fn new() {
         refuse(ERR_ALREADY_INITIALIZED);
     }
     let (owner, operator) = args::new(&host::input());
-    save_config(&Config::new(&owner, operator.as_deref().unwrap_or(&owner)));
+    let operator = operator.as_deref().unwrap_or(&owner);
+    save_config(&Config::new(&owner, operator));
+    host::storage_write(operator, state::OPERATOR_MARK);
 }
 
 /// A request's record and the least deposit it needs: the estimate at the
@@ -493,6 +499,10 @@ fn set_account(field: &'static [u8], nullable: bool, set: for<'a> fn(&mut Accoun
         (Bytes::from(old.owner), Bytes::from(old.operator), old.keystore.map(Bytes::from));
     let mut a = Accounts { owner: &owner, operator: &operator, keystore: keystore.as_deref() };
     set(&mut a, new.as_deref());
+    if *a.operator != *operator {
+        host::storage_remove(&operator);
+        host::storage_write(a.operator, state::OPERATOR_MARK);
+    }
     c.set_accounts(&a);
     save_config(&c);
     stake_own_growth(&c);
@@ -700,10 +710,10 @@ pub fn get_storage_version() {
 }
 
 /// Brings the state to the current layout (only the contract itself; `upgrade`
-/// calls it right after deploying). A no-op on current state. From version 1
-/// it counts the pending requests among the last `MIGRATE_SCAN` ids (see
-/// README, "Upgrades"); request records need no conversion (their layout
-/// version is in their flags byte).
+/// calls it right after deploying). A no-op on current state. From versions 1
+/// and 2 it writes the operator mark; from version 1 it also counts the pending
+/// requests among the last `MIGRATE_SCAN` ids (see README, "Upgrades"). Request
+/// records need no conversion (their layout version is in their flags byte).
 pub fn migrate() {
     no_deposit();
     private();
@@ -713,6 +723,12 @@ pub fn migrate() {
     if raw.first() == Some(&state::CONFIG_VERSION) {
         load_config();
         return;
+    }
+    if raw.first() == Some(&state::CONFIG_V2) {
+        let mut v2 = raw;
+        state::put(&mut v2, 0, &[state::CONFIG_VERSION]);
+        let cfg = Config::parse(v2).unwrap_or_else(|| refuse(ERR_CORRUPT_CONFIG));
+        return save_with_operator_mark(&cfg);
     }
     if raw.first() != Some(&state::CONFIG_V1) {
         refuse(ERR_UNKNOWN_CONFIG_LAYOUT);
@@ -729,7 +745,13 @@ pub fn migrate() {
         }
     }
     let cfg = Config::from_v1(&raw, &p).unwrap_or_else(|| refuse(ERR_CORRUPT_CONFIG));
-    save_config(&cfg);
+    save_with_operator_mark(&cfg);
+}
+
+/// The last step of a migration from a layout without the operator mark.
+fn save_with_operator_mark(cfg: &Config) {
+    save_config(cfg);
+    host::storage_write(cfg.accounts().operator, state::OPERATOR_MARK);
 }
 
 /// `upgrade` (owner): the new contract's wasm as the raw input; in one batch on

@@ -108,6 +108,18 @@ pub fn storage_remove(key: &[u8]) -> Option<Buf> {
     (found == 1).then(|| register_to_vec(REG_STORAGE))
 }
 
+/// Whether this call's predecessor account id is a key in the contract's
+/// storage. The id goes from its register straight into the lookup, so it never
+/// passes through wasm memory (no register read, no memory read of the key).
+pub fn predecessor_is_a_key() -> bool {
+    // SAFETY: plain host calls; FROM_REGISTER makes the host read the key from
+    // the register the first call just wrote.
+    unsafe {
+        sys::predecessor_account_id(REG_ACCOUNT);
+        sys::storage_has_key(FROM_REGISTER, REG_ACCOUNT) == 1
+    }
+}
+
 pub fn storage_has_key(key: &[u8]) -> bool {
     // SAFETY: pointer and length come from a live slice.
     unsafe { sys::storage_has_key(key.len() as u64, key.as_ptr() as u64) == 1 }

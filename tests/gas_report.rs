@@ -18,7 +18,7 @@ use common::scenarios::{self as s, vm_only, OPERATOR, OWNER, USER};
 use common::spec::{self, Used};
 use common::vm::{CallArgs, Outcome};
 use common::vm_backend::{VmBackend, CONTRACT};
-use near_parameters::{ActionCosts, ExtCosts};
+use near_parameters::ExtCosts;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -424,7 +424,9 @@ fn comparison(m: &Measured) -> String {
     let request_floor: Vec<ExtCosts> = [&yield_create[..], &LOG, &WRITES, &READS].concat();
     line("request_execution: seed args", "request_execution (seed)", "1.595", 1_000 * BUDGET_STEP, &request_floor);
     let resume = [ExtCosts::yield_resume_base, ExtCosts::yield_resume_byte];
-    let resolve_floor: Vec<ExtCosts> = [&resume[..], &READS].concat();
+    let has_key = [ExtCosts::storage_has_key_base, ExtCosts::storage_has_key_byte];
+    // The operator check (one key lookup) and the request's record (its data id).
+    let resolve_floor: Vec<ExtCosts> = [&resume[..], &has_key, &READS].concat();
     line(
         "resolve_execution: seed small output",
         "resolve_execution (seed)",
@@ -441,7 +443,6 @@ fn comparison(m: &Measured) -> String {
         &callback_floor,
     );
     let views: Vec<&String> = m.profiles.keys().filter(|k| k.starts_with("view ")).collect();
-    let has_key = [ExtCosts::storage_has_key_base, ExtCosts::storage_has_key_byte];
     let view_floor: Vec<ExtCosts> = [&READS[..], &has_key].concat();
     for v in views {
         line(v, v, "~0.38", 100 * BUDGET_STEP, &view_floor);

@@ -161,7 +161,7 @@ fn config_layout_equals_borsh() {
     longer.push(0);
     assert!(Config::parse(longer).is_none());
     let mut other_version = bytes.clone();
-    other_version[0] = 3;
+    other_version[0] = 4;
     assert!(Config::parse(other_version.clone()).is_none());
     other_version[0] = 1;
     assert!(Config::parse(other_version).is_none(), "a version-1 record needs migrate");
@@ -305,7 +305,7 @@ fn config_v1_migrates() {
     let p = state::Pending { payments: 1000, low: 70, count: 3 };
     let c = Config::from_v1(&old, &p).unwrap();
     let want = BorshConfig {
-        version: 2,
+        version: 3, // the version-2 record as is; migrate also writes the operator mark
         paused: true,
         next_request_id: 77,
         total_executions: 12,

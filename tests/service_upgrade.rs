@@ -20,7 +20,7 @@ use common::vm::contract_wasm;
 fn storage_version_and_migrate_rules() {
     let mut b = vm();
     let c = b.contract();
-    assert_eq!(view(&mut b, "get_storage_version", "{}"), 2);
+    assert_eq!(view(&mut b, "get_storage_version", "{}"), 3);
     refused(&mut b, USER, "get_storage_version", "{}", 1, "takes no deposit");
     let req = request(&mut b, SEED_REQUEST, DEPOSIT);
     for who in [OWNER, USER, OPERATOR] {
@@ -88,6 +88,33 @@ struct ConfigV1 {
 /// The default prices, as the config and request records store them.
 const PRICES: [u128; 4] = [BASE_FEE, PER_MINSTR, PER_MB, PER_SEC];
 
+/// Version 2 (the service release) kept the operator only in the config; version 3 also
+/// marks it with its account id as a key, which the operator's calls check. The record
+/// itself is the same bytes.
+#[test]
+fn version_2_state_gets_the_operator_mark_from_migrate() {
+    let mut b = vm();
+    let c = b.contract();
+    let req = request(&mut b, SEED_REQUEST, DEPOSIT);
+    let current = b.vm.storage_entries()[&b"c"[..]].clone();
+    assert_eq!(current[0], 3);
+    let mut v2 = current.clone();
+    v2[0] = 2;
+    b.vm.put_storage(&c, b"c", &v2);
+    b.vm.remove_storage(&c, OPERATOR.as_bytes());
+    assert_eq!(view(&mut b, "get_storage_version", "{}"), 2);
+    let id = request_id_of(&req);
+    let tx = call(&mut b, OPERATOR, "resolve_execution", &seed_resolve(id), 0);
+    assert_fails_with(&tx.status, "older layout (call migrate)");
+
+    assert_eq!(call(&mut b, &c, "migrate", "{}", 0).status, Status::Success(None));
+    let entries = b.vm.storage_entries();
+    assert_eq!(entries[&b"c"[..]], current, "only the version byte changes");
+    assert_eq!(entries.get(OPERATOR.as_bytes()), Some(&vec![]), "the operator mark");
+    assert!(call(&mut b, OPERATOR, "resolve_execution", &seed_resolve(id), 0).status.is_success());
+    assert!(b.settle(&req).status.is_success());
+}
+
 #[test]
 fn upgrade_from_todays_state_on_the_chain() {
     let mut b = vm();
@@ -108,6 +135,8 @@ fn upgrade_from_todays_state_on_the_chain() {
         keystore: None,
     };
     b.vm.put_storage(&c, b"c", &borsh::to_vec(&v1).unwrap());
+    // version 1 had no operator mark (the operator's id as a key)
+    b.vm.remove_storage(&c, OPERATOR.as_bytes());
     // today's state under the new code: nothing runs until migrated
     assert_eq!(view(&mut b, "get_storage_version", "{}"), 1);
     let tx = call(&mut b, OPERATOR, "resolve_execution", &seed_resolve_null(1), 0);
@@ -115,7 +144,8 @@ fn upgrade_from_todays_state_on_the_chain() {
     refused(&mut b, OWNER, "migrate", "", 0, "private method");
 
     assert_eq!(call(&mut b, &c, "migrate", "{}", 0).status, Status::Success(None));
-    assert_eq!(view(&mut b, "get_storage_version", "{}"), 2);
+    assert_eq!(view(&mut b, "get_storage_version", "{}"), 3);
+    assert_eq!(b.vm.storage_entries().get(OPERATOR.as_bytes()), Some(&vec![]), "migrate wrote the operator mark");
     let list = view(&mut b, "get_pending_requests", "{}");
     assert_eq!(list.as_array().unwrap().iter().map(|r| r["request_id"].as_u64().unwrap()).collect::<Vec<_>>(), [0, 1]);
     assert_eq!(sheet(&mut b)[1], 3 * DEPOSIT, "pending payments counted by migrate");
@@ -324,7 +354,8 @@ mod old_state {
         assert_eq!(chain.view("get_storage_version", "{}"), 1);
         assert!(chain.run(OWNER, "migrate", b"", vec![], false).aborted.is_some(), "only the contract itself");
         chain.ok(CONTRACT, "migrate", b"", vec![]);
-        assert_eq!(chain.view("get_storage_version", "{}"), 2);
+        assert_eq!(chain.view("get_storage_version", "{}"), 3);
+        assert_eq!(chain.ext.fake_trie.get(OPERATOR.as_bytes()), Some(&vec![]), "migrate wrote the operator mark");
         let migrated = chain.ext.fake_trie[&b"c".to_vec()].clone();
         chain.ok(CONTRACT, "migrate", b"", vec![]);
         assert_eq!(chain.ext.fake_trie[&b"c".to_vec()], migrated, "a second migrate is a no-op");

@@ -492,6 +492,16 @@ impl Vm {
         }
     }
 
+    /// Removes `key` from a contract's storage (to plant the state an older contract left).
+    pub fn remove_storage(&mut self, account: &str, key: &[u8]) {
+        let extra = self.config.fees.storage_usage_config.num_extra_bytes_record;
+        let a = self.accounts.get_mut(account).expect("an existing contract account");
+        let ext = a.ext.as_mut().expect("a contract account");
+        if let Some(old) = ext.fake_trie.remove(key) {
+            a.storage_usage -= (key.len() + old.len()) as u64 + extra;
+        }
+    }
+
     /// Every key and value of the contract's storage, sorted by key.
     pub fn storage_entries(&self) -> BTreeMap<Vec<u8>, Vec<u8>> {
         self.ext_of(self.contract.as_str()).fake_trie.iter().map(|(k, v)| (k.clone(), v.clone())).collect()

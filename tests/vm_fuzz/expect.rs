@@ -17,7 +17,11 @@ impl Fuzz {
         };
         let now = config(&env.owner, &env.operator, env.keystore.as_deref());
         let after = match intent {
-            Intent::SetOperator(a) => config(&env.owner, a, env.keystore.as_deref()),
+            // The operator mark moves with the operator.
+            Intent::SetOperator(a) => {
+                config(&env.owner, a, env.keystore.as_deref()) + operator_mark_bytes(a.len())
+                    - operator_mark_bytes(env.operator.len())
+            }
             Intent::SetOwner(a) => config(a, &env.operator, env.keystore.as_deref()),
             Intent::SetKeystore(k) => config(&env.owner, &env.operator, k.as_deref()),
             Intent::SetPubkey(_) if env.pubkey.is_none() => now + PUBKEY_RECORD_BYTES,

@@ -34,7 +34,16 @@ impl Env {
             );
         }
         let mut stored = BTreeSet::new();
-        for k in entries.keys() {
+        // README "State layout": the config's operator (after the 146 fixed bytes and the
+        // owner) is also a key of its own (the operator mark), the only key that is an account id.
+        let string_at = |at: usize| {
+            let len = u32::from_le_bytes(config[at..at + 4].try_into().unwrap()) as usize;
+            (config[at + 4..at + 4 + len].to_vec(), at + 4 + len)
+        };
+        let (_, after_owner) = string_at(146);
+        let (operator, _) = string_at(after_owner);
+        assert_eq!(entries.get(&operator), Some(&vec![]), "the operator mark");
+        for (k, _) in entries.iter().filter(|(k, _)| **k != operator) {
             match (k.first(), k.len()) {
                 (Some(b'c' | b'k'), 1) => {}
                 (Some(b'r'), 9) => {
@@ -94,7 +103,8 @@ impl Env {
         assert!(self.vm.pending_yields().is_empty());
         self.check();
         let keys: Vec<Vec<u8>> = self.vm.storage_entries().into_keys().collect();
-        assert!(keys.iter().all(|k| k == b"c" || k == b"k"), "storage left: {keys:?}");
+        let operator = self.operator.as_bytes();
+        assert!(keys.iter().all(|k| k == b"c" || k == b"k" || k == operator), "storage left: {keys:?}");
         assert_eq!(
             self.balance() + self.self_debits + self.withdrawn,
             self.initial + self.fees + self.tips + self.self_credits

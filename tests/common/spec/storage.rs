@@ -49,6 +49,11 @@ pub fn config_record_bytes(owner: usize, operator: usize, keystore: Option<usize
     1 + value as u64 + RECORD_EXTRA
 }
 
+/// The operator mark: the operator's account id as a key, with an empty value.
+pub fn operator_mark_bytes(operator: usize) -> u64 {
+    operator as u64 + RECORD_EXTRA
+}
+
 /// The keystore key under `k`: 64 lowercase hex characters.
 pub const PUBKEY_RECORD_BYTES: u64 = 1 + 64 + RECORD_EXTRA;
 
