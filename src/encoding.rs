@@ -1,28 +1,29 @@
 //! Byte encodings the contract needs: base64 for `Bytes` outputs, hex and
 //! base58 for the keystore public key.
 
+use crate::json::Staged;
 use crate::Bytes;
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding (what near-sdk's `Base64VecU8` produces).
+/// Each 3 bytes become one 4-char word, staged and copied out 32 chars at a
+/// time: the copies, not the table lookups, are what cost gas.
 pub fn base64_into(out: &mut Bytes, data: &[u8]) {
-    // A masked index into a 64-entry table and a slice pattern: nothing the
-    // optimizer could leave a bounds-check panic (and its core::fmt) for.
-    let char_at = |n: u32, i: u32| B64[(n >> (18 - 6 * i) & 63) as usize];
-    let mut chunks = data.chunks_exact(3);
-    for c in &mut chunks {
-        let &[a, b, d] = c else { continue };
-        let n = (a as u32) << 16 | (b as u32) << 8 | d as u32;
-        out.extend_from_slice(&[char_at(n, 0), char_at(n, 1), char_at(n, 2), char_at(n, 3)]);
+    // A masked index into a 64-entry table: nothing the optimizer could leave
+    // a bounds-check panic (and its core::fmt) for.
+    let char_at = |n: u32, shift: u32| B64[(n >> shift & 63) as usize] as u32;
+    let mut st = Staged::new(out);
+    let mut rest = data;
+    while let Some(&a) = rest.first() {
+        let (b, c) = (rest.get(1).copied(), rest.get(2).copied());
+        let n = (a as u32) << 16 | (b.unwrap_or(0) as u32) << 8 | c.unwrap_or(0) as u32;
+        let third = if b.is_some() { char_at(n, 6) } else { b'=' as u32 };
+        let fourth = if c.is_some() { char_at(n, 0) } else { b'=' as u32 };
+        st.put4(char_at(n, 18) | char_at(n, 12) << 8 | third << 16 | fourth << 24, 4);
+        rest = rest.get(3..).unwrap_or(&[]);
     }
-    let tail = chunks.remainder();
-    if let Some(&first) = tail.first() {
-        let second = tail.get(1).copied();
-        let n = (first as u32) << 16 | (second.unwrap_or(0) as u32) << 8;
-        let third = if second.is_some() { char_at(n, 2) } else { b'=' };
-        out.extend_from_slice(&[char_at(n, 0), char_at(n, 1), third, b'=']);
-    }
+    st.flush();
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -109,6 +110,16 @@ mod tests {
             assert_eq!(b64(i.as_bytes()), o);
         }
         assert_eq!(b64(&[0xff, 0xfe, 0xfd, 0x00]), "//79AA==");
+    }
+
+    #[test]
+    fn base64_of_long_inputs_matches_the_base64_crate() {
+        use base64::Engine as _;
+        // Lengths around the 32-char stage and every tail length.
+        for len in [23, 24, 25, 47, 48, 49, 1000, 32768] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+            assert_eq!(b64(&data), base64::engine::general_purpose::STANDARD.encode(&data), "{len}");
+        }
     }
 
     #[test]
