@@ -26,7 +26,7 @@ pub fn base64_into(out: &mut Bytes, data: &[u8]) {
     st.flush();
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+const HEX: &[u8] = b"0123456789abcdef";
 
 pub fn hex_into(out: &mut Bytes, data: &[u8]) {
     for &b in data {
@@ -36,52 +36,55 @@ pub fn hex_into(out: &mut Bytes, data: &[u8]) {
 }
 
 /// A 32-byte ed25519 public key given as 64 hex digits or `ed25519:<base58>`;
-/// returned as lowercase hex.
+/// returned as lowercase hex. Both forms go through one big-number decoder to
+/// the key's bytes, and one hex encoder writes the answer.
 pub fn parse_pubkey(s: &[u8]) -> Option<Bytes> {
+    let key = match s.strip_prefix(b"ed25519:") {
+        Some(b58) => {
+            if b58.is_empty() || b58.len() > 64 {
+                return None;
+            }
+            let key = decode_32(b58, ALPHABET)?;
+            // Each leading '1' stands for a leading zero byte: the digits must
+            // account for exactly 32 bytes.
+            let zeros = b58.iter().take_while(|&&c| c == b'1').count();
+            let significant = key.iter().skip_while(|&&b| b == 0).count();
+            if zeros + significant != 32 {
+                return None;
+            }
+            key
+        }
+        // 64 digits: exactly 32 bytes, never more.
+        None if s.len() == 64 => decode_32(s, HEX)?,
+        None => return None,
+    };
     let mut out = Bytes::with_capacity(64);
-    const PREFIX: &[u8] = b"ed25519:";
-    if s.starts_with(PREFIX) {
-        let key = base58_32(s.get(PREFIX.len()..).unwrap_or(&[]))?;
-        hex_into(&mut out, &key);
-    } else {
-        if s.len() != 64 || !s.iter().all(u8::is_ascii_hexdigit) {
-            return None;
-        }
-        for c in s {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
+    hex_into(&mut out, &key);
     Some(out)
 }
 
-/// Decodes base58 (Bitcoin alphabet) that must come to exactly 32 bytes.
-fn base58_32(s: &[u8]) -> Option<[u8; 32]> {
-    const ALPHABET: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    if s.is_empty() || s.len() > 64 {
-        return None;
-    }
-    // Big-endian accumulator; a carry out of its top byte means the number
-    // no longer fits in 32 bytes. (32 bytes, not 33 with a guard byte: a
-    // 33-byte zeroing is a `memset` call, which then links compiler_builtins'
-    // 375-byte memset.)
+const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/// The big-endian number the digits spell in the base `digits.len()`, which
+/// must fit in 32 bytes. Hex digits may be upper case; base58 ones are
+/// case-sensitive.
+fn decode_32(s: &[u8], digits: &[u8]) -> Option<[u8; 32]> {
+    let base = digits.len() as u32;
+    // A carry out of the top byte means the number no longer fits in 32
+    // bytes. (32 bytes, not 33 with a guard byte: a 33-byte zeroing is a
+    // `memset` call, which then links compiler_builtins' 375-byte memset.)
     let mut acc = [0u8; 32];
     for &c in s {
-        let mut carry = ALPHABET.iter().position(|&a| a == c)? as u32;
+        let c = if base == 16 { c.to_ascii_lowercase() } else { c };
+        let mut carry = digits.iter().position(|&a| a == c)? as u32;
         for byte in acc.iter_mut().rev() {
-            carry += *byte as u32 * 58;
+            carry += *byte as u32 * base;
             *byte = carry as u8;
             carry >>= 8;
         }
         if carry != 0 {
             return None;
         }
-    }
-    // Each leading '1' stands for a leading zero byte: the digits must account
-    // for exactly 32 bytes.
-    let zeros = s.iter().take_while(|&&c| c == b'1').count();
-    let significant = acc.iter().skip_while(|&&b| b == 0).count();
-    if zeros + significant != 32 {
-        return None;
     }
     Some(acc)
 }
