@@ -420,7 +420,11 @@ impl Writer {
 
     /// `"body"` for a string already in JSON-escaped form.
     pub fn raw_str(&mut self, s: Raw) -> &mut Self {
-        self.raw(b"\"").raw(s.0).raw(b"\"")
+        // A pushed byte is cheaper gas than a one-byte copy.
+        self.0.push(b'"');
+        self.raw(s.0);
+        self.0.push(b'"');
+        self
     }
 
     /// `"..."` escaping any text.
@@ -564,16 +568,14 @@ pub fn write_u128(out: &mut Bytes, mut v: u128) {
     }
 }
 
-/// Decimal digits of `v`, left-padded with zeros to at least `width` (< 20).
+/// Decimal digits of `v`, left-padded with zeros to at least `width`.
 fn write_u64(out: &mut Bytes, mut v: u64, width: usize) {
     let mut buf = [b'0'; 20];
     let mut i = buf.len();
-    loop {
-        i -= 1;
-        if let Some(slot) = buf.get_mut(i) {
-            *slot = b'0' + (v % 10) as u8;
-        }
+    while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+        *slot = b'0' + (v % 10) as u8;
         v /= 10;
+        i -= 1;
         if v == 0 && buf.len() - i >= width {
             break;
         }
