@@ -466,12 +466,11 @@ impl Writer {
         let mut st = Staged::new(&mut self.0);
         let mut sep = b'[' as u32;
         for &b in bytes {
-            let (h, t, o) = ((b / 100) as u32 | 48, (b / 10 % 10) as u32 | 48, (b % 10) as u32 | 48);
-            let (word, len) = match b {
-                100.. => (sep | h << 8 | t << 16 | o << 24, 4),
-                10.. => (sep | t << 8 | o << 16, 3),
-                _ => (sep | o << 8, 2),
-            };
+            // The three digits, then as many leading zeros dropped as the
+            // value has fewer digits: no branches.
+            let digits = (b / 100) as u32 | ((b / 10 % 10) as u32) << 8 | ((b % 10) as u32) << 16 | 0x30_3030;
+            let skip = (b < 100) as u32 + (b < 10) as u32;
+            let (word, len) = (sep | digits >> (8 * skip) << 8, 4 - skip as usize);
             st.put4(word, len);
             sep = b',' as u32;
         }
