@@ -1,31 +1,32 @@
 //! Byte encodings the contract needs: base64 for `Bytes` outputs, hex and
 //! base58 for the keystore public key.
 
+use crate::json::Staged;
 use crate::Bytes;
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding (what near-sdk's `Base64VecU8` produces).
+/// Each 3 bytes become one 4-char word, staged and copied out 32 chars at a
+/// time: the copies, not the table lookups, are what cost gas.
 pub fn base64_into(out: &mut Bytes, data: &[u8]) {
-    // A masked index into a 64-entry table and a slice pattern: nothing the
-    // optimizer could leave a bounds-check panic (and its core::fmt) for.
-    let char_at = |n: u32, i: u32| B64[(n >> (18 - 6 * i) & 63) as usize];
-    let mut chunks = data.chunks_exact(3);
-    for c in &mut chunks {
-        let &[a, b, d] = c else { continue };
-        let n = (a as u32) << 16 | (b as u32) << 8 | d as u32;
-        out.extend_from_slice(&[char_at(n, 0), char_at(n, 1), char_at(n, 2), char_at(n, 3)]);
+    // A masked index into a 64-entry table: nothing the optimizer could leave
+    // a bounds-check panic (and its core::fmt) for.
+    let char_at = |n: u32, shift: u32| B64[(n >> shift & 63) as usize] as u32;
+    let mut st = Staged::new(out);
+    let mut rest = data;
+    while let Some(&a) = rest.first() {
+        let (b, c) = (rest.get(1).copied(), rest.get(2).copied());
+        let n = (a as u32) << 16 | (b.unwrap_or(0) as u32) << 8 | c.unwrap_or(0) as u32;
+        let third = if b.is_some() { char_at(n, 6) } else { b'=' as u32 };
+        let fourth = if c.is_some() { char_at(n, 0) } else { b'=' as u32 };
+        st.put4(char_at(n, 18) | char_at(n, 12) << 8 | third << 16 | fourth << 24, 4);
+        rest = rest.get(3..).unwrap_or(&[]);
     }
-    let tail = chunks.remainder();
-    if let Some(&first) = tail.first() {
-        let second = tail.get(1).copied();
-        let n = (first as u32) << 16 | (second.unwrap_or(0) as u32) << 8;
-        let third = if second.is_some() { char_at(n, 2) } else { b'=' };
-        out.extend_from_slice(&[char_at(n, 0), char_at(n, 1), third, b'=']);
-    }
+    st.flush();
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+const HEX: &[u8] = b"0123456789abcdef";
 
 pub fn hex_into(out: &mut Bytes, data: &[u8]) {
     for &b in data {
@@ -35,52 +36,55 @@ pub fn hex_into(out: &mut Bytes, data: &[u8]) {
 }
 
 /// A 32-byte ed25519 public key given as 64 hex digits or `ed25519:<base58>`;
-/// returned as lowercase hex.
+/// returned as lowercase hex. Both forms go through one big-number decoder to
+/// the key's bytes, and one hex encoder writes the answer.
 pub fn parse_pubkey(s: &[u8]) -> Option<Bytes> {
+    let key = match s.strip_prefix(b"ed25519:") {
+        Some(b58) => {
+            if b58.is_empty() || b58.len() > 64 {
+                return None;
+            }
+            let key = decode_32(b58, ALPHABET)?;
+            // Each leading '1' stands for a leading zero byte: the digits must
+            // account for exactly 32 bytes.
+            let zeros = b58.iter().take_while(|&&c| c == b'1').count();
+            let significant = key.iter().skip_while(|&&b| b == 0).count();
+            if zeros + significant != 32 {
+                return None;
+            }
+            key
+        }
+        // 64 digits: exactly 32 bytes, never more.
+        None if s.len() == 64 => decode_32(s, HEX)?,
+        None => return None,
+    };
     let mut out = Bytes::with_capacity(64);
-    const PREFIX: &[u8] = b"ed25519:";
-    if s.starts_with(PREFIX) {
-        let key = base58_32(s.get(PREFIX.len()..).unwrap_or(&[]))?;
-        hex_into(&mut out, &key);
-    } else {
-        if s.len() != 64 || !s.iter().all(u8::is_ascii_hexdigit) {
-            return None;
-        }
-        for c in s {
-            out.push(c.to_ascii_lowercase());
-        }
-    }
+    hex_into(&mut out, &key);
     Some(out)
 }
 
-/// Decodes base58 (Bitcoin alphabet) that must come to exactly 32 bytes.
-fn base58_32(s: &[u8]) -> Option<[u8; 32]> {
-    const ALPHABET: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-    if s.is_empty() || s.len() > 64 {
-        return None;
-    }
-    // Big-endian accumulator; a carry out of its top byte means the number
-    // no longer fits in 32 bytes. (32 bytes, not 33 with a guard byte: a
-    // 33-byte zeroing is a `memset` call, which then links compiler_builtins'
-    // 375-byte memset.)
+const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/// The big-endian number the digits spell in the base `digits.len()`, which
+/// must fit in 32 bytes. Hex digits may be upper case; base58 ones are
+/// case-sensitive.
+fn decode_32(s: &[u8], digits: &[u8]) -> Option<[u8; 32]> {
+    let base = digits.len() as u32;
+    // A carry out of the top byte means the number no longer fits in 32
+    // bytes. (32 bytes, not 33 with a guard byte: a 33-byte zeroing is a
+    // `memset` call, which then links compiler_builtins' 375-byte memset.)
     let mut acc = [0u8; 32];
     for &c in s {
-        let mut carry = ALPHABET.iter().position(|&a| a == c)? as u32;
+        let c = if base == 16 { c.to_ascii_lowercase() } else { c };
+        let mut carry = digits.iter().position(|&a| a == c)? as u32;
         for byte in acc.iter_mut().rev() {
-            carry += *byte as u32 * 58;
+            carry += *byte as u32 * base;
             *byte = carry as u8;
             carry >>= 8;
         }
         if carry != 0 {
             return None;
         }
-    }
-    // Each leading '1' stands for a leading zero byte: the digits must account
-    // for exactly 32 bytes.
-    let zeros = s.iter().take_while(|&&c| c == b'1').count();
-    let significant = acc.iter().skip_while(|&&b| b == 0).count();
-    if zeros + significant != 32 {
-        return None;
     }
     Some(acc)
 }
@@ -109,6 +113,16 @@ mod tests {
             assert_eq!(b64(i.as_bytes()), o);
         }
         assert_eq!(b64(&[0xff, 0xfe, 0xfd, 0x00]), "//79AA==");
+    }
+
+    #[test]
+    fn base64_of_long_inputs_matches_the_base64_crate() {
+        use base64::Engine as _;
+        // Lengths around the 32-char stage and every tail length.
+        for len in [23, 24, 25, 47, 48, 49, 1000, 32768] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 7 + 3) as u8).collect();
+            assert_eq!(b64(&data), base64::engine::general_purpose::STANDARD.encode(&data), "{len}");
+        }
     }
 
     #[test]

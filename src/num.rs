@@ -5,19 +5,18 @@
 /// `(v / d, v % d)` for `d > 0`.
 pub fn div_rem(v: u128, d: u32) -> (u128, u32) {
     let d = d.max(1) as u64;
-    let (hi, lo) = ((v >> 64) as u64, v as u64);
     // Long division over four 32-bit limbs, highest first; rem < d < 2^32 so
-    // (rem << 32 | limb) fits in a u64. Only constant shifts: variable u128
-    // shifts would be calls into compiler-builtins.
-    let mut rem = 0u64;
-    let mut q = [0u64; 4];
-    for (qi, limb) in q.iter_mut().zip([hi >> 32, hi & 0xFFFF_FFFF, lo >> 32, lo & 0xFFFF_FFFF]) {
-        let cur = rem << 32 | limb;
-        *qi = cur / d;
+    // (rem << 32 | limb) fits in a u64. Each step rotates the next limb into
+    // the low bits: only constant shifts (variable u128 shifts would be calls
+    // into compiler-builtins), and one loop body instead of four.
+    let (mut v, mut q, mut rem) = (v, 0u128, 0u64);
+    for _ in 0..4 {
+        v = v.rotate_left(32);
+        let cur = rem << 32 | v as u32 as u64;
+        q = q << 32 | (cur / d) as u128;
         rem = cur % d;
     }
-    let [a, b, c, e] = q;
-    (((a << 32 | b) as u128) << 64 | (c << 32 | e) as u128, rem as u32)
+    (q, rem as u32)
 }
 
 #[cfg(test)]

@@ -28,15 +28,19 @@ impl Pricing {
     /// The most a request with these limits can cost; `None` if that does not
     /// fit in a u128.
     pub fn estimate(&self, l: &Limits) -> Option<u128> {
-        self.cost(l.max_instructions, l.max_memory_mb, l.max_execution_seconds.checked_mul(1000)?)
+        // A compare, not checked_mul: a u64 overflow check is a 128-bit multiply in wasm.
+        let s = l.max_execution_seconds;
+        if s > u64::MAX / 1000 {
+            return None;
+        }
+        self.cost(l.max_instructions, l.max_memory_mb, s * 1000)
     }
 
     /// base + fee/1M instructions + fee/MB + fee/s, each term rounded up to the yocto.
     pub fn cost(&self, instructions: u64, memory_mb: u64, time_ms: u64) -> Option<u128> {
-        self.base_fee
-            .checked_add(mul_div_ceil(self.per_instruction_fee, instructions, 1_000_000)?)?
-            .checked_add(self.per_mb_fee.checked_mul(memory_mb as u128)?)?
-            .checked_add(mul_div_ceil(self.per_second_fee, time_ms, 1000)?)
+        let total = add_mul_div_ceil(self.base_fee, self.per_instruction_fee, instructions, 1_000_000)?;
+        let total = add_mul_div_ceil(total, self.per_mb_fee, memory_mb, 1)?;
+        add_mul_div_ceil(total, self.per_second_fee, time_ms, 1000)
     }
 }
 
@@ -50,13 +54,24 @@ pub fn charge(p: &Pricing, l: &Limits, payment: u128, instructions: u64, time_ms
     p.cost(instructions, memory_mb, time_ms).unwrap_or(u128::MAX).min(payment)
 }
 
-/// ceil(fee * n / d) without overflow for any u64 n; None if the result itself
-/// does not fit.
+#[cfg(test)]
 fn mul_div_ceil(fee: u128, n: u64, d: u32) -> Option<u128> {
-    // fee = q*d + r  =>  fee*n/d = q*n + r*n/d, and r*n < 2^96 cannot overflow.
+    add_mul_div_ceil(0, fee, n, d)
+}
+
+/// `acc + ceil(fee * n / d)` without overflow for any u64 n; None if the
+/// result itself does not fit. One copy for all three terms of a cost, the
+/// sum included (a checked u128 add is ~80 bytes of wasm at each site).
+#[inline(never)]
+fn add_mul_div_ceil(acc: u128, fee: u128, n: u64, d: u32) -> Option<u128> {
+    // fee = q*d + r  =>  fee*n/d = q*n + r*n/d, and with r < d < 2^32 the
+    // second term is r*(n/d) + r*(n%d)/d: both products fit in a u64 (the
+    // first is at most n, the second below d^2): no 128-bit product for it.
     let (q, r) = div_rem(fee, d);
-    let (rq, rr) = div_rem(r as u128 * n as u128, d);
-    q.checked_mul(n as u128)?.checked_add(rq + (rr > 0) as u128)
+    let (r, d) = (r as u64, d.max(1) as u64);
+    let t = r * (n % d);
+    let frac = r * (n / d) + t / d + (t % d != 0) as u64;
+    q.checked_mul(n as u128)?.checked_add(frac as u128)?.checked_add(acc)
 }
 
 pub fn required_deposit(estimate: u128, storage_bytes: u64) -> Option<u128> {
