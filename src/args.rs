@@ -16,7 +16,8 @@ use crate::Bytes;
 use crate::error::*;
 use crate::json::{Raw, Reader};
 use crate::limits::{self, Limits};
-use crate::state::{CodeSource, Format};
+use crate::types::{CodeSource, Format};
+pub use crate::types::{Output, Response, Usage};
 
 /// What a field holds: the walker reads and checks it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -394,33 +395,6 @@ fn byte_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
     v
 }
 
-/// An execution output as the operator sends it.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Output<'a> {
-    Text(Raw<'a>),
-    Json(&'a [u8]),
-    Bytes(Bytes),
-}
-
-impl Output<'_> {
-    pub fn kind(&self) -> Format {
-        match self {
-            Output::Text(_) => Format::Text,
-            Output::Json(_) => Format::Json,
-            Output::Bytes(_) => Format::Bytes,
-        }
-    }
-
-    /// The bytes stored or carried for this output (see `state::encode_output`).
-    pub fn body(&self) -> &[u8] {
-        match self {
-            Output::Text(t) => t.0,
-            Output::Json(j) => j,
-            Output::Bytes(b) => b,
-        }
-    }
-}
-
 /// `{"Text": s}`, `{"Json": value}` or `{"Bytes": [..]}`, at most 32 KiB; the
 /// store ids are 20, 21, 22.
 static OUTPUT: [Spec; 3] = [
@@ -436,25 +410,6 @@ fn output<'a>(id: u8, v: &mut Val<'a>) -> Output<'a> {
         21 => Output::Json(v.raw().0),
         _ => Output::Bytes(v.owned()),
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Usage {
-    pub instructions: u64,
-    pub time_ms: u64,
-    pub memory_mb: Option<u64>,
-}
-
-impl Usage {
-    pub const ZERO: Usage = Usage { instructions: 0, time_ms: 0, memory_mb: None };
-}
-
-pub struct Response<'a> {
-    pub success: bool,
-    pub output: Option<Output<'a>>,
-    /// UTF-8 text, decoded.
-    pub error: Option<Bytes>,
-    pub usage: Usage,
 }
 
 /// `resources_used`: store ids 30, 31, 32.
@@ -636,4 +591,34 @@ pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
         _ => usage(&mut used, i, v),
     });
     (id, out, Response { success, output: None, error, usage: used })
+}
+
+/// `{"<field>": "<account id>"}` for set_owner, set_operator and
+/// set_keystore_account; `nullable` lets the account be null (None).
+pub fn account_field(input: &[u8], field: &'static [u8], nullable: bool) -> Option<Bytes> {
+    let mut new = None;
+    single(input, field, &mut |r| new = if nullable { opt_account(r) } else { Some(account(r)) });
+    new
+}
+
+/// `{"paused": bool}`.
+pub fn paused(input: &[u8]) -> bool {
+    let mut paused = false;
+    single(input, b"paused", &mut |r| paused = r.bool());
+    paused
+}
+
+/// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase
+/// hex characters, the form it is stored and shown in.
+pub fn pubkey(input: &[u8]) -> Bytes {
+    let mut key = Bytes::new();
+    single(input, b"pubkey", &mut |r| {
+        key = crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY));
+    });
+    key
+}
+
+/// The ids `request_ids` read, in order (8-byte LE words).
+pub fn ids(words: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    words.chunks_exact(8).map(|w| w.try_into().map_or(u64::MAX, u64::from_le_bytes))
 }

@@ -1,16 +1,17 @@
 //! The contract's methods: each reads its input through `host`, calls the pure
 //! logic in the other modules and writes the result. Only compiled for wasm.
 
+use crate::args;
 use crate::budget::{self, FAIL_GAS, MIGRATE_GAS, RETURN_OUTPUT_GAS};
-use crate::args::{self, Usage};
 use crate::error::*;
 use crate::events::{self, Settled};
 use crate::host;
 use crate::json::{write_u128, Writer};
-use crate::limits::{MAX_BULK_CANCEL, MAX_CLEAR_PROBES, MAX_PENDING_PAGE, MIGRATE_SCAN, STALE_AFTER_NS};
+use crate::limits::{self, MAX_BULK_CANCEL, MAX_PENDING_PAGE, MIGRATE_SCAN};
 use crate::payload;
 use crate::pricing;
-use crate::state::{self, Accounts, Config, Format, NewRequest, Request, CONFIG_KEY};
+use crate::state::{self, Accounts, Config, NewRequest, Request, CONFIG_KEY};
+use crate::types::{Format, Output, Usage};
 use crate::Bytes;
 
 const CALLBACK: &[u8] = b"on_execution_response";
@@ -131,11 +132,7 @@ pub fn request_execution() {
     let id = cfg.next_request_id();
     let (mut record, required) = new_request(&cfg, &a, &sender, deposit);
     if deposit < required {
-        refuse(&message(
-            ERR_DEPOSIT_TOO_SMALL.0,
-            required,
-            ERR_DEPOSIT_TOO_SMALL.1,
-        ));
+        refuse(&message(ERR_DEPOSIT_TOO_SMALL.0, required, ERR_DEPOSIT_TOO_SMALL.1));
     }
     // Fail before any write or yield when the callback could not be paid for.
     let callback_gas = budget::callback_gas(a.payer.as_deref().unwrap_or(&sender));
@@ -143,10 +140,12 @@ pub fn request_execution() {
     if host::prepaid_gas() < needed {
         refuse(&message(ERR_GAS_TOO_LOW.0, budget::tgas_rounded_up(needed), ERR_GAS_TOO_LOW.1));
     }
-    let (promise, data_id) = host::promise_yield_create(CALLBACK, &id.to_le_bytes(), callback_gas);
+    let (promise, data_id) = host::promise_yield_create(CALLBACK, &payload::callback_args(id), callback_gas);
     state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
     host::storage_write(&state::request_key(id), &record);
-    cfg.set_next_request_id(id.checked_add(1).unwrap_or_else(|| refuse(ERR_IDS_EXHAUSTED)));
+    if !cfg.advance_request_id() {
+        refuse(ERR_IDS_EXHAUSTED);
+    }
     cfg.add_pending(deposit);
     save_config(&cfg);
     host::log_utf8(&events::execution_requested(&pending(&record)));
@@ -205,7 +204,7 @@ pub fn submit_execution_output() {
 
 /// Stores a large output for pending request `id`, once, backed by the
 /// request's payment. Returns the request's data id.
-fn store_output(id: u64, out: &args::Output) -> Bytes {
+fn store_output(id: u64, out: &Output) -> Bytes {
     let mut stored = read_pending(id);
     let req = pending(&stored);
     if req.has_output() {
@@ -246,7 +245,7 @@ fn resume(data_id: &[u8], payload: &[u8]) {
 /// through a separate `fail_execution` receipt after the clean-up commits.
 pub fn on_execution_response() {
     private();
-    let id = u64::from_le_bytes(host::input()[..].try_into().unwrap_or([0xff; 8]));
+    let id = payload::callback_id(&host::input());
     // The contract account calling this directly is not a yield ending: refuse
     // rather than end someone's request as if it had timed out.
     let Some(result) = host::yield_result() else {
@@ -266,26 +265,17 @@ pub fn on_execution_response() {
     let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
     let Some(payload) = result else {
-        return end_unsuccessful(
-            &req,
-            None,
-            &Usage::ZERO,
-            ERR_TIMED_OUT,
-            now,
-        );
+        return end_unsuccessful(&req, None, &Usage::ZERO, ERR_TIMED_OUT, now);
     };
     let p = match payload::decode(&payload) {
         Some(p) if p.id == id => p,
-        _ => {
-            return end_unsuccessful(&req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now)
-        }
+        _ => return end_unsuccessful(&req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now),
     };
     let payment = req.payment();
     if !p.success {
-        let kept = req.pricing().base_fee.min(payment);
-        // resolve_execution only sends UTF-8; anything else would abort the log.
+        // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
         let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
-        return end_unsuccessful(&req, Some(kept), &p.usage, error, now);
+        return end_unsuccessful(&req, Some(req.pricing().base_fee), &p.usage, error, now);
     }
     let cost = pricing::charge(
         &req.pricing(),
@@ -395,7 +385,7 @@ pub fn cancel_stale_execution() {
     if host::predecessor_account_id()[..] != *req.sender {
         refuse(ERR_SENDER_ONLY);
     }
-    if host::block_timestamp() < req.timestamp().saturating_add(STALE_AFTER_NS) {
+    if !limits::is_stale(req.timestamp(), host::block_timestamp()) {
         refuse(ERR_NOT_STALE);
     }
     cancel(id, &req, b"cancelled by the sender");
@@ -447,8 +437,7 @@ pub fn cancel_pending_requests() {
     owner_config();
     let ids = args::request_ids(&host::input(), MAX_BULK_CANCEL, ERR_BULK_IDS_CAP);
     let mut n = 0;
-    for word in ids.chunks_exact(8) {
-        let id = u64::from_le_bytes(word.try_into().unwrap_or([0xff; 8]));
+    for id in args::ids(&ids) {
         n += owner_cancel(id) as u64;
     }
     return_u64(n);
@@ -461,11 +450,7 @@ pub fn clear_all_pending_requests() {
     owner_config();
     let (_, limit) = args::from_and_limit(&host::input(), false, MAX_BULK_CANCEL as u64, ERR_BULK_LIMIT);
     let limit = limit.unwrap_or(MAX_BULK_CANCEL as u64);
-    let cfg = load_config();
-    let (start, end) = (cfg.pending().low, cfg.next_request_id());
-    // At most MAX_CLEAR_PROBES ids per call, so a call always fits its gas and
-    // commits its progress (`low` moves past what it examined).
-    let (mut id, stop) = (start, end.min(start.saturating_add(MAX_CLEAR_PROBES)));
+    let (mut id, stop) = load_config().clear_window();
     let mut n = 0;
     while id < stop && n < limit {
         n += owner_cancel(id) as u64;
@@ -482,7 +467,8 @@ pub fn clear_all_pending_requests() {
 /// owes no one, never from pending payments: those must stay refundable in full
 /// (a refund that left storage unstaked would fail, and revert its clean-up).
 fn stake_own_growth(c: &Config) {
-    if let Some(missing) = budget::stake_shortfall(host::account_balance(), host::storage_usage(), c.pending().payments) {
+    if let Some(missing) = budget::stake_shortfall(host::account_balance(), host::storage_usage(), c.pending().payments)
+    {
         refuse(&message(ERR_NO_FREE_BALANCE.0, missing, ERR_NO_FREE_BALANCE.1));
     }
 }
@@ -490,10 +476,7 @@ fn stake_own_growth(c: &Config) {
 /// set_owner, set_operator and set_keystore_account: one account field each.
 fn set_account(field: &'static [u8], nullable: bool, set: for<'a> fn(&mut Accounts<'a>, Option<&'a [u8]>)) {
     let mut c = owner_config();
-    let mut new = None;
-    args::single(&host::input(), field, &mut |r| {
-        new = if nullable { args::opt_account(r) } else { Some(args::account(r)) }
-    });
+    let new = args::account_field(&host::input(), field, nullable);
     let old = c.accounts();
     let (owner, operator, keystore) =
         (Bytes::from(old.owner), Bytes::from(old.operator), old.keystore.map(Bytes::from));
@@ -522,9 +505,7 @@ pub fn set_keystore_account() {
 
 pub fn set_paused() {
     let mut c = owner_config();
-    let mut paused = false;
-    args::single(&host::input(), b"paused", &mut |r| paused = r.bool());
-    c.set_paused(paused);
+    c.set_paused(args::paused(&host::input()));
     save_config(&c);
 }
 
@@ -548,12 +529,7 @@ pub fn set_keystore_pubkey() {
     if caller[..] != *a.owner && a.keystore != Some(&caller[..]) {
         refuse(ERR_PUBKEY_SETTER_ONLY);
     }
-    let mut key = Bytes::new();
-    args::single(&host::input(), b"pubkey", &mut |r| {
-        key = crate::encoding::parse_pubkey(&r.string())
-            .unwrap_or_else(|| r.refuse("expected 64 hex chars or ed25519:<base58 of 32 bytes>"));
-    });
-    host::storage_write(state::PUBKEY_KEY, &key);
+    host::storage_write(state::PUBKEY_KEY, &args::pubkey(&host::input()));
     stake_own_growth(&c);
 }
 
@@ -638,7 +614,7 @@ pub fn get_pending_requests() {
     no_deposit();
     let (from, limit) = args::from_and_limit(&host::input(), true, MAX_PENDING_PAGE, ERR_PAGE_LIMIT);
     let cfg = load_config();
-    let mut id = from.unwrap_or(0).max(cfg.pending().low);
+    let mut id = cfg.page_start(from);
     let (end, limit) = (cfg.next_request_id(), limit.unwrap_or(MAX_PENDING_PAGE));
     let mut w = Writer::new();
     w.raw(b"[");
@@ -733,15 +709,11 @@ pub fn migrate() {
     if raw.first() != Some(&state::CONFIG_V1) {
         refuse(ERR_UNKNOWN_CONFIG_LAYOUT);
     }
-    let next = u64::from_le_bytes(raw.get(2..10).and_then(|b| b.try_into().ok()).unwrap_or([0; 8]));
+    let next = Config::v1_next_request_id(&raw);
     let mut p = state::Pending { payments: 0, low: next, count: 0 };
-    let mut id = next;
-    while id > next.saturating_sub(MIGRATE_SCAN) {
-        id -= 1;
+    for id in (next.saturating_sub(MIGRATE_SCAN)..next).rev() {
         if let Some(stored) = host::storage_read(&state::request_key(id)) {
-            p.payments = p.payments.saturating_add(pending(&stored).payment());
-            p.count += 1;
-            p.low = id;
+            p.count_down(id, pending(&stored).payment());
         }
     }
     let cfg = Config::from_v1(&raw, &p).unwrap_or_else(|| refuse(ERR_CORRUPT_CONFIG));

@@ -141,6 +141,7 @@ pub const ERR_MISSING: &str = "missing field";
 pub const ERR_EMPTY: &str = "must not be empty";
 pub const ERR_FORMAT: &str = "expected \"Bytes\", \"Text\" or \"Json\"";
 pub const ERR_OUTPUT_KIND: &str = "expected exactly one of Text, Json, Bytes";
+pub const ERR_PUBKEY: &str = "expected 64 hex chars or ed25519:<base58 of 32 bytes>";
 pub const ERR_BYTE: &str = "elements must be 0 to 255";
 /// A cap's refusal is "at most <cap>", " bytes" after it for a length
 /// (`refuse_over`).
@@ -202,7 +203,8 @@ pub const ERR_NOT_WASM: &[u8] = b"input is not wasm";
 
 /// Refusals with an amount in the middle: (text before, text after).
 pub type Around = (&'static [u8], &'static [u8]);
-pub const ERR_DEPOSIT_TOO_SMALL: Around = (b"deposit too small: attach at least ", b" yoctoNEAR (cost estimate + storage)");
+pub const ERR_DEPOSIT_TOO_SMALL: Around =
+    (b"deposit too small: attach at least ", b" yoctoNEAR (cost estimate + storage)");
 pub const ERR_GAS_TOO_LOW: Around = (b"not enough gas: attach at least ", b" Tgas");
 pub const ERR_OUTPUT_OVER_PAYMENT: Around = (b"output too large for the payment: storing it needs ", b" yoctoNEAR");
 pub const ERR_NO_FREE_BALANCE: Around =

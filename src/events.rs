@@ -3,10 +3,10 @@
 
 use crate::Bytes;
 
-use crate::args::Usage;
 use crate::json::Writer;
 use crate::limits::MAX_LOGGED_ERROR;
 use crate::state::Request;
+use crate::types::Usage;
 
 const PREFIX: &[u8] = b"EVENT_JSON:{\"standard\":\"near-offshore\",\"version\":\"1.0.0\",\"event\":\"";
 

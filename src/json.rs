@@ -524,7 +524,6 @@ impl<'a> Staged<'a> {
         self.out.extend_from_slice(self.buf.get(..self.n).unwrap_or(&[]));
         self.n = 0;
     }
-
 }
 
 /// JSON string escaping of arbitrary UTF-8 text. A quote or backslash goes out

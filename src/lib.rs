@@ -16,7 +16,9 @@ pub use host::Buf as Bytes;
 #[cfg(not(target_arch = "wasm32"))]
 pub type Bytes = std::vec::Vec<u8>;
 
-// Modules by layer, from the host up to the entry points.
+// Modules by layer, from the host up to the entry points: each uses only the
+// layers listed before it and its own, except `error`, whose cap refusals write
+// a cap's number (from `limits`, with `json`).
 
 // The host: the one safe layer over near-sys, and the allocator (wasm only).
 #[cfg(target_arch = "wasm32")]
@@ -32,16 +34,20 @@ pub mod encoding;
 pub mod json;
 pub mod num;
 
-// The domain: accounts, limits, prices and budgets, events, the yield payload.
+// The domain: accounts, limits, prices and budgets, the values requests and
+// responses are made of.
 pub mod account;
 pub mod budget;
-pub mod events;
 pub mod limits;
-pub mod payload;
 pub mod pricing;
+pub mod types;
 
 // State: the stored records and their layouts.
 pub mod state;
+
+// What records become on the way out: events and views' JSON, the yield payload.
+pub mod events;
+pub mod payload;
 
 // Entry points: each method's arguments, then the methods themselves (wasm only).
 pub mod args;

@@ -97,3 +97,9 @@ pub const MAX_LIMITS_JSON: &[u8] = concat!(
     "}"
 )
 .as_bytes();
+
+/// Whether a request made at `requested_at` may be cancelled by its sender at
+/// `now` (both in nanoseconds).
+pub fn is_stale(requested_at: u64, now: u64) -> bool {
+    now >= requested_at.saturating_add(STALE_AFTER_NS)
+}

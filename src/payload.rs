@@ -5,12 +5,11 @@
 
 use crate::Bytes;
 
-use crate::args::{Output, Response, Usage};
 use crate::borsh::{In, Out};
 use crate::error::{refuse_at, ERR_PAYLOAD_OUTPUT};
 use crate::events::truncate_utf8;
 use crate::limits::MAX_YIELD_PAYLOAD;
-use crate::state::Format;
+use crate::types::{Format, Output, Response, Usage};
 
 /// The u32 length before an output body or an error text.
 const LEN: usize = 4;
@@ -80,4 +79,15 @@ pub fn decode(b: &[u8]) -> Option<Resumed<'_>> {
     };
     let error = i.opt_bytes();
     i.finish().then_some(Resumed { id, success, usage, output, error })
+}
+
+/// The callback's arguments: the request id, 8 bytes LE.
+pub fn callback_args(id: u64) -> [u8; 8] {
+    id.to_le_bytes()
+}
+
+/// The request id in the callback's arguments; `u64::MAX` (never an id the
+/// contract gave out) when they are not 8 bytes.
+pub fn callback_id(args: &[u8]) -> u64 {
+    args.try_into().map_or(u64::MAX, u64::from_le_bytes)
 }

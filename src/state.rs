@@ -117,6 +117,15 @@ pub struct Pending {
     pub count: u64,
 }
 
+impl Pending {
+    /// Counts a pending request found while scanning ids downwards (migrate).
+    pub fn count_down(&mut self, id: u64, payment: u128) {
+        self.payments = self.payments.saturating_add(payment);
+        self.count = self.count.saturating_add(1);
+        self.low = id;
+    }
+}
+
 /// The accounts a config names.
 pub struct Accounts<'a> {
     pub owner: &'a [u8],
@@ -270,6 +279,36 @@ impl Config {
         self.set_pending(&p);
     }
 
+    /// Takes the next request id: false once ids are exhausted.
+    pub fn advance_request_id(&mut self) -> bool {
+        match self.next_request_id().checked_add(1) {
+            Some(next) => {
+                self.set_next_request_id(next);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The ids `clear_all_pending_requests` examines, `start..stop`: from `low`,
+    /// at most `MAX_CLEAR_PROBES` of them, so a call always fits its gas and
+    /// commits its progress.
+    pub fn clear_window(&self) -> (u64, u64) {
+        let start = self.pending().low;
+        (start, self.next_request_id().min(start.saturating_add(crate::limits::MAX_CLEAR_PROBES)))
+    }
+
+    /// Where a walk of the pending requests from `from` starts: no pending
+    /// request is below `low`.
+    pub fn page_start(&self, from: Option<u64>) -> u64 {
+        from.unwrap_or(0).max(self.pending().low)
+    }
+
+    /// A version-1 record's next request id (the same offset as today's).
+    pub fn v1_next_request_id(raw: &[u8]) -> u64 {
+        get_u64(raw, NEXT_ID)
+    }
+
     /// Moves `low` up to `id` (every id below it is known not to be pending).
     pub fn raise_low(&mut self, id: u64) {
         let mut p = self.pending();
@@ -289,37 +328,7 @@ impl Config {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Format {
-    Bytes = 0,
-    Text = 1,
-    Json = 2,
-}
-
-impl Format {
-    pub fn name(self) -> &'static [u8] {
-        match self {
-            Format::Bytes => b"Bytes",
-            Format::Text => b"Text",
-            Format::Json => b"Json",
-        }
-    }
-
-    pub fn from_name(n: &[u8]) -> Option<Format> {
-        [Format::Bytes, Format::Text, Format::Json].into_iter().find(|f| f.name() == n)
-    }
-
-    pub fn from_u8(v: u8) -> Option<Format> {
-        [Format::Bytes, Format::Text, Format::Json].get(v as usize).copied()
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct CodeSource<'a> {
-    pub repo: Raw<'a>,
-    pub commit: Raw<'a>,
-    pub build_target: Option<Raw<'a>>,
-}
+pub use crate::types::{CodeSource, Format};
 
 /// What a request record is made from. Strings stay in their JSON-escaped form
 /// (`Raw`): they are only ever written back out as JSON.

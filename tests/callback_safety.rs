@@ -29,11 +29,7 @@ fn outsiders_cannot_call_the_callback_or_fail_execution() {
         for (method, args) in cases {
             for deposit in [0, 1, NEAR] {
                 let o = env.call(who, method, args.clone(), deposit, CLI_GAS);
-                assert_eq!(
-                    o.result,
-                    Err("Smart contract panicked: private method".into()),
-                    "{method} by {who}"
-                );
+                assert_eq!(o.result, Err("Smart contract panicked: private method".into()), "{method} by {who}");
                 env.check();
             }
         }

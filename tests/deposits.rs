@@ -134,7 +134,8 @@ fn the_contract_stakes_its_own_config_from_its_balance() {
     assert_eq!(env.call(OWNER, "set_operator", set_operator(shorter), 0, CLI_GAS).result, Ok(None));
     env.operator = shorter.into();
     // The config names the operator and the operator mark is its id: both shrink.
-    let own = |operator: &str| config_record_bytes(OWNER.len(), operator.len(), None) + operator_mark_bytes(operator.len());
+    let own =
+        |operator: &str| config_record_bytes(OWNER.len(), operator.len(), None) + operator_mark_bytes(operator.len());
     assert_eq!(usage - env.vm.storage_usage(), own(OPERATOR) - own(shorter), "the config and the mark shrank");
     env.check();
 

@@ -46,7 +46,8 @@ fn prices_and_usage_never_overflow_u128() {
     assert_eq!(env.view("estimate_execution_cost", &serde_json::to_string(&json!({"resource_limits": {"max_instructions": CAP_INSTRUCTIONS, "max_memory_mb": CAP_MEMORY_MB, "max_execution_seconds": CAP_SECONDS}})).unwrap()), json!(u128::MAX.to_string()));
     let o = env.call(USER, "request_execution", Request::seed(Limits::CAP).bytes(), 1000 * NEAR, CLI_GAS);
     assert!(
-        o.result.as_ref().unwrap_err().contains("overflows u128") || o.result.as_ref().unwrap_err().contains("too small"),
+        o.result.as_ref().unwrap_err().contains("overflows u128")
+            || o.result.as_ref().unwrap_err().contains("too small"),
         "{:?}",
         o.result
     );

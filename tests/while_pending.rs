@@ -26,10 +26,7 @@ fn operator_owner_and_price_changes_while_pending() {
         &env.call(OPERATOR, "resolve_execution", resolve_args(a, true, None, None, (1, 1, None)), 0, CLI_GAS),
         "operator only",
     );
-    must_fail(
-        &env.call(OPERATOR, "submit_execution_output", submit_args(a, &text("x")), 0, CLI_GAS),
-        "operator only",
-    );
+    must_fail(&env.call(OPERATOR, "submit_execution_output", submit_args(a, &text("x")), 0, CLI_GAS), "operator only");
     env.check();
     env.resolve(a, true, Some(&text("by the new operator")), None, (1_000_000, 1000, Some(1)));
     // Prices change while b is pending: b pays the prices of when it was made.

@@ -14,8 +14,14 @@ pub fn too_small_a_deposit_is_refused_with_the_amount_required<B: Backend>(b: &m
     let record = 9 + 154 + (4 + 12) + (4 + 31) + (4 + 6) + (1 + 4 + 11) + (1 + 4 + 20) + 1 + 40;
     assert_eq!(required, estimate + record * STORAGE_PRICE, "estimate + the request's storage");
     for deposit in [0, 1, estimate, required - 1] {
-        let tx =
-            refused(b, USER, "request_execution", SEED_REQUEST, deposit, &format!("attach at least {required} yoctoNEAR"));
+        let tx = refused(
+            b,
+            USER,
+            "request_execution",
+            SEED_REQUEST,
+            deposit,
+            &format!("attach at least {required} yoctoNEAR"),
+        );
         assert!(tx.logs.is_empty());
     }
     assert_eq!(view(b, "get_request", &id_args(0)), Value::Null, "nothing stored");
