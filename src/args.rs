@@ -16,6 +16,8 @@ use crate::Bytes;
 use crate::error::*;
 use crate::json::{Raw, Reader};
 use crate::limits::{self, Limits};
+use crate::pricing::Pricing;
+use crate::state::NewRequest;
 use crate::types::{CodeSource, Format};
 pub use crate::types::{Output, Response, Usage};
 
@@ -306,6 +308,33 @@ pub struct RequestArgs<'a> {
     pub sender_hint: Option<Bytes>,
 }
 
+impl<'a> RequestArgs<'a> {
+    /// The record these arguments make: request `id` from `sender`, made at
+    /// `timestamp`, paying `payment` at `pricing` (snapshotted into the record).
+    pub fn record(
+        &'a self,
+        id: u64,
+        payment: u128,
+        timestamp: u64,
+        pricing: Pricing,
+        sender: &'a [u8],
+    ) -> NewRequest<'a> {
+        NewRequest {
+            id,
+            payment,
+            timestamp,
+            pricing,
+            limits: self.limits,
+            format: self.format,
+            sender,
+            code: self.code,
+            input_data: self.input_data,
+            secrets: self.secrets.as_deref(),
+            payer: self.payer.as_deref(),
+        }
+    }
+}
+
 static CODE_SOURCE: [Spec; 3] = [
     spec(b"repo", Kind::Raw, 0, REQUIRED | NONEMPTY, C_REPO),
     spec(b"commit", Kind::Raw, 1, REQUIRED | NONEMPTY, C_COMMIT),
@@ -487,7 +516,7 @@ static PRICING: [Spec; 4] = [
 ];
 
 /// `set_pricing`: any subset of the four fees.
-pub fn set_pricing(input: &[u8], p: &mut crate::pricing::Pricing) {
+pub fn set_pricing(input: &[u8], p: &mut Pricing) {
     parse(input, &const { table(&PRICING) }, &mut |i, v, _| {
         let fee = v.amount();
         match i {

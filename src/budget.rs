@@ -82,9 +82,10 @@ pub fn split_payment(payment: u128, charged: Option<u128>) -> (u128, u128) {
 }
 
 /// What the contract may send away while every pending request can still be
-/// refunded in full and all its storage stays staked.
-pub fn withdrawable(balance: u128, pending_payments: u128, storage_usage: u64) -> u128 {
-    balance.saturating_sub(pending_payments).saturating_sub(storage_cost(storage_usage))
+/// refunded in full and all its storage stays staked (`locked`: the staking of
+/// its storage).
+pub fn withdrawable(balance: u128, pending_payments: u128, locked: u128) -> u128 {
+    balance.saturating_sub(pending_payments).saturating_sub(locked)
 }
 
 /// How much the balance falls short of staking the contract's storage while
@@ -136,8 +137,8 @@ mod tests {
 
     #[test]
     fn pending_payments_and_staking_are_never_withdrawable() {
-        assert_eq!(withdrawable(1000 * BYTE, 100 * BYTE, 500), 400 * BYTE);
-        assert_eq!(withdrawable(100 * BYTE, 100 * BYTE, 500), 0);
+        assert_eq!(withdrawable(1000 * BYTE, 100 * BYTE, 500 * BYTE), 400 * BYTE);
+        assert_eq!(withdrawable(100 * BYTE, 100 * BYTE, 500 * BYTE), 0);
         assert_eq!(stake_shortfall(1000 * BYTE, 500, 100 * BYTE), None);
         assert_eq!(stake_shortfall(600 * BYTE, 500, 100 * BYTE), None);
         assert_eq!(stake_shortfall(600 * BYTE - 1, 500, 100 * BYTE), Some(1));

@@ -6,11 +6,11 @@ use crate::budget::{self, FAIL_GAS, MIGRATE_GAS, RETURN_OUTPUT_GAS};
 use crate::error::*;
 use crate::events::{self, Settled};
 use crate::host;
-use crate::json::{write_u128, Writer};
+use crate::json::Writer;
 use crate::limits::{self, MAX_BULK_CANCEL, MAX_PENDING_PAGE, MIGRATE_SCAN};
 use crate::payload;
 use crate::pricing;
-use crate::state::{self, Accounts, Config, NewRequest, Request, CONFIG_KEY};
+use crate::state::{self, Accounts, Config, Request, CONFIG_KEY};
 use crate::types::{Format, Output, Usage};
 use crate::Bytes;
 
@@ -73,15 +73,6 @@ fn private() {
     }
 }
 
-/// Inlined: measured smaller than one shared copy (build.sh).
-#[inline(always)]
-fn message(head: &[u8], amount: u128, tail: &[u8]) -> Bytes {
-    let mut v = Bytes::from(head);
-    write_u128(&mut v, amount);
-    v.extend_from_slice(tail);
-    v
-}
-
 pub fn new() {
     no_deposit();
     if !from_self() {
@@ -102,20 +93,7 @@ pub fn new() {
 fn new_request(cfg: &Config, a: &args::RequestArgs, sender: &[u8], deposit: u128) -> (Bytes, u128) {
     let pricing = cfg.pricing();
     let estimate = pricing.estimate(&a.limits).unwrap_or_else(|| refuse(ERR_COST_OVERFLOW));
-    let record = NewRequest {
-        id: cfg.next_request_id(),
-        payment: deposit,
-        timestamp: host::block_timestamp(),
-        pricing,
-        limits: a.limits,
-        format: a.format,
-        sender,
-        code: a.code,
-        input_data: a.input_data,
-        secrets: a.secrets.as_deref(),
-        payer: a.payer.as_deref(),
-    }
-    .encode();
+    let record = a.record(cfg.next_request_id(), deposit, host::block_timestamp(), pricing, sender).encode();
     let required = budget::request_deposit(estimate, record.len()).unwrap_or_else(|| refuse(ERR_DEPOSIT_OVERFLOW));
     (record, required)
 }
@@ -132,13 +110,13 @@ pub fn request_execution() {
     let id = cfg.next_request_id();
     let (mut record, required) = new_request(&cfg, &a, &sender, deposit);
     if deposit < required {
-        refuse(&message(ERR_DEPOSIT_TOO_SMALL.0, required, ERR_DEPOSIT_TOO_SMALL.1));
+        refuse_amount(ERR_DEPOSIT_TOO_SMALL, required);
     }
     // Fail before any write or yield when the callback could not be paid for.
     let callback_gas = budget::callback_gas(a.payer.as_deref().unwrap_or(&sender));
     let needed = budget::request_gas_needed(host::used_gas(), callback_gas, record.len());
     if host::prepaid_gas() < needed {
-        refuse(&message(ERR_GAS_TOO_LOW.0, budget::tgas_rounded_up(needed), ERR_GAS_TOO_LOW.1));
+        refuse_amount(ERR_GAS_TOO_LOW, budget::tgas_rounded_up(needed));
     }
     let (promise, data_id) = host::promise_yield_create(CALLBACK, &payload::callback_args(id), callback_gas);
     state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
@@ -213,7 +191,7 @@ fn store_output(id: u64, out: &Output) -> Bytes {
     let value = state::encode_output(out.kind(), out.body());
     let cost = budget::output_storage_cost(stored.len(), value.len());
     if cost > req.payment() {
-        refuse(&message(ERR_OUTPUT_OVER_PAYMENT.0, cost, ERR_OUTPUT_OVER_PAYMENT.1));
+        refuse_amount(ERR_OUTPUT_OVER_PAYMENT, cost);
     }
     let data_id = Bytes::from(req.data_id());
     state::set_has_output(&mut stored);
@@ -469,7 +447,7 @@ pub fn clear_all_pending_requests() {
 fn stake_own_growth(c: &Config) {
     if let Some(missing) = budget::stake_shortfall(host::account_balance(), host::storage_usage(), c.pending().payments)
     {
-        refuse(&message(ERR_NO_FREE_BALANCE.0, missing, ERR_NO_FREE_BALANCE.1));
+        refuse_amount(ERR_NO_FREE_BALANCE, missing);
     }
 }
 
@@ -636,9 +614,9 @@ pub fn get_pending_requests() {
 
 /// The treasury, in `SHEET_NAMES` order.
 fn balance_sheet(cfg: &Config) -> [u128; 6] {
-    let (balance, usage, pending) = (host::account_balance(), host::storage_usage(), cfg.pending().payments);
-    let withdrawable = budget::withdrawable(balance, pending, usage);
-    [balance, pending, pricing::storage_cost(usage), withdrawable, cfg.stats().1, cfg.total_withdrawn()]
+    let (balance, pending) = (host::account_balance(), cfg.pending().payments);
+    let locked = pricing::storage_cost(host::storage_usage());
+    [balance, pending, locked, budget::withdrawable(balance, pending, locked), cfg.stats().1, cfg.total_withdrawn()]
 }
 
 const SHEET_NAMES: [&[u8]; 6] =
@@ -670,7 +648,7 @@ pub fn withdraw_fees() {
         refuse(ERR_NOTHING_TO_WITHDRAW);
     }
     if amount > withdrawable {
-        refuse(&message(ERR_OVER_WITHDRAWABLE.0, withdrawable, ERR_OVER_WITHDRAWABLE.1));
+        refuse_amount(ERR_OVER_WITHDRAWABLE, withdrawable);
     }
     let to = receiver.unwrap_or_else(|| Bytes::from(cfg.accounts().owner));
     host::transfer(&to, amount);

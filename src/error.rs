@@ -59,13 +59,22 @@ pub fn refuse_in(parent: &[u8], field: &[u8], msg: &str) -> ! {
 /// `bytes` (a length), "resource_limits.max_memory_mb: at most 1024" otherwise.
 /// Written out here from the cap itself, so no cap has a text of its own.
 pub fn refuse_over(parent: &[u8], field: &[u8], cap: u64, bytes: bool) -> ! {
-    let mut m = crate::Bytes::with_capacity(32);
-    m.extend_from_slice(ERR_AT_MOST.as_bytes());
-    crate::json::write_u128(&mut m, cap as u128);
-    if bytes {
-        m.extend_from_slice(ERR_BYTES.as_bytes());
-    }
-    refuse_bytes(&path(parent, field), &m)
+    let unit = if bytes { ERR_BYTES.as_bytes() } else { b"" };
+    refuse_bytes(&path(parent, field), &with_number(ERR_AT_MOST.as_bytes(), cap as u128, unit))
+}
+
+/// Refuses with a message that says how much: "`around.0``amount``around.1`".
+pub fn refuse_amount(around: Around, amount: u128) -> ! {
+    refuse(&with_number(around.0, amount, around.1))
+}
+
+/// `head`, `n` in decimal, `tail`: every refusal that carries a number.
+fn with_number(head: &[u8], n: u128, tail: &[u8]) -> crate::Bytes {
+    let mut m = crate::Bytes::with_capacity(head.len() + 40 + tail.len());
+    m.extend_from_slice(head);
+    crate::json::write_u128(&mut m, n);
+    m.extend_from_slice(tail);
+    m
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use offchainvm_contract::state::{NewRequest, Request};
+use offchainvm_contract::state::Request;
 use offchainvm_contract::{account, args};
 use offchainvm_fuzz::*;
 
@@ -21,20 +21,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(a.payer.as_deref(), json.get("payer_account_id").and_then(|p| p.as_str()).map(str::as_bytes));
     assert_eq!(a.sender_hint.as_deref(), json.get("sender_id").and_then(|p| p.as_str()).map(str::as_bytes));
     let sender = a.sender_hint.clone().unwrap_or_else(|| vec![b'a'; 64]);
-    let rec = NewRequest {
-        id: u64::MAX,
-        payment: u128::MAX,
-        timestamp: u64::MAX,
-        pricing: offchainvm_contract::pricing::Pricing::DEFAULT,
-        limits: a.limits,
-        format: a.format,
-        sender: &sender,
-        code: a.code,
-        input_data: a.input_data,
-        secrets: a.secrets.as_deref(),
-        payer: a.payer.as_deref(),
-    }
-    .encode();
+    let rec = a.record(u64::MAX, u128::MAX, u64::MAX, offchainvm_contract::pricing::Pricing::DEFAULT, &sender).encode();
     let d = Request::decode(&rec).expect("a fresh record decodes");
     assert_eq!((d.payer, d.refund_to()), (a.payer.as_deref(), a.payer.as_deref().unwrap_or(&sender)));
     check_event(&offchainvm_contract::events::execution_requested(&d));

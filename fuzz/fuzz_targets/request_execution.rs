@@ -10,7 +10,7 @@ use offchainvm_contract::args;
 use offchainvm_contract::events;
 use offchainvm_contract::limits;
 use offchainvm_contract::pricing::Pricing;
-use offchainvm_contract::state::{NewRequest, Request};
+use offchainvm_contract::state::Request;
 use offchainvm_fuzz::*;
 
 fuzz_target!(|data: &[u8]| {
@@ -35,20 +35,8 @@ fuzz_target!(|data: &[u8]| {
     assert!(Pricing::DEFAULT.estimate(&a.limits).is_some());
 
     let sender = [b'z'; 64];
-    let rec = NewRequest {
-        id: u64::MAX,
-        payment: u128::MAX,
-        timestamp: u64::MAX,
-        pricing: Pricing { base_fee: u128::MAX, per_instruction_fee: u128::MAX, per_mb_fee: u128::MAX, per_second_fee: u128::MAX },
-        limits: a.limits,
-        format: a.format,
-        sender: &sender,
-        code: a.code,
-        input_data: a.input_data,
-        secrets: a.secrets.as_deref(),
-        payer: a.payer.as_deref(),
-    }
-    .encode();
+    let max = Pricing { base_fee: u128::MAX, per_instruction_fee: u128::MAX, per_mb_fee: u128::MAX, per_second_fee: u128::MAX };
+    let rec = a.record(u64::MAX, u128::MAX, u64::MAX, max, &sender).encode();
     let r = Request::decode(&rec).expect("a freshly encoded request must decode");
     assert_eq!((r.code, r.input_data, r.secrets, r.format, r.limits()), (a.code, a.input_data, a.secrets.as_deref(), a.format, a.limits));
 
