@@ -13,64 +13,9 @@ use offchainvm_contract::pricing::Pricing;
 use offchainvm_contract::state::{self, Accounts, CodeSource, Config, Format, NewRequest, Request};
 use serde_json::{json, Value};
 
-#[derive(BorshSerialize)]
-struct BorshPricing {
-    base_fee: u128,
-    per_instruction_fee: u128,
-    per_mb_fee: u128,
-    per_second_fee: u128,
-}
-
-#[derive(BorshSerialize)]
-struct BorshConfig {
-    version: u8,
-    paused: bool,
-    next_request_id: u64,
-    total_executions: u64,
-    total_fees: u128,
-    pricing: BorshPricing,
-    pending_payments: u128,
-    total_withdrawn: u128,
-    pending_low: u64,
-    pending_count: u64,
-    owner: String,
-    operator: String,
-    keystore: Option<String>,
-}
-
-/// The seed-era (version 1) config, as deployed contracts hold it.
-#[derive(BorshSerialize)]
-struct BorshConfigV1 {
-    version: u8,
-    paused: bool,
-    next_request_id: u64,
-    total_executions: u64,
-    total_fees: u128,
-    pricing: BorshPricing,
-    owner: String,
-    operator: String,
-    keystore: Option<String>,
-}
-
-#[derive(BorshSerialize)]
-struct BorshRequest {
-    id: u64,
-    has_output: bool,
-    payment: u128,
-    timestamp: u64,
-    data_id: [u8; 32],
-    pricing: BorshPricing,
-    max_instructions: u64,
-    max_memory_mb: u64,
-    max_execution_seconds: u64,
-    format: u8,
-    sender: String,
-    repo: String,
-    commit: String,
-    build_target: Option<String>,
-    input_data: Option<String>,
-    secrets: Option<Vec<u8>>,
-}
+#[path = "common/records.rs"]
+mod records;
+use records::*;
 
 fn odd_pricing() -> Pricing {
     Pricing {
@@ -533,22 +478,39 @@ fn execution_completed_shapes() {
     assert!(msg.len() <= 256 && long.starts_with(msg), "error shortened at a character boundary");
 }
 
+/// The largest events: every capped code_source field at its cap, with characters that
+/// need escaping twice, the longest sender and the largest id.
+struct Worst {
+    repo: String,
+    commit: String,
+    target: String,
+    sender: String,
+}
+
+impl Worst {
+    fn new() -> Worst {
+        let escaped = |n: usize| "\\\"".repeat(n);
+        Worst { repo: escaped(256), commit: escaped(64), target: escaped(32), sender: "a".repeat(64) }
+    }
+
+    fn request<'a>(&'a self, secrets: Option<&'a [u8]>, input: Option<Raw<'a>>) -> NewRequest<'a> {
+        let mut r = new_request(secrets, input, Some(Raw(self.target.as_bytes())));
+        r.code.repo = Raw(self.repo.as_bytes());
+        r.code.commit = Raw(self.commit.as_bytes());
+        r.sender = self.sender.as_bytes();
+        r.id = u64::MAX;
+        r
+    }
+}
+
 #[test]
 fn largest_request_event_fits_near_log_limit() {
-    // Worst case for the escaped request_data: every capped field at its cap
-    // with characters that need escaping twice.
-    let repo = "\\\"".repeat(256);
-    let commit = "\\\"".repeat(64);
-    let target = "\\\"".repeat(32);
+    // Worst case for the escaped request_data: the input and secrets at their caps too.
+    let worst = Worst::new();
     let input = "\\\"".repeat(2048);
     let secrets = vec![255u8; 1024];
-    let sender = "a".repeat(64);
-    let mut r = new_request(Some(&secrets), Some(Raw(input.as_bytes())), Some(Raw(target.as_bytes())));
-    r.code.repo = Raw(repo.as_bytes());
-    r.code.commit = Raw(commit.as_bytes());
-    r.sender = sender.as_bytes();
+    let mut r = worst.request(Some(&secrets), Some(Raw(input.as_bytes())));
     r.payment = u128::MAX;
-    r.id = u64::MAX;
     r.timestamp = u64::MAX;
     let mut bytes = r.encode();
     state::put(&mut bytes, state::DATA_ID_OFFSET, &[255; 32]);
@@ -564,17 +526,10 @@ fn largest_request_event_fits_near_log_limit() {
 #[test]
 fn bulk_cancel_logs_fit() {
     use offchainvm_contract::limits::{MAX_BULK_CANCEL, MAX_COMPLETED_EVENT};
-    let repo = "\\\"".repeat(256);
-    let commit = "\\\"".repeat(64);
-    let target = "\\\"".repeat(32);
-    let sender = "a".repeat(64);
+    let worst = Worst::new();
     let payer = "b".repeat(64);
-    let mut r = new_request(None, None, Some(Raw(target.as_bytes())));
-    r.code.repo = Raw(repo.as_bytes());
-    r.code.commit = Raw(commit.as_bytes());
-    r.sender = sender.as_bytes();
+    let mut r = worst.request(None, None);
     r.payer = Some(payer.as_bytes());
-    r.id = u64::MAX;
     let bytes = stored(&r);
     let req = Request::decode(&bytes).unwrap();
     let usage = Usage { instructions: u64::MAX, time_ms: u64::MAX, memory_mb: Some(u64::MAX) };

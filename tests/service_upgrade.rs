@@ -11,6 +11,7 @@
 mod common;
 
 use common::backend::{Backend, Status, TGAS};
+use common::records::{BorshConfigV1, BorshPricing, BorshRequest};
 use common::scenarios::*;
 use common::service::*;
 use common::spec::*;
@@ -71,22 +72,9 @@ fn upgrade_rules() {
 /// what a deployment of today makes (it has no `upgrade` method): the account
 /// itself calls `migrate` after deploying. The pending requests still list,
 /// resolve (returning the stored output), time out, refund and emit correctly.
-/// Today's (version 1) config record, as README's state layout gives it.
-#[derive(borsh::BorshSerialize)]
-struct ConfigV1 {
-    version: u8,
-    paused: bool,
-    next_request_id: u64,
-    total_executions: u64,
-    total_fees: u128,
-    pricing: [u128; 4],
-    owner: String,
-    operator: String,
-    keystore: Option<String>,
-}
-
 /// The default prices, as the config and request records store them.
-const PRICES: [u128; 4] = [BASE_FEE, PER_MINSTR, PER_MB, PER_SEC];
+const PRICES: BorshPricing =
+    BorshPricing { base_fee: BASE_FEE, per_instruction_fee: PER_MINSTR, per_mb_fee: PER_MB, per_second_fee: PER_SEC };
 
 /// Version 2 (the service release) kept the operator only in the config; version 3 also
 /// marks it with its account id as a key, which the operator's calls check. The record
@@ -123,7 +111,7 @@ fn upgrade_from_todays_state_on_the_chain() {
     let r1 = request(&mut b, SEED_REQUEST, 2 * DEPOSIT);
     let text = "y".repeat(3000);
     assert!(submit(&mut b, 1, &text_output(&text)).status.is_success());
-    let v1 = ConfigV1 {
+    let v1 = BorshConfigV1 {
         version: 1,
         paused: false,
         next_request_id: 2,
@@ -188,7 +176,6 @@ fn upgrade_from_todays_state_on_the_chain() {
 /// few lines of its own.
 mod old_state {
     use super::*;
-    use borsh::BorshSerialize;
     use common::backend::NEAR;
     use near_parameters::RuntimeConfigStore;
     use near_primitives_core::account::AccountContract;
@@ -203,28 +190,8 @@ mod old_state {
     const CONTRACT: &str = "offchainvm.testnet";
     const NOW: u64 = 1_700_000_000_000_000_000;
 
-    #[derive(BorshSerialize)]
-    struct RequestV1 {
-        id: u64,
-        has_output: bool,
-        payment: u128,
-        timestamp: u64,
-        data_id: [u8; 32],
-        pricing: [u128; 4],
-        max_instructions: u64,
-        max_memory_mb: u64,
-        max_execution_seconds: u64,
-        format: u8,
-        sender: String,
-        repo: String,
-        commit: String,
-        build_target: Option<String>,
-        input_data: Option<String>,
-        secrets: Option<Vec<u8>>,
-    }
-
     fn old_request(id: u64, has_output: bool, payment: u128) -> Vec<u8> {
-        borsh::to_vec(&RequestV1 {
+        borsh::to_vec(&BorshRequest {
             id,
             has_output,
             payment,
@@ -329,7 +296,7 @@ mod old_state {
     fn todays_state_migrates_and_its_requests_still_end_correctly() {
         let (p0, p2) = (NEAR / 10, NEAR / 5);
         let mut ext = MockedExternal::with_code(ContractCode::new(contract_wasm(), None));
-        let config = ConfigV1 {
+        let config = BorshConfigV1 {
             version: 1,
             paused: false,
             next_request_id: 3,

@@ -41,6 +41,7 @@ pub mod accounts;
 pub mod backend;
 pub mod caller;
 pub mod checked_env;
+pub mod records;
 pub mod rng;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
