@@ -49,7 +49,9 @@ impl Fuzz {
         let admin = ADMIN.contains(&method) || OWNER_SERVICE.contains(&method);
         // What the arguments cannot change: who may call, which deposits.
         let pred_ok = match method {
-            "resolve_execution" | "submit_execution_output" => predecessor == env.operator,
+            "resolve_execution" | "submit_execution_output" | "submit_execution_output_and_resolve" => {
+                predecessor == env.operator
+            }
             "on_execution_response" => predecessor == CONTRACT,
             "set_keystore_pubkey" => predecessor == env.owner || env.keystore.as_deref() == Some(predecessor),
             m if admin => {
@@ -79,7 +81,11 @@ impl Fuzz {
                 Some(r) => !(r.output.is_some() && output.is_some()) && payload_fits(*success, output.as_ref(), used.2),
                 None => false,
             },
-            Intent::Submit { id, output } => match (env.live.get(id), self.env.vm.storage(&request_key(*id))) {
+            // The store decides; the resume that follows carries no output, so it always fits.
+            Intent::Submit { id, output } | Intent::SubmitAndResolve { id, output, .. } => match (
+                env.live.get(id),
+                self.env.vm.storage(&request_key(*id)),
+            ) {
                 (Some(r), Some(rec)) => {
                     let request_bytes = 9 + rec.len() as u64 + RECORD_EXTRA;
                     r.output.is_none()
@@ -108,6 +114,21 @@ impl Fuzz {
             Intent::SetPaused(_) | Intent::SetPubkey(_) => true,
             Intent::Other => return if VIEWS.contains(&method) { Some(true) } else { None },
         })
+    }
+}
+
+/// The same for `submit_execution_output_and_resolve`, whose response fields sit at the top
+/// level next to the output.
+pub(super) fn read_submit_and_resolve(args: &[u8]) -> Option<Intent> {
+    let v: Value = serde_json::from_slice(args).ok()?;
+    let output = Output::of_json(v.get("output")?);
+    let resolve = serde_json::json!({"request_id": v.get("request_id")?, "response": {
+        "success": v.get("success")?, "error": v.get("error"), "resources_used": v.get("resources_used")?}});
+    match read_resolve(&serde_json::to_vec(&resolve).ok()?)? {
+        Intent::Resolve { id, success, error, used, .. } => {
+            Some(Intent::SubmitAndResolve { id, output, success, error, used })
+        }
+        _ => None,
     }
 }
 

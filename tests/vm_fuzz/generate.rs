@@ -28,6 +28,15 @@ pub enum Intent {
         id: u64,
         output: Output,
     },
+    /// `submit_execution_output_and_resolve`: the output is stored, then the yield resumed
+    /// with `"output": null`.
+    SubmitAndResolve {
+        id: u64,
+        output: Output,
+        success: bool,
+        error: Option<String>,
+        used: (u64, u64, Option<u64>),
+    },
     Cancel(u64),
     Emergency(u64),
     SetOperator(String),
@@ -169,6 +178,18 @@ impl Fuzz {
                 let output = self.output(max);
                 (submit_args(id, &output), Intent::Submit { id, output })
             }
+            "submit_execution_output_and_resolve" => {
+                let id = self.live_or_random_id();
+                let max = *self.rng.pick(&[64, 2000, 8000]);
+                let output = self.output(max);
+                let success = self.rng.chance(80);
+                let error = self.rng.chance(30).then(|| "e".repeat(self.rng.upto(1200)));
+                let used = (self.rng.below(200_000_000), self.rng.below(70_000), self.rng.chance(50).then(|| self.rng.below(2000)));
+                (
+                    submit_and_resolve_args(id, &output, success, error.as_deref(), used),
+                    Intent::SubmitAndResolve { id, output, success, error, used },
+                )
+            }
             "cancel_stale_execution" => {
                 let id = self.live_or_random_id();
                 (id_args(id), Intent::Cancel(id))
@@ -303,22 +324,24 @@ impl Fuzz {
         if !self.env.live.is_empty() && self.rng.chance(15) {
             return match self.rng.below(100) {
                 0..=57 => "resolve_execution",
-                58..=79 => "submit_execution_output",
+                58..=71 => "submit_execution_output",
+                72..=79 => "submit_execution_output_and_resolve",
                 80..=89 => "emergency_cancel_execution",
                 _ => "cancel_stale_execution",
             };
         }
         let r = self.rng.below(100);
         match r {
-            0..=21 => "request_execution",
-            22..=37 => "resolve_execution",
-            38..=43 => "submit_execution_output",
-            44..=47 => "cancel_stale_execution",
-            48..=51 => "on_execution_response",
-            52..=53 => "fail_execution",
-            54 => "new",
-            55..=68 => self.rng.pick::<&str>(&ADMIN),
-            69..=71 => self.rng.pick::<&str>(&OWNER_SERVICE),
+            0..=22 => "request_execution",
+            23..=38 => "resolve_execution",
+            39..=42 => "submit_execution_output",
+            43..=44 => "submit_execution_output_and_resolve",
+            45..=48 => "cancel_stale_execution",
+            49..=52 => "on_execution_response",
+            53..=54 => "fail_execution",
+            55 => "new",
+            56..=69 => self.rng.pick::<&str>(&ADMIN),
+            70..=72 => self.rng.pick::<&str>(&OWNER_SERVICE),
             _ => self.rng.pick::<&str>(&VIEWS),
         }
     }
@@ -326,7 +349,9 @@ impl Fuzz {
     /// The account that is allowed to make the call, when there is one.
     pub(super) fn rightful(&self, method: &str, intent: &Intent) -> Option<String> {
         match method {
-            "resolve_execution" | "submit_execution_output" => Some(self.env.operator.clone()),
+            "resolve_execution" | "submit_execution_output" | "submit_execution_output_and_resolve" => {
+                Some(self.env.operator.clone())
+            }
             "on_execution_response" | "fail_execution" | "new" => Some(CONTRACT.into()),
             "cancel_stale_execution" => match intent {
                 Intent::Cancel(id) => self.env.live.get(id).map(|r| r.sender.clone()),

@@ -1,6 +1,6 @@
 //! One fuzz step: blocks and time, a call, the check of its outcome, the invariants.
 
-use super::expect::read_resolve;
+use super::expect::{read_resolve, read_submit_and_resolve};
 use super::generate::Intent;
 use super::mutate::{mutate, rewrite_keeping_meaning};
 use super::Fuzz;
@@ -113,6 +113,11 @@ impl Fuzz {
                     .unwrap_or_else(|| panic!("accepted a resolve that is not a valid response: {}", ctx()));
                 self.env.count("resolve with mutated arguments: read back independently");
             }
+            if mutated && method == "submit_execution_output_and_resolve" {
+                intent = read_submit_and_resolve(&args).unwrap_or_else(|| {
+                    panic!("accepted a submit-and-resolve that is not a valid output and response: {}", ctx())
+                });
+            }
             self.after_success(method, &intent, &predecessor, deposit, &o, &before, balance_before);
             if mutated && method == "request_execution" {
                 // The limits the request is held to (and priced at) are those its accepted
@@ -184,6 +189,21 @@ impl Fuzz {
                     }
                     env.count("resolve: exact charge and result checked");
                 }
+            }
+            "submit_execution_output_and_resolve" => {
+                // As a submit followed by a resolve with "output": null; the output is gone
+                // with the request once the callback has run.
+                let Intent::SubmitAndResolve { id, output, success, error, used } = intent else {
+                    panic!("a submit-and-resolve succeeded with arguments the fuzz cannot read")
+                };
+                let req = env.live.get_mut(id).expect("submitted for a pending request");
+                assert!(req.output.is_none(), "a second output was accepted");
+                req.output = Some(output.clone());
+                assert_eq!(env.vm.storage(&output_key(*id)), None, "the callback removed the stored output");
+                let resolve =
+                    Intent::Resolve { id: *id, success: *success, output: None, error: error.clone(), used: *used };
+                self.after_success("resolve_execution", &resolve, predecessor, deposit, o, before, balance_before);
+                self.env.count("submit-and-resolve: ended like a submit then a resolve");
             }
             "submit_execution_output" => {
                 let added: Vec<Vec<u8>> =

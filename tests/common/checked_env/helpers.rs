@@ -108,6 +108,21 @@ pub fn submit_args(id: u64, output: &Output) -> Vec<u8> {
     serde_json::to_vec(&json!({"request_id": id, "output": output.json()})).unwrap()
 }
 
+pub fn submit_and_resolve_args(
+    id: u64,
+    output: &Output,
+    success: bool,
+    error: Option<&str>,
+    used: (u64, u64, Option<u64>),
+) -> Vec<u8> {
+    let mut ru = json!({"instructions": used.0, "time_ms": used.1});
+    if let Some(m) = used.2 {
+        ru["memory_mb"] = json!(m);
+    }
+    let v = json!({"request_id": id, "output": output.json(), "success": success, "error": error, "resources_used": ru});
+    serde_json::to_vec(&v).unwrap()
+}
+
 pub fn id_args(id: u64) -> Vec<u8> {
     format!(r#"{{"request_id": {id}}}"#).into_bytes()
 }
