@@ -46,13 +46,13 @@ impl Fuzz {
         gas: u64,
     ) -> Option<bool> {
         let env = &self.env;
-        let admin = ADMIN.contains(&method) || OWNER_SERVICE.contains(&method);
+        let admin = ADMIN.contains(&method) || OWNER_SERVICE.contains(&method) || method == "upgrade";
         // What the arguments cannot change: who may call, which deposits.
         let pred_ok = match method {
             "resolve_execution" | "submit_execution_output" | "submit_execution_output_and_resolve" => {
                 predecessor == env.operator
             }
-            "on_execution_response" => predecessor == CONTRACT,
+            "on_execution_response" | "migrate" => predecessor == CONTRACT,
             "set_keystore_pubkey" => predecessor == env.owner || env.keystore.as_deref() == Some(predecessor),
             m if admin => {
                 let _ = m;
@@ -62,7 +62,7 @@ impl Fuzz {
         };
         let deposit_ok = match method {
             "request_execution" | "on_execution_response" => true,
-            m if ADMIN.contains(&m) || OWNER_SERVICE.contains(&m) => deposit <= 1,
+            _ if admin => deposit <= 1,
             _ => deposit == 0,
         };
         // The callback called directly (even by the contract account) is not a yield ending.
@@ -111,7 +111,8 @@ impl Fuzz {
                 }
                 p.checked_max_estimate().is_some()
             }
-            Intent::SetPaused(_) | Intent::SetPubkey(_) => true,
+            Intent::SetPaused(_) | Intent::SetPubkey(_) | Intent::Migrate => true,
+            Intent::Upgrade(is_wasm) => *is_wasm,
             Intent::Other => return if VIEWS.contains(&method) { Some(true) } else { None },
         })
     }

@@ -46,6 +46,10 @@ pub enum Intent {
     SetPricing([Option<u128>; 4]),
     /// The key as stored: lowercase hex.
     SetPubkey(String),
+    /// `upgrade` with the contract's own wasm (true) or with bytes that are not wasm (false).
+    Upgrade(bool),
+    /// `migrate`, which on current state changes nothing.
+    Migrate,
     Other,
 }
 
@@ -204,6 +208,18 @@ impl Fuzz {
                 (a, Intent::Other)
             }
             "fail_execution" => (self.rng.bytes_upto(20), Intent::Other),
+            "upgrade" => {
+                // The same code again: deploy + migrate with requests pending, whose callbacks
+                // must then run on the redeployed contract.
+                if self.rng.chance(80) {
+                    (crate::common::vm::contract_wasm(), Intent::Upgrade(true))
+                } else {
+                    let mut junk = self.rng.bytes_upto(20);
+                    junk.insert(0, b'{');
+                    (junk, Intent::Upgrade(false))
+                }
+            }
+            "migrate" => (Vec::new(), Intent::Migrate),
             "set_operator" => {
                 let a = self.account();
                 (v(json!({ "new_operator_id": a })), Intent::SetOperator(a))
@@ -342,6 +358,8 @@ impl Fuzz {
             55 => "new",
             56..=69 => self.rng.pick::<&str>(&ADMIN),
             70..=72 => self.rng.pick::<&str>(&OWNER_SERVICE),
+            73 => "upgrade",
+            74 => "migrate",
             _ => self.rng.pick::<&str>(&VIEWS),
         }
     }
@@ -352,7 +370,8 @@ impl Fuzz {
             "resolve_execution" | "submit_execution_output" | "submit_execution_output_and_resolve" => {
                 Some(self.env.operator.clone())
             }
-            "on_execution_response" | "fail_execution" | "new" => Some(CONTRACT.into()),
+            "on_execution_response" | "fail_execution" | "new" | "migrate" => Some(CONTRACT.into()),
+            "upgrade" => Some(self.env.owner.clone()),
             "cancel_stale_execution" => match intent {
                 Intent::Cancel(id) => self.env.live.get(id).map(|r| r.sender.clone()),
                 _ => None,

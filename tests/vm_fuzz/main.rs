@@ -142,6 +142,8 @@ fn run_seed(seed: u64, balance: Option<u128>) {
         let mut what: Vec<(&str, u64)> = every.iter().map(|k| (k.as_str(), 1)).collect();
         what.push(("refused: deposit too small, message exact", 1));
         what.push(("ok: submit_execution_output_and_resolve", 2));
+        what.push(("upgrade: current state kept", 1));
+        what.push(("migrate: current state kept", 1));
         what.push(("submit-and-resolve: ended like a submit then a resolve", 2));
         union.covers(&what);
     }

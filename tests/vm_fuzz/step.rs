@@ -221,6 +221,11 @@ impl Fuzz {
                 assert!(req.output.is_none(), "a second output was accepted");
                 req.output = Some(stored);
             }
+            "upgrade" | "migrate" => {
+                env.tips += deposit;
+                assert_eq!(env.vm.storage_entries(), *before, "{method} of current state changes no record");
+                env.count(format!("{method}: current state kept"));
+            }
             "withdraw_fees" => {
                 env.tips += deposit;
                 // What left must be what was not owed: pending payments and the storage stake stay.
