@@ -271,7 +271,7 @@ mod bump {
 
     /// `size` fresh bytes (byte-aligned: `Buf` only stores bytes); the call
     /// refuses when memory cannot grow.
-    pub fn alloc(size: usize) -> *mut u8 {
+    pub fn alloc(size: usize) -> core::ptr::NonNull<u8> {
         let mut start = NEXT.0.get();
         if start == 0 {
             // SAFETY: only the address of the linker-provided symbol is taken.
@@ -283,12 +283,14 @@ mod bump {
             super::panic_utf8(b"out of memory");
         }
         NEXT.0.set(end);
-        start as *mut u8
+        // SAFETY: `start` is at or above `__heap_base`, which is never address 0.
+        unsafe { core::ptr::NonNull::new_unchecked(start as *mut u8) }
     }
 }
 
 pub struct Buf {
-    ptr: *mut u8,
+    /// Never null, so `Option<Buf>` needs no tag of its own.
+    ptr: core::ptr::NonNull<u8>,
     len: usize,
     cap: usize,
 }
@@ -297,7 +299,7 @@ impl Buf {
     /// Empty, with a dangling (never null) pointer: then `deref` needs no null
     /// check, which would cost a `select` wherever a buffer is read.
     pub const fn new() -> Self {
-        Buf { ptr: core::ptr::NonNull::dangling().as_ptr(), len: 0, cap: 0 }
+        Buf { ptr: core::ptr::NonNull::dangling(), len: 0, cap: 0 }
     }
 
     #[inline(never)]
@@ -313,7 +315,7 @@ impl Buf {
             let ptr = bump::alloc(cap);
             // SAFETY: both regions are live allocations of at least `len` bytes
             // and the new one is fresh, so they do not overlap.
-            unsafe { core::ptr::copy_nonoverlapping(self.ptr, ptr, self.len) };
+            unsafe { core::ptr::copy_nonoverlapping(self.ptr.as_ptr(), ptr.as_ptr(), self.len) };
             self.ptr = ptr;
             self.cap = cap;
         }
@@ -325,7 +327,7 @@ impl Buf {
             self.reserve(1);
         }
         // SAFETY: there is room for one more byte (checked or just made).
-        unsafe { *self.ptr.add(self.len) = b };
+        unsafe { *self.ptr.as_ptr().add(self.len) = b };
         self.len += 1;
     }
 
@@ -333,7 +335,7 @@ impl Buf {
     pub fn extend_from_slice(&mut self, s: &[u8]) {
         self.reserve(s.len());
         // SAFETY: `reserve` made room; `s` cannot alias fresh bump memory.
-        unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), self.ptr.add(self.len), s.len()) };
+        unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), self.ptr.as_ptr().add(self.len), s.len()) };
         self.len += s.len();
     }
 
@@ -343,7 +345,7 @@ impl Buf {
         unsafe {
             let len = sys::register_len(register) as usize;
             let mut buf = Buf::with_capacity(len);
-            sys::read_register(register, buf.ptr as u64);
+            sys::read_register(register, buf.ptr.as_ptr() as u64);
             buf.len = len;
             buf
         }
@@ -362,14 +364,14 @@ impl core::ops::Deref for Buf {
         // SAFETY: `ptr` is never null: dangling (and `len` 0) for a new buffer,
         // else it points at `len` initialised bytes that live as long as the
         // instance (bump memory is never reused).
-        unsafe { core::slice::from_raw_parts(self.ptr, self.len) }
+        unsafe { core::slice::from_raw_parts(self.ptr.as_ptr(), self.len) }
     }
 }
 
 impl core::ops::DerefMut for Buf {
     fn deref_mut(&mut self) -> &mut [u8] {
         // SAFETY: as in `deref`; `&mut self` makes the access unique.
-        unsafe { core::slice::from_raw_parts_mut(self.ptr, self.len) }
+        unsafe { core::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
     }
 }
 
