@@ -28,7 +28,14 @@ readonly CRATE=offchainvm_contract
 # three times: rustc, wasm-opt, and the check in wasm_report.py verify, which
 # fails the build on any instruction outside it.
 readonly FEATURES="bulk-memory,sign-ext"
-readonly RUST_FEATURE_FLAGS="-Ctarget-feature=+bulk-memory,+sign-ext"
+readonly RUST_BUILD_FLAGS="-Ctarget-feature=+bulk-memory,+sign-ext -Clink-arg=-zstack-size=65536"
+# The stack: 64 KiB instead of rustc's 1 MiB. It sits below the data (wasm-ld's
+# stack-first layout, so an overflow traps instead of writing over data), and
+# with 1 MiB every address of a constant was a 4-byte LEB in the code; below
+# 1 MiB it is 3 bytes (-265 bytes in all). Most locals live on the wasm VM's
+# own stack, not in memory: tests/limits.rs runs the deepest JSON accepted in
+# every reader that recurses, which traps with a 1 KiB stack and passes with
+# 2 KiB, so 64 KiB leaves a wide margin.
 # `strip = true` in the release profile also drops the target_features section,
 # so wasm-opt cannot see which features the code may use: name them.
 readonly -a WASM_OPT_FEATURES=(--mvp-features --enable-bulk-memory --enable-sign-ext)
@@ -119,7 +126,7 @@ fi
 # to tests/caller's wasm and to whatever else is built in this checkout).
 unset CARGO_ENCODED_RUSTFLAGS CARGO_BUILD_RUSTFLAGS
 while read -r var; do unset "$var"; done < <(compgen -e | grep -E '^CARGO_(PROFILE_|TARGET_.*_RUSTFLAGS$)' || true)
-export RUSTFLAGS="$RUST_FEATURE_FLAGS"
+export RUSTFLAGS="$RUST_BUILD_FLAGS"
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -141,7 +148,7 @@ RAW="$TARGET_DIR/$TARGET/release/$CRATE.wasm"
 # deployable build; render checks that byte for byte. Its own target dir keeps
 # the two builds from invalidating each other's cache. Its compiler warnings
 # would repeat the first build's: they are shown only if it fails.
-if ! RUSTFLAGS="$RUST_FEATURE_FLAGS -Cstrip=debuginfo -Clink-arg=--demangle" \
+if ! RUSTFLAGS="$RUST_BUILD_FLAGS -Cstrip=debuginfo -Clink-arg=--demangle" \
   cargo build --quiet --locked --release --target "$TARGET" --target-dir "$TARGET_DIR/size-names" \
   2>"$TMP/names-build.err"; then
   cat "$TMP/names-build.err" >&2
@@ -181,7 +188,7 @@ python3 "$PY" verify "$TMP/$CRATE.wasm" --features "$FEATURES" \
   --forbid "$ROOT" --forbid "${CARGO_HOME:-$HOME/.cargo}" || die "optimized wasm is not deployable (see above)"
 
 python3 "$PY" render "$TMP/$CRATE.wasm" --names "$TMP/names.wasm" --budget "$SIZE_BUDGET" \
-  --meta "rustc=$(rustc -V)" --meta "target=$TARGET $RUST_FEATURE_FLAGS" \
+  --meta "rustc=$(rustc -V)" --meta "target=$TARGET $RUST_BUILD_FLAGS" \
   --meta "wasm-opt=wasm-opt version $WASM_OPT_VERSION" \
   --meta "flags=${WASM_OPT_FEATURES[*]} ${WASM_OPT_STRIP[*]} $FLAGS" \
   "${candidates[@]}" >"$TMP/size-head"

@@ -309,3 +309,52 @@ fn four_mib_arguments_fail_cleanly() {
     }
     env.drain();
 }
+
+/// The wasm's 64 KiB stack (build.sh) holds the deepest JSON the reader accepts, in both readers
+/// that recurse: an unknown field's value (skipped) and a Json output (kept). Deeper input is
+/// refused by the depth cap with its message, never by a trap.
+#[test]
+fn the_deepest_json_accepted_fits_the_wasm_stack() {
+    let mut env = Env::new(10 * NEAR);
+    // Arrays and objects in turn, `levels` deep, around a null.
+    let nested = |levels: usize| {
+        let (mut open, mut close) = (String::new(), String::new());
+        for i in 0..levels {
+            if i % 2 == 0 {
+                open.push('[');
+                close.insert(0, ']');
+            } else {
+                open.push_str(r#"{"a":"#);
+                close.insert(0, '}');
+            }
+        }
+        format!("{open}null{close}")
+    };
+    let mut deepest = [0; 2];
+    for levels in 1..=40 {
+        let skipped = format!(r#"{{"code_source":{{"repo":"r","commit":"c"}},"junk":{}}}"#, nested(levels));
+        let kept = format!(r#"{{"request_id":999,"output":{{"Json":{}}}}}"#, nested(levels));
+        let calls = [
+            // A view's result when it parsed; the request id is unknown, so a submit that parsed
+            // is refused for that instead.
+            (OTHER, "estimate_required_deposit", skipped, None),
+            (OPERATOR, "submit_execution_output", kept, Some("no pending request with this id")),
+        ];
+        for (i, (who, method, args, after_parse)) in calls.into_iter().enumerate() {
+            let o = env.call(who, method, args, 0, CLI_GAS);
+            let parsed = match (&o.result, after_parse) {
+                (Ok(_), None) => true,
+                (Err(m), Some(after)) if m.contains(after) => true,
+                (Err(m), _) if m.ends_with("nested too deeply") => false,
+                (r, _) => panic!("{method} at {levels} levels: {r:?}"),
+            };
+            if parsed {
+                assert_eq!(deepest[i], levels - 1, "{method}: accepted {levels} levels after refusing fewer");
+                deepest[i] = levels;
+            }
+        }
+    }
+    // The top-level object and the output's object count as levels of the 32 allowed.
+    assert_eq!(deepest, [31, 30], "the deepest nesting each reader accepted");
+    env.check();
+}
