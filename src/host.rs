@@ -294,8 +294,9 @@ pub struct Buf {
 }
 
 impl Buf {
+    /// Never null (bump memory starts above zero), so a deref needs no check.
     pub const fn new() -> Self {
-        Buf { ptr: core::ptr::null_mut(), len: 0, cap: 0 }
+        Buf { ptr: core::ptr::NonNull::dangling().as_ptr(), len: 0, cap: 0 }
     }
 
     #[inline(never)]
@@ -357,20 +358,14 @@ impl Default for Buf {
 impl core::ops::Deref for Buf {
     type Target = [u8];
     fn deref(&self) -> &[u8] {
-        if self.ptr.is_null() {
-            return &[];
-        }
-        // SAFETY: `ptr` points at `len` initialised bytes that live as long as
-        // the instance (bump memory is never reused).
+        // SAFETY: `ptr` is non-null and points at `len` initialised bytes that
+        // live as long as the instance (bump memory is never reused).
         unsafe { core::slice::from_raw_parts(self.ptr, self.len) }
     }
 }
 
 impl core::ops::DerefMut for Buf {
     fn deref_mut(&mut self) -> &mut [u8] {
-        if self.ptr.is_null() {
-            return &mut [];
-        }
         // SAFETY: as in `deref`; `&mut self` makes the access unique.
         unsafe { core::slice::from_raw_parts_mut(self.ptr, self.len) }
     }
