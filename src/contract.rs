@@ -24,7 +24,7 @@ fn load_config() -> Config {
 }
 
 fn save_config(c: &Config) {
-    host::storage_write(CONFIG_KEY, &c.0);
+    host::storage_write(CONFIG_KEY, &c.encode());
 }
 
 /// A raw contract has no automatic payable check: every non-payable method
