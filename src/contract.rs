@@ -234,7 +234,8 @@ pub fn on_execution_response() {
         // Cancelled while pending: the refund was made then.
         return report_failure(ERR_REQUEST_CANCELLED);
     };
-    let Some(req) = Request::decode(&stored) else {
+    let decoded_req = Request::decode(&stored);
+    let Some(req) = &decoded_req else {
         // Put it back: the payment stays with its record, for a fixed contract
         // (an upgrade) to settle, rather than vanishing with it.
         host::storage_write(&key, &stored);
@@ -243,17 +244,19 @@ pub fn on_execution_response() {
     let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
     let Some(payload) = result else {
-        return end_unsuccessful(&req, None, &Usage::ZERO, ERR_TIMED_OUT, now);
+        return end_unsuccessful(req, None, &Usage::ZERO, ERR_TIMED_OUT, now);
     };
-    let p = match payload::decode(&payload) {
+    // Matched by reference: moving the decoded payload out would copy it.
+    let decoded = payload::decode(&payload);
+    let p = match &decoded {
         Some(p) if p.id == id => p,
-        _ => return end_unsuccessful(&req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now),
+        _ => return end_unsuccessful(req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now),
     };
     let payment = req.payment();
     if !p.success {
         // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
         let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
-        return end_unsuccessful(&req, Some(req.pricing().base_fee), &p.usage, error, now);
+        return end_unsuccessful(req, Some(req.pricing().base_fee), &p.usage, error, now);
     }
     let cost = pricing::charge(
         &req.pricing(),
@@ -263,8 +266,8 @@ pub fn on_execution_response() {
         p.usage.time_ms,
         p.usage.memory_mb,
     );
-    let money = settle(&req, Some(cost));
-    host::log_utf8(&events::execution_completed(&req, &p.usage, None, money, now));
+    let money = settle(req, Some(cost));
+    host::log_utf8(&events::execution_completed(req, &p.usage, None, money, now));
     if let Some((kind, body)) = p.output {
         // Inline outputs are small (under NEAR's 1 KiB yield payload): returning
         // them here costs ~46 Ggas for each receipt waiting on the result.
