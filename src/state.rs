@@ -432,8 +432,9 @@ impl NewRequest<'_> {
 
 /// Marks a stored record as having a submitted output (any layout).
 pub fn set_has_output(rec: &mut [u8]) {
-    let flags = rec.get(HAS_OUTPUT_OFFSET).copied().unwrap_or(0);
-    put(rec, HAS_OUTPUT_OFFSET, &[flags | FLAG_OUTPUT]);
+    if let Some(flags) = rec.get_mut(HAS_OUTPUT_OFFSET) {
+        *flags |= FLAG_OUTPUT;
+    }
 }
 
 /// A stored request, read in place: fixed fields through accessors, the
@@ -465,9 +466,8 @@ impl<'a> Request<'a> {
             code: CodeSource { repo: Raw(i.bytes()), commit: Raw(i.bytes()), build_target: i.opt_bytes().map(Raw) },
             input_data: i.opt_bytes().map(Raw),
             secrets: i.opt_bytes(),
-            payer: None,
+            payer: if flags & LAYOUT_PAYER != 0 { Some(i.bytes()) } else { None },
         };
-        let r = Request { payer: (flags & LAYOUT_PAYER != 0).then(|| i.bytes()), ..r };
         i.finish().then_some(r)
     }
 
