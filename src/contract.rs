@@ -326,19 +326,17 @@ fn report_failure(msg: &[u8]) {
 /// Text as a JSON string, Json as the value itself, Bytes as a base64 string.
 fn return_value(kind: Format, body: &[u8]) -> Bytes {
     let mut v = Bytes::with_capacity(body.len() * 4 / 3 + 4);
-    match kind {
-        Format::Json => v.extend_from_slice(body),
-        Format::Text => {
-            v.push(b'"');
-            v.extend_from_slice(body);
-            v.push(b'"');
-        }
-        Format::Bytes => {
-            v.push(b'"');
-            crate::encoding::base64_into(&mut v, body);
-            v.push(b'"');
-        }
+    if kind == Format::Json {
+        v.extend_from_slice(body);
+        return v;
     }
+    v.push(b'"');
+    if kind == Format::Text {
+        v.extend_from_slice(body);
+    } else {
+        crate::encoding::base64_into(&mut v, body);
+    }
+    v.push(b'"');
     v
 }
 
