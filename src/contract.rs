@@ -266,8 +266,7 @@ pub fn on_execution_response() {
         p.usage.time_ms,
         p.usage.memory_mb,
     );
-    let money = settle(req, Some(cost));
-    host::log_utf8(&events::execution_completed(req, &p.usage, None, money, now));
+    complete(req, Some(cost), &p.usage, None, now);
     if let Some((kind, body)) = p.output {
         // Inline outputs are small (under NEAR's 1 KiB yield payload): returning
         // them here costs ~46 Ggas for each receipt waiting on the result.
@@ -312,9 +311,14 @@ fn settle(req: &Request, charged: Option<u128>) -> Settled {
 /// execution ran and failed (it counts as an execution), `None` when nothing ran
 /// (timeout, malformed result): a full refund.
 fn end_unsuccessful(req: &Request, charged: Option<u128>, usage: &Usage, error: &[u8], now: u64) {
-    let money = settle(req, charged);
-    host::log_utf8(&events::execution_completed(req, usage, Some(error), money, now));
+    complete(req, charged, usage, Some(error), now);
     report_failure(error);
+}
+
+/// Settles a request that ends (see `settle`) and logs its `execution_completed`.
+fn complete(req: &Request, charged: Option<u128>, usage: &Usage, error: Option<&[u8]>, now: u64) {
+    let money = settle(req, charged);
+    host::log_utf8(&events::execution_completed(req, usage, error, money, now));
 }
 
 /// Makes the caller's final result a failure carrying `msg`, in a receipt of its
@@ -353,8 +357,7 @@ fn cancel(id: u64, req: &Request, why: &[u8]) {
     if req.has_output() {
         host::storage_remove(&state::output_key(id));
     }
-    let money = settle(req, None);
-    host::log_utf8(&events::execution_completed(req, &Usage::ZERO, Some(why), money, host::block_timestamp()));
+    complete(req, None, &Usage::ZERO, Some(why), host::block_timestamp());
 }
 
 pub fn cancel_stale_execution() {
