@@ -118,7 +118,8 @@ pub fn request_execution() {
     if host::prepaid_gas() < needed {
         refuse_amount(ERR_GAS_TOO_LOW, budget::tgas_rounded_up(needed));
     }
-    let (promise, data_id) = host::promise_yield_create(CALLBACK, &payload::callback_args(id), callback_gas);
+    let mut data_id = [0; 32];
+    let promise = host::promise_yield_create(CALLBACK, &payload::callback_args(id), callback_gas, &mut data_id);
     state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
     host::storage_write(&state::request_key(id), &record);
     if !cfg.advance_request_id() {
