@@ -450,7 +450,7 @@ impl Writer {
     }
 
     pub fn u64(&mut self, v: u64) -> &mut Self {
-        write_u128(&mut self.0, v as u128);
+        write_u64(&mut self.0, v, 0);
         self
     }
 
