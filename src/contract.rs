@@ -120,7 +120,7 @@ pub fn request_execution() {
     }
     let mut data_id = [0; 32];
     let promise = host::promise_yield_create(CALLBACK, &payload::callback_args(id), callback_gas, &mut data_id);
-    state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
+    state::set_data_id(&mut record, &data_id);
     host::storage_write(&state::request_key(id), &record);
     if !cfg.advance_request_id() {
         refuse(ERR_IDS_EXHAUSTED);
@@ -685,7 +685,9 @@ pub fn migrate() {
     }
     if raw.first() == Some(&state::CONFIG_V2) {
         let mut v2 = raw;
-        state::put(&mut v2, 0, &[state::CONFIG_VERSION]);
+        if let Some(version) = v2.first_mut() {
+            *version = state::CONFIG_VERSION;
+        }
         let cfg = Config::parse(v2).unwrap_or_else(|| refuse(ERR_CORRUPT_CONFIG));
         return save_with_operator_mark(&cfg);
     }

@@ -430,6 +430,13 @@ impl NewRequest<'_> {
     }
 }
 
+/// Puts the data id of the request's yield into its record.
+pub fn set_data_id(rec: &mut [u8], data_id: &[u8; 32]) {
+    if let Some(slot) = rec.get_mut(DATA_ID_OFFSET..).and_then(<[u8]>::first_chunk_mut) {
+        *slot = *data_id;
+    }
+}
+
 /// Marks a stored record as having a submitted output (any layout).
 pub fn set_has_output(rec: &mut [u8]) {
     if let Some(flags) = rec.get_mut(HAS_OUTPUT_OFFSET) {
