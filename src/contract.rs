@@ -24,7 +24,7 @@ fn load_config() -> Config {
 }
 
 fn save_config(c: &Config) {
-    host::storage_write(CONFIG_KEY, &c.0);
+    host::storage_write(CONFIG_KEY, &c.encode());
 }
 
 /// A raw contract has no automatic payable check: every non-payable method
@@ -118,8 +118,9 @@ pub fn request_execution() {
     if host::prepaid_gas() < needed {
         refuse_amount(ERR_GAS_TOO_LOW, budget::tgas_rounded_up(needed));
     }
-    let (promise, data_id) = host::promise_yield_create(CALLBACK, &payload::callback_args(id), callback_gas);
-    state::put(&mut record, state::DATA_ID_OFFSET, &data_id);
+    let mut data_id = [0; 32];
+    let promise = host::promise_yield_create(CALLBACK, &payload::callback_args(id), callback_gas, &mut data_id);
+    state::set_data_id(&mut record, &data_id);
     host::storage_write(&state::request_key(id), &record);
     if !cfg.advance_request_id() {
         refuse(ERR_IDS_EXHAUSTED);
@@ -236,7 +237,8 @@ pub fn on_execution_response() {
         // Cancelled while pending: the refund was made then.
         return report_failure(ERR_REQUEST_CANCELLED);
     };
-    let Some(req) = Request::decode(&stored) else {
+    let decoded_req = Request::decode(&stored);
+    let Some(req) = &decoded_req else {
         // Put it back: the payment stays with its record, for a fixed contract
         // (an upgrade) to settle, rather than vanishing with it.
         host::storage_write(&key, &stored);
@@ -245,17 +247,19 @@ pub fn on_execution_response() {
     let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
     let Some(payload) = result else {
-        return end_unsuccessful(&req, None, &Usage::ZERO, ERR_TIMED_OUT, now);
+        return end_unsuccessful(req, None, &Usage::ZERO, ERR_TIMED_OUT, now);
     };
-    let p = match payload::decode(&payload) {
+    // Matched by reference: moving the decoded payload out would copy it.
+    let decoded = payload::decode(&payload);
+    let p = match &decoded {
         Some(p) if p.id == id => p,
-        _ => return end_unsuccessful(&req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now),
+        _ => return end_unsuccessful(req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now),
     };
     let payment = req.payment();
     if !p.success {
         // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
         let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
-        return end_unsuccessful(&req, Some(req.pricing().base_fee), &p.usage, error, now);
+        return end_unsuccessful(req, Some(req.pricing().base_fee), &p.usage, error, now);
     }
     let cost = pricing::charge(
         &req.pricing(),
@@ -265,8 +269,7 @@ pub fn on_execution_response() {
         p.usage.time_ms,
         p.usage.memory_mb,
     );
-    let money = settle(&req, Some(cost));
-    host::log_utf8(&events::execution_completed(&req, &p.usage, None, money, now));
+    complete(req, Some(cost), &p.usage, None, now);
     if let Some((kind, body)) = p.output {
         // Inline outputs are small (under NEAR's 1 KiB yield payload): returning
         // them here costs ~46 Ggas for each receipt waiting on the result.
@@ -311,9 +314,14 @@ fn settle(req: &Request, charged: Option<u128>) -> Settled {
 /// execution ran and failed (it counts as an execution), `None` when nothing ran
 /// (timeout, malformed result): a full refund.
 fn end_unsuccessful(req: &Request, charged: Option<u128>, usage: &Usage, error: &[u8], now: u64) {
-    let money = settle(req, charged);
-    host::log_utf8(&events::execution_completed(req, usage, Some(error), money, now));
+    complete(req, charged, usage, Some(error), now);
     report_failure(error);
+}
+
+/// Settles a request that ends (see `settle`) and logs its `execution_completed`.
+fn complete(req: &Request, charged: Option<u128>, usage: &Usage, error: Option<&[u8]>, now: u64) {
+    let money = settle(req, charged);
+    host::log_utf8(&events::execution_completed(req, usage, error, money, now));
 }
 
 /// Makes the caller's final result a failure carrying `msg`, in a receipt of its
@@ -325,19 +333,17 @@ fn report_failure(msg: &[u8]) {
 /// Text as a JSON string, Json as the value itself, Bytes as a base64 string.
 fn return_value(kind: Format, body: &[u8]) -> Bytes {
     let mut v = Bytes::with_capacity(body.len() * 4 / 3 + 4);
-    match kind {
-        Format::Json => v.extend_from_slice(body),
-        Format::Text => {
-            v.push(b'"');
-            v.extend_from_slice(body);
-            v.push(b'"');
-        }
-        Format::Bytes => {
-            v.push(b'"');
-            crate::encoding::base64_into(&mut v, body);
-            v.push(b'"');
-        }
+    if kind == Format::Json {
+        v.extend_from_slice(body);
+        return v;
     }
+    v.push(b'"');
+    if kind == Format::Text {
+        v.extend_from_slice(body);
+    } else {
+        crate::encoding::base64_into(&mut v, body);
+    }
+    v.push(b'"');
     v
 }
 
@@ -354,8 +360,7 @@ fn cancel(id: u64, req: &Request, why: &[u8]) {
     if req.has_output() {
         host::storage_remove(&state::output_key(id));
     }
-    let money = settle(req, None);
-    host::log_utf8(&events::execution_completed(req, &Usage::ZERO, Some(why), money, host::block_timestamp()));
+    complete(req, None, &Usage::ZERO, Some(why), host::block_timestamp());
 }
 
 pub fn cancel_stale_execution() {
@@ -457,9 +462,9 @@ fn stake_own_growth(c: &Config) {
 fn set_account(field: &'static [u8], nullable: bool, set: for<'a> fn(&mut Accounts<'a>, Option<&'a [u8]>)) {
     let mut c = owner_config();
     let new = args::account_field(&host::input(), field, nullable);
-    // One copy of the record to borrow the old accounts from while `c` changes.
-    let before = Config(c.0.clone());
-    let old = before.accounts();
+    // One copy of the accounts to borrow the old ones from while `c` changes.
+    let before = c.accounts_copy();
+    let old = Accounts::decode(&before);
     let mut a = Accounts { ..old };
     set(&mut a, new.as_deref());
     if *a.operator != *old.operator {
@@ -682,7 +687,9 @@ pub fn migrate() {
             return;
         }
         state::CONFIG_V2 => {
-            state::put(&mut raw, 0, &[state::CONFIG_VERSION]);
+            if let Some(version) = raw.first_mut() {
+                *version = state::CONFIG_VERSION;
+            }
             Config::parse(raw)
         }
         state::CONFIG_V1 => {

@@ -135,13 +135,12 @@ pub fn value_return(value: &[u8]) {
     unsafe { sys::value_return(value.len() as u64, value.as_ptr() as u64) }
 }
 
-/// Creates the yield whose callback is `method(args)` and returns the promise
-/// index together with the data id that `promise_yield_resume` needs later.
-pub fn promise_yield_create(method: &[u8], args: &[u8], gas: u64) -> (u64, [u8; 32]) {
-    let mut data_id = [0u8; 32];
+/// Creates the yield whose callback is `method(args)`, writes into `data_id`
+/// what `promise_yield_resume` needs later and returns the promise index.
+pub fn promise_yield_create(method: &[u8], args: &[u8], gas: u64, data_id: &mut [u8; 32]) -> u64 {
     // SAFETY: pointers and lengths come from live slices; the data id register
     // always holds exactly 32 bytes after a successful yield.
-    let index = unsafe {
+    unsafe {
         let index = sys::promise_yield_create(
             method.len() as u64,
             method.as_ptr() as u64,
@@ -154,8 +153,7 @@ pub fn promise_yield_create(method: &[u8], args: &[u8], gas: u64) -> (u64, [u8; 
         );
         sys::read_register(REG_DATA_ID, data_id.as_mut_ptr() as u64);
         index
-    };
-    (index, data_id)
+    }
 }
 
 /// True while the yield's callback has not run: nearcore accepts a resume

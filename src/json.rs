@@ -450,7 +450,7 @@ impl Writer {
     }
 
     pub fn u64(&mut self, v: u64) -> &mut Self {
-        write_u128(&mut self.0, v as u128);
+        write_u64(&mut self.0, v, 0);
         self
     }
 
@@ -551,24 +551,17 @@ pub fn escape_into(out: &mut Bytes, s: &[u8]) {
 }
 
 /// Decimal digits of `v`. A u128 division costs hundreds of wasm instructions,
-/// so only the part above u64::MAX is split off, in chunks of 9 digits, and the
-/// rest is written with native u64 arithmetic.
-pub fn write_u128(out: &mut Bytes, mut v: u128) {
-    // 2^128 / 10^27 < 2^64: at most three chunks need splitting off.
-    let mut chunks = [0u32; 3];
-    let mut n = 0;
-    for chunk in chunks.iter_mut() {
-        if v <= u64::MAX as u128 {
-            break;
+/// so only the part above u64::MAX is split off, 9 digits at a time (2^128 /
+/// 10^27 < 2^64: at most three times), and the rest is written with native u64
+/// arithmetic.
+pub fn write_u128(out: &mut Bytes, v: u128) {
+    match u64::try_from(v) {
+        Ok(small) => write_u64(out, small, 0),
+        Err(_) => {
+            let (q, r) = crate::num::div_rem(v, 1_000_000_000);
+            write_u128(out, q);
+            write_u64(out, r as u64, 9);
         }
-        let (q, r) = crate::num::div_rem(v, 1_000_000_000);
-        *chunk = r;
-        v = q;
-        n += 1;
-    }
-    write_u64(out, v as u64, 0);
-    for &chunk in chunks.iter().take(n).rev() {
-        write_u64(out, chunk as u64, 9);
     }
 }
 

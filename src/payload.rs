@@ -9,7 +9,7 @@ use crate::borsh::{In, Out};
 use crate::error::{refuse_at, ERR_PAYLOAD_OUTPUT};
 use crate::events::truncate_utf8;
 use crate::limits::MAX_YIELD_PAYLOAD;
-use crate::types::{Format, Output, Response, Usage};
+use crate::types::{Format, Response, Usage};
 
 /// The u32 length before an output body or an error text.
 const LEN: usize = 4;
@@ -17,23 +17,7 @@ const LEN: usize = 4;
 /// The payload for `r`. A failed execution carries no output (the caller only
 /// gets the error), so its error always has the room to be reported.
 pub fn encode(id: u64, r: &Response) -> Bytes {
-    let output = r.output.as_ref().filter(|_| r.success);
-    let body = output.map_or(&[][..], Output::body);
-    // id, success, instructions, time_ms, memory_mb option, output tag, error tag.
-    let header = 8 + 1 + 8 + 8 + if r.usage.memory_mb.is_some() { 9 } else { 1 } + 1 + 1;
-    let used = header + output.map_or(0, |_| LEN + body.len());
-    if used > MAX_YIELD_PAYLOAD {
-        refuse_at(b"response.output", ERR_PAYLOAD_OUTPUT);
-    }
-    // A failure can always be reported: it carries no output, and its error is
-    // shortened to what fits. (A success's error, which nobody reads, is dropped
-    // when the output leaves no room for it.)
-    let error = r
-        .error
-        .as_deref()
-        .filter(|_| used + LEN <= MAX_YIELD_PAYLOAD)
-        .map(|e| truncate_utf8(e, MAX_YIELD_PAYLOAD - used - LEN));
-    let mut o = Out::with_capacity(used + LEN + error.map_or(0, <[u8]>::len));
+    let mut o = Out::with_capacity(MAX_YIELD_PAYLOAD);
     o.u64(id);
     o.u8(r.success as u8);
     o.u64(r.usage.instructions);
@@ -45,14 +29,22 @@ pub fn encode(id: u64, r: &Response) -> Bytes {
         }
         None => o.u8(0),
     }
-    match output {
+    match r.output.as_ref().filter(|_| r.success) {
         Some(out) => {
+            // The output's tag and length, then (after it) the error's tag.
+            if o.0.len() + 1 + LEN + out.body().len() + 1 > MAX_YIELD_PAYLOAD {
+                refuse_at(b"response.output", ERR_PAYLOAD_OUTPUT);
+            }
             o.u8(out.kind() as u8);
-            o.bytes(body);
+            o.bytes(out.body());
         }
         None => o.u8(NO_OUTPUT),
     }
-    o.opt_bytes(error);
+    // A failure can always be reported: it carries no output, and its error is
+    // shortened to what fits after its tag and length. (A success's error,
+    // which nobody reads, is dropped when the output leaves no room for it.)
+    let room = (MAX_YIELD_PAYLOAD - 1 - LEN).checked_sub(o.0.len());
+    o.opt_bytes(r.error.as_deref().zip(room).map(|(e, room)| truncate_utf8(e, room)));
     o.0
 }
 

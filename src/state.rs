@@ -5,9 +5,10 @@
 //! itself (an empty value: the operator mark, see `OPERATOR_MARK`). The config
 //! record leads with a version byte so a later migration can tell layouts apart.
 //!
-//! Both records put their fixed-size fields first, so the hot paths read and
-//! update them in place at fixed offsets instead of decoding and re-encoding
-//! the whole record: less wasm, less gas.
+//! Both records put their fixed-size fields first. A request is read in place
+//! at fixed offsets (its variable fields decoded once); the config is decoded
+//! into plain fields when loaded and encoded when saved, which costs less wasm
+//! than reading and writing its bytes in place at every use.
 //!
 //! Small helpers here are `#[inline(never)]`: inlined at each of their many call
 //! sites they cost more wasm than the call (measured with build.sh).
@@ -87,15 +88,35 @@ fn put_pricing(o: &mut Out, p: &Pricing) {
     o.u128(p.per_second_fee);
 }
 
+/// Adds to an amount in place, saturating: no total the contract keeps can
+/// make a call fail. One copy of the u128 arithmetic for every total.
+#[inline(never)]
+fn add_to(total: &mut u128, v: u128) {
+    *total = total.saturating_add(v);
+}
+
 /// The config record (version 3; version 2 is the same bytes): `version u8, paused bool, next_request_id
 /// u64, total_executions u64, total_fees_collected u128, pricing 4 x u128,
 /// pending_payments u128, total_withdrawn u128, pending_low u64, pending_count
 /// u64` (146 bytes at fixed offsets), then `owner String, operator String,
 /// keystore Option<String>`. Version 1 is the same without the four fields
 /// after the pricing (98 fixed bytes).
-pub struct Config(pub Bytes);
+///
+/// Decoded once when loaded and encoded once when saved: every accessor is
+/// then a plain field, which costs far less wasm than reading and writing the
+/// bytes in place at each use.
+pub struct Config {
+    paused: bool,
+    next_request_id: u64,
+    executions: u64,
+    fees: u128,
+    pricing: Pricing,
+    pending: Pending,
+    withdrawn: u128,
+    /// The accounts part, as stored.
+    tail: Bytes,
+}
 
-const PAUSED: usize = 1;
 const NEXT_ID: usize = 2;
 const EXECUTIONS: usize = 10;
 const FEES: usize = 18;
@@ -120,7 +141,7 @@ pub struct Pending {
 impl Pending {
     /// Counts a pending request found while scanning ids downwards (migrate).
     pub fn count_down(&mut self, id: u64, payment: u128) {
-        self.payments = self.payments.saturating_add(payment);
+        add_to(&mut self.payments, payment);
         self.count = self.count.saturating_add(1);
         self.low = id;
     }
@@ -133,157 +154,182 @@ pub struct Accounts<'a> {
     pub keystore: Option<&'a [u8]>,
 }
 
+impl<'a> Accounts<'a> {
+    /// The accounts part of a config record (`owner String, operator String,
+    /// keystore Option<String>`), already checked by `Config::parse`.
+    pub fn decode(tail: &'a [u8]) -> Accounts<'a> {
+        let mut i = In::new(tail);
+        Accounts { owner: i.bytes(), operator: i.bytes(), keystore: i.opt_bytes() }
+    }
+}
+
 impl Config {
     /// A fresh config: not paused, default pricing, no requests yet.
     pub fn new(owner: &[u8], operator: &[u8]) -> Config {
-        let mut o = Out::with_capacity(CONFIG_FIXED + 64);
-        o.u8(CONFIG_VERSION);
-        o.u8(0);
-        o.u64(0);
-        o.u64(0);
-        o.u128(0);
-        put_pricing(&mut o, &Pricing::DEFAULT);
-        o.0.extend_from_slice(&[0; CONFIG_FIXED - V1_FIXED]);
-        let mut c = Config(o.0);
+        let mut c = Config {
+            paused: false,
+            next_request_id: 0,
+            executions: 0,
+            fees: 0,
+            pricing: Pricing::DEFAULT,
+            pending: Pending { payments: 0, low: 0, count: 0 },
+            withdrawn: 0,
+            tail: Bytes::new(),
+        };
         c.set_accounts(&Accounts { owner, operator, keystore: None });
         c
     }
 
     /// `None` unless the bytes are a well-formed record of this version.
     pub fn parse(b: Bytes) -> Option<Config> {
-        let c = Config(b);
-        c.well_formed(CONFIG_VERSION, CONFIG_FIXED).then_some(c)
+        Config::decode(&b, None)
     }
 
-    fn well_formed(&self, version: u8, fixed: usize) -> bool {
-        self.0.first() == Some(&version) && self.0.get(PAUSED).is_some_and(|&p| p <= 1) && {
-            let mut i = In::new(self.0.get(fixed..).unwrap_or(&[]));
-            i.bytes();
-            i.bytes();
-            i.opt_bytes();
-            i.finish()
+    /// A record of the current layout, or (`v1` given: what the pending
+    /// requests add up to) of version 1, whose missing fields `v1` provides.
+    fn decode(b: &[u8], v1: Option<&Pending>) -> Option<Config> {
+        let (version, fixed) = if v1.is_some() { (CONFIG_V1, V1_FIXED) } else { (CONFIG_VERSION, CONFIG_FIXED) };
+        let tail = b.get(fixed..)?;
+        let mut i = In::new(tail);
+        i.bytes();
+        i.bytes();
+        i.opt_bytes();
+        let [v, paused] = *b.first_chunk()?;
+        if !(i.finish() && v == version && paused <= 1) {
+            return None;
         }
+        let (pending, withdrawn) = match v1 {
+            Some(p) => (*p, 0),
+            None => (
+                Pending {
+                    payments: get_u128(b, PENDING_PAYMENTS),
+                    low: get_u64(b, PENDING_LOW),
+                    count: get_u64(b, PENDING_COUNT),
+                },
+                get_u128(b, WITHDRAWN),
+            ),
+        };
+        Some(Config {
+            paused: paused == 1,
+            next_request_id: get_u64(b, NEXT_ID),
+            executions: get_u64(b, EXECUTIONS),
+            fees: get_u128(b, FEES),
+            pricing: get_pricing(b, PRICING),
+            pending,
+            withdrawn,
+            tail: Bytes::from(tail),
+        })
+    }
+
+    /// The record as stored.
+    pub fn encode(&self) -> Bytes {
+        let mut o = Out::with_capacity(CONFIG_FIXED + self.tail.len());
+        o.u8(CONFIG_VERSION);
+        o.u8(self.paused as u8);
+        o.u64(self.next_request_id);
+        o.u64(self.executions);
+        o.u128(self.fees);
+        put_pricing(&mut o, &self.pricing);
+        o.u128(self.pending.payments);
+        o.u128(self.withdrawn);
+        o.u64(self.pending.low);
+        o.u64(self.pending.count);
+        o.0.extend_from_slice(&self.tail);
+        o.0
     }
 
     /// A version-1 record brought to the current layout, with what the pending
     /// requests add up to (counted by `migrate`); `None` unless `b` is a
     /// well-formed version-1 record.
     pub fn from_v1(b: &[u8], pending: &Pending) -> Option<Config> {
-        let old = Config(Bytes::from(b));
-        if !old.well_formed(CONFIG_V1, V1_FIXED) {
-            return None;
-        }
-        let mut o = Out::with_capacity(b.len() + CONFIG_FIXED - V1_FIXED);
-        o.0.extend_from_slice(b.get(..V1_FIXED)?);
-        o.u128(pending.payments);
-        o.u128(0);
-        o.u64(pending.low);
-        o.u64(pending.count);
-        o.0.extend_from_slice(b.get(V1_FIXED..)?);
-        put(&mut o.0, 0, &[CONFIG_VERSION]);
-        Config::parse(o.0)
-    }
-
-    fn tail(&self) -> Accounts<'_> {
-        let mut i = In::new(self.0.get(CONFIG_FIXED..).unwrap_or(&[]));
-        Accounts { owner: i.bytes(), operator: i.bytes(), keystore: i.opt_bytes() }
+        Config::decode(b, Some(pending))
     }
 
     pub fn accounts(&self) -> Accounts<'_> {
-        self.tail()
+        Accounts::decode(&self.tail)
+    }
+
+    /// A copy of the accounts part, for reading the old accounts
+    /// (`Accounts::decode`) while `set_accounts` replaces them.
+    pub fn accounts_copy(&self) -> Bytes {
+        self.tail.clone()
     }
 
     /// Rewrites the accounts part, keeping the fixed fields.
     pub fn set_accounts(&mut self, a: &Accounts) {
-        let mut o = Out::with_capacity(CONFIG_FIXED + a.owner.len() + a.operator.len() + 80);
-        o.0.extend_from_slice(self.0.get(..CONFIG_FIXED).unwrap_or(&[]));
+        let mut o = Out::with_capacity(a.owner.len() + a.operator.len() + 80);
         o.bytes(a.owner);
         o.bytes(a.operator);
         o.opt_bytes(a.keystore);
-        self.0 = o.0;
+        self.tail = o.0;
     }
 
     pub fn paused(&self) -> bool {
-        self.0.get(PAUSED) == Some(&1)
+        self.paused
     }
 
     pub fn set_paused(&mut self, paused: bool) {
-        put(&mut self.0, PAUSED, &[paused as u8]);
+        self.paused = paused;
     }
 
     pub fn next_request_id(&self) -> u64 {
-        get_u64(&self.0, NEXT_ID)
+        self.next_request_id
     }
 
     pub fn set_next_request_id(&mut self, id: u64) {
-        put(&mut self.0, NEXT_ID, &id.to_le_bytes());
+        self.next_request_id = id;
     }
 
     pub fn pricing(&self) -> Pricing {
-        get_pricing(&self.0, PRICING)
+        self.pricing
     }
 
     pub fn set_pricing(&mut self, p: &Pricing) {
-        let mut o = Out::with_capacity(64);
-        put_pricing(&mut o, p);
-        put(&mut self.0, PRICING, &o.0);
+        self.pricing = *p;
     }
 
     /// (total executions, total fees collected).
     pub fn stats(&self) -> (u64, u128) {
-        (get_u64(&self.0, EXECUTIONS), get_u128(&self.0, FEES))
+        (self.executions, self.fees)
     }
 
     /// Books one more execution and its fee; saturating, so statistics can never
     /// make a callback fail.
     pub fn add_execution(&mut self, fee: u128) {
-        let (n, fees) = self.stats();
-        put(&mut self.0, EXECUTIONS, &n.saturating_add(1).to_le_bytes());
-        put(&mut self.0, FEES, &fees.saturating_add(fee).to_le_bytes());
+        self.executions = self.executions.saturating_add(1);
+        add_to(&mut self.fees, fee);
     }
 
     pub fn pending(&self) -> Pending {
-        Pending {
-            payments: get_u128(&self.0, PENDING_PAYMENTS),
-            low: get_u64(&self.0, PENDING_LOW),
-            count: get_u64(&self.0, PENDING_COUNT),
-        }
-    }
-
-    fn set_pending(&mut self, p: &Pending) {
-        put(&mut self.0, PENDING_PAYMENTS, &p.payments.to_le_bytes());
-        put(&mut self.0, PENDING_LOW, &p.low.to_le_bytes());
-        put(&mut self.0, PENDING_COUNT, &p.count.to_le_bytes());
+        self.pending
     }
 
     /// A new pending request and its payment.
     pub fn add_pending(&mut self, payment: u128) {
-        let mut p = self.pending();
-        p.payments = p.payments.saturating_add(payment);
+        let p = &mut self.pending;
+        add_to(&mut p.payments, payment);
         p.count = p.count.saturating_add(1);
-        self.set_pending(&p);
     }
 
     /// Request `id`, which held `payment`, has ended. `low` moves past it when
     /// it was the lowest, and to the next id when nothing is pending any more:
     /// O(1), no storage probes. Saturating: a callback can never fail on it.
     pub fn end_pending(&mut self, id: u64, payment: u128) {
-        let mut p = self.pending();
+        let p = &mut self.pending;
         p.payments = p.payments.saturating_sub(payment);
         p.count = p.count.saturating_sub(1);
         if p.count == 0 {
-            p.low = self.next_request_id();
+            p.low = self.next_request_id;
         } else if id == p.low {
             p.low = id.saturating_add(1);
         }
-        self.set_pending(&p);
     }
 
     /// Takes the next request id: false once ids are exhausted.
     pub fn advance_request_id(&mut self) -> bool {
-        match self.next_request_id().checked_add(1) {
+        match self.next_request_id.checked_add(1) {
             Some(next) => {
-                self.set_next_request_id(next);
+                self.next_request_id = next;
                 true
             }
             None => false,
@@ -294,14 +340,14 @@ impl Config {
     /// at most `MAX_CLEAR_PROBES` of them, so a call always fits its gas and
     /// commits its progress.
     pub fn clear_window(&self) -> (u64, u64) {
-        let start = self.pending().low;
-        (start, self.next_request_id().min(start.saturating_add(crate::limits::MAX_CLEAR_PROBES)))
+        let start = self.pending.low;
+        (start, self.next_request_id.min(start.saturating_add(crate::limits::MAX_CLEAR_PROBES)))
     }
 
     /// Where a walk of the pending requests from `from` starts: no pending
     /// request is below `low`.
     pub fn page_start(&self, from: Option<u64>) -> u64 {
-        from.unwrap_or(0).max(self.pending().low)
+        from.unwrap_or(0).max(self.pending.low)
     }
 
     /// A version-1 record's next request id (the same offset as today's).
@@ -311,20 +357,17 @@ impl Config {
 
     /// Moves `low` up to `id` (every id below it is known not to be pending).
     pub fn raise_low(&mut self, id: u64) {
-        let mut p = self.pending();
-        if id > p.low {
-            p.low = id.min(self.next_request_id());
-            self.set_pending(&p);
+        if id > self.pending.low {
+            self.pending.low = id.min(self.next_request_id);
         }
     }
 
     pub fn total_withdrawn(&self) -> u128 {
-        get_u128(&self.0, WITHDRAWN)
+        self.withdrawn
     }
 
     pub fn add_withdrawn(&mut self, amount: u128) {
-        let total = self.total_withdrawn().saturating_add(amount);
-        put(&mut self.0, WITHDRAWN, &total.to_le_bytes());
+        add_to(&mut self.withdrawn, amount);
     }
 }
 
@@ -401,10 +444,18 @@ impl NewRequest<'_> {
     }
 }
 
+/// Puts the data id of the request's yield into its record.
+pub fn set_data_id(rec: &mut [u8], data_id: &[u8; 32]) {
+    if let Some(slot) = rec.get_mut(DATA_ID_OFFSET..).and_then(<[u8]>::first_chunk_mut) {
+        *slot = *data_id;
+    }
+}
+
 /// Marks a stored record as having a submitted output (any layout).
 pub fn set_has_output(rec: &mut [u8]) {
-    let flags = rec.get(HAS_OUTPUT_OFFSET).copied().unwrap_or(0);
-    put(rec, HAS_OUTPUT_OFFSET, &[flags | FLAG_OUTPUT]);
+    if let Some(flags) = rec.get_mut(HAS_OUTPUT_OFFSET) {
+        *flags |= FLAG_OUTPUT;
+    }
 }
 
 /// A stored request, read in place: fixed fields through accessors, the
@@ -436,9 +487,8 @@ impl<'a> Request<'a> {
             code: CodeSource { repo: Raw(i.bytes()), commit: Raw(i.bytes()), build_target: i.opt_bytes().map(Raw) },
             input_data: i.opt_bytes().map(Raw),
             secrets: i.opt_bytes(),
-            payer: None,
+            payer: if flags & LAYOUT_PAYER != 0 { Some(i.bytes()) } else { None },
         };
-        let r = Request { payer: (flags & LAYOUT_PAYER != 0).then(|| i.bytes()), ..r };
         i.finish().then_some(r)
     }
 

@@ -53,7 +53,7 @@ fn config_layout_equals_borsh() {
         operator: "operator.testnet".into(),
         keystore: None,
     };
-    assert_eq!(c.0, borsh::to_vec(&fresh).unwrap());
+    assert_eq!(c.encode(), borsh::to_vec(&fresh).unwrap());
     // every in-place update lands where borsh puts the field
     c.set_paused(true);
     c.set_next_request_id(0x0102_0304_0506_0708);
@@ -87,7 +87,7 @@ fn config_layout_equals_borsh() {
         keystore: Some("keystore.testnet".into()),
     };
     let bytes = borsh::to_vec(&updated).unwrap();
-    assert_eq!(c.0, bytes);
+    assert_eq!(c.encode(), bytes);
     let parsed = Config::parse(bytes.clone()).unwrap();
     assert!(parsed.paused());
     assert_eq!(parsed.next_request_id(), 0x0102_0304_0506_0708);
@@ -264,10 +264,10 @@ fn config_v1_migrates() {
         operator: "operator.testnet".into(),
         keystore: Some("keystore.testnet".into()),
     };
-    assert_eq!(c.0, borsh::to_vec(&want).unwrap());
+    assert_eq!(c.encode(), borsh::to_vec(&want).unwrap());
     assert_eq!(c.pending(), p);
     // a current record, a truncated or a trailing-byte one is not version 1
-    assert!(Config::from_v1(&c.0, &p).is_none());
+    assert!(Config::from_v1(&c.encode(), &p).is_none());
     for n in 0..old.len() {
         assert!(Config::from_v1(&old[..n], &p).is_none(), "{n}");
     }

@@ -67,7 +67,7 @@ fuzz_target!(|x: Input| {
         c.add_execution(x.fee);
         fees = fees.saturating_add(x.fee);
     }
-    let c = Config::parse(c.0).expect("an encoded config must parse");
+    let c = Config::parse(c.encode()).expect("an encoded config must parse");
     let a = c.accounts();
     assert_eq!((a.owner, a.operator, a.keystore), (x.owner, x.operator, x.keystore));
     assert_eq!((c.paused(), c.next_request_id(), c.pricing()), (x.paused, x.next_id, pricing));
