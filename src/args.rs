@@ -5,11 +5,13 @@
 //!
 //! Each entry point declares its fields in a static table (`Spec`: name, kind,
 //! cap, required or nullable); one walker reads and checks every value and
-//! hands it to the entry point's `store`, which only puts it in place. The
-//! refusal texts come from the same table (and `error.rs`).
+//! puts it in its slot (`Got`, by the field's store id), from which the entry
+//! point takes its results. The refusal texts come from the same table (and
+//! `error.rs`).
 //!
-//! The walker takes a `dyn` callback rather than a generic on purpose: one copy
-//! in the wasm instead of one per entry point.
+//! The few values an entry point reads itself (`Kind::Custom`) go through a
+//! `dyn` callback rather than a generic on purpose: one walker in the wasm
+//! instead of one per entry point.
 
 use crate::Bytes;
 
@@ -40,6 +42,8 @@ enum Kind {
     Json,
     /// `"Bytes"`, `"Text"` or `"Json"`.
     Format,
+    /// A keystore public key (`encoding::parse_pubkey`), as 64 lowercase hex.
+    Pubkey,
     /// An object: `Spec::cap` names its table (`O_...`).
     Object,
     /// An object with exactly one of its fields (an output), like `Object`.
@@ -286,6 +290,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>, cust
             Some(f) => v.num = f as u128,
             None => r.refuse(ERR_FORMAT),
         },
+        Kind::Pubkey => v.owned = crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY)),
         Kind::Custom => return custom(r),
     }
     if s.cap != 0 || s.flags & NONEMPTY != 0 {
@@ -313,19 +318,14 @@ pub fn account(r: &mut Reader) -> Bytes {
     id
 }
 
-/// An account id, or null for none.
-pub fn opt_account(r: &mut Reader) -> Option<Bytes> {
-    if r.null() {
-        None
-    } else {
-        Some(account(r))
-    }
-}
-
 /// `{"<name>": <value>}` with that single field required; `value` reads it.
 pub fn single<'a>(input: &'a [u8], name: &'static [u8], value: &mut dyn FnMut(&mut Reader<'a>)) {
-    let t = Table { specs: &[spec(name, Kind::Custom, 0, REQUIRED, NO_CAP)], required: 1 };
-    parse(input, &t, value);
+    one(input, name, Kind::Custom, REQUIRED, value);
+}
+
+/// `{"<name>": <value>}` with that single field (store id 0) required.
+fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, custom: Custom<'a, '_>) -> Got<'a> {
+    parse(input, &Table { specs: &[spec(name, kind, 0, flags, NO_CAP)], required: 1 }, custom)
 }
 
 static REQUEST_ID: [Spec; 1] = [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP)];
@@ -619,26 +619,19 @@ pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
 /// `{"<field>": "<account id>"}` for set_owner, set_operator and
 /// set_keystore_account; `nullable` lets the account be null (None).
 pub fn account_field(input: &[u8], field: &'static [u8], nullable: bool) -> Option<Bytes> {
-    let mut new = None;
-    single(input, field, &mut |r| new = if nullable { opt_account(r) } else { Some(account(r)) });
-    new
+    let flags = if nullable { REQUIRED | NULLABLE } else { REQUIRED };
+    one(input, field, Kind::Account, flags, &mut no_custom).opt_take(0)
 }
 
 /// `{"paused": bool}`.
 pub fn paused(input: &[u8]) -> bool {
-    let mut paused = false;
-    single(input, b"paused", &mut |r| paused = r.bool());
-    paused
+    one(input, b"paused", Kind::Bool, REQUIRED, &mut no_custom).num(0) != 0
 }
 
 /// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase
 /// hex characters, the form it is stored and shown in.
 pub fn pubkey(input: &[u8]) -> Bytes {
-    let mut key = Bytes::new();
-    single(input, b"pubkey", &mut |r| {
-        key = crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY));
-    });
-    key
+    one(input, b"pubkey", Kind::Pubkey, REQUIRED, &mut no_custom).take(0)
 }
 
 /// The ids `request_ids` read, in order (8-byte LE words).
