@@ -273,7 +273,7 @@ impl<'a> Reader<'a> {
         if len == 0 {
             self.refuse(empty);
         }
-        if len > 1 && self.s.get(start) == Some(&b'0') {
+        if len > 1 && self.s.get(start).copied() == Some(b'0') {
             self.refuse(ERR_LEADING_ZERO);
         }
     }
@@ -284,7 +284,7 @@ impl<'a> Reader<'a> {
             self.refuse(ERR_AMOUNT);
         }
         let d = self.raw_string().0;
-        if d.is_empty() || (d.len() > 1 && d.first() == Some(&b'0')) {
+        if d.is_empty() || (d.len() > 1 && d.first().copied() == Some(b'0')) {
             self.refuse(ERR_AMOUNT);
         }
         let mut v: u128 = 0;
@@ -340,7 +340,7 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         self.skip_digits();
         self.check_digits(start, ERR_NUMBER);
-        if self.s.get(self.pos) == Some(&b'.') {
+        if self.s.get(self.pos).copied() == Some(b'.') {
             self.pos += 1;
             if self.skip_digits() == 0 {
                 self.refuse(ERR_NUMBER);
