@@ -383,31 +383,30 @@ fn push_utf8(out: &mut Bytes, cp: u32) {
 /// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF),
 /// a few hundred bytes smaller in wasm than `core::str::from_utf8`.
 pub fn valid_utf8(s: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(&c) = s.get(i) {
-        if c < 0x80 {
-            i += 1;
-            continue;
-        }
-        let (n, min) = match c {
-            0xC2..=0xDF => (1, 0x80),
-            0xE0..=0xEF => (2, 0x800),
-            0xF0..=0xF4 => (3, 0x10000),
-            _ => return false,
-        };
-        let mut cp = (c as u32) & (0x7F >> n);
-        for k in 1..=n {
-            match s.get(i + k) {
-                Some(&b) if b & 0xC0 == 0x80 => cp = cp << 6 | (b & 0x3F) as u32,
-                _ => return false,
+    // The code point being read, the continuation bytes it still needs and
+    // the least value its length may encode.
+    let (mut cp, mut need, mut min) = (0u32, 0u32, 0u32);
+    for &c in s {
+        if need > 0 {
+            if c & 0xC0 != 0x80 {
+                return false;
             }
+            cp = cp << 6 | (c & 0x3F) as u32;
+            need -= 1;
+            if need == 0 && (cp < min || cp > 0x10FFFF || (0xD800..0xE000).contains(&cp)) {
+                return false;
+            }
+        } else if c >= 0x80 {
+            (need, min) = match c {
+                0xC2..=0xDF => (1, 0x80),
+                0xE0..=0xEF => (2, 0x800),
+                0xF0..=0xF4 => (3, 0x10000),
+                _ => return false,
+            };
+            cp = (c as u32) & (0x7F >> need);
         }
-        if cp < min || cp > 0x10FFFF || (0xD800..0xE000).contains(&cp) {
-            return false;
-        }
-        i += n + 1;
     }
-    true
+    need == 0
 }
 
 /// Builds JSON output into a byte buffer.
