@@ -224,11 +224,11 @@ fn parse<'a>(input: &'a [u8], t: &Table, custom: Custom<'a, '_>) -> Got<'a> {
 }
 
 /// Empty input (near-cli's `'{}'` or nothing at all) counts as `{}`.
-fn parse_opt<'a>(input: &'a [u8], t: &Table) -> Got<'a> {
+fn parse_opt<'a>(input: &'a [u8], t: &Table, custom: Custom<'a, '_>) -> Got<'a> {
     if input.iter().all(u8::is_ascii_whitespace) {
         return Got::new();
     }
-    parse(input, t, &mut no_custom)
+    parse(input, t, custom)
 }
 
 /// Walks an object, reading each key found in `specs` (each at most once) and
@@ -546,7 +546,7 @@ static ESTIMATE: [Spec; 1] = [spec(b"resource_limits", Kind::Object, 0, NULLABLE
 /// `estimate_execution_cost`: `{"resource_limits": ...}`, all optional; empty
 /// input too.
 pub fn estimate(input: &[u8]) -> Limits {
-    limits_of(&parse_opt(input, &const { table(&ESTIMATE) }))
+    limits_of(&parse_opt(input, &const { table(&ESTIMATE) }, &mut no_custom))
 }
 
 static WITHDRAW: [Spec; 2] =
@@ -555,7 +555,7 @@ static WITHDRAW: [Spec; 2] =
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
 pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
-    let mut g = parse_opt(input, &const { table(&WITHDRAW) });
+    let mut g = parse_opt(input, &const { table(&WITHDRAW) }, &mut no_custom);
     (g.given(0).then(|| g.amount(0)), g.opt_take(1))
 }
 
@@ -570,10 +570,7 @@ static PAGE_LIMIT: Table = table(PAGE.split_at(1).0);
 /// must be 1 to `max`.
 pub fn from_and_limit(input: &[u8], with_from: bool, max: u64, over: &str) -> (Option<u64>, Option<u64>) {
     let mut limit = None;
-    if input.iter().all(u8::is_ascii_whitespace) {
-        return (None, None);
-    }
-    let g = parse(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, &mut |r| {
+    let g = parse_opt(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, &mut |r| {
         let v = r.u64();
         if v == 0 || v > max {
             r.refuse(over);
