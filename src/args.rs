@@ -190,8 +190,9 @@ impl<'a> Got<'a> {
         Raw(self.slots.get(id).and_then(|s| s.raw).unwrap_or_default())
     }
 
+    /// A slice slot is `Some` exactly when given.
     fn opt_raw(&self, id: usize) -> Option<Raw<'a>> {
-        self.given(id).then(|| self.raw(id))
+        self.slots.get(id).and_then(|s| s.raw).map(Raw)
     }
 
     #[inline(never)]
