@@ -171,6 +171,14 @@ impl<'a> Got<'a> {
         self.slots.get(id).map_or(0, |s| s.num)
     }
 
+    /// Sets `to` to the amount when given.
+    #[inline(never)]
+    fn amount_into(&self, id: usize, to: &mut u128) {
+        if self.given(id) {
+            *to = self.amount(id);
+        }
+    }
+
     fn num(&self, id: usize) -> u64 {
         self.amount(id) as u64
     }
@@ -534,12 +542,10 @@ static PRICING: [Spec; 4] = [
 /// `set_pricing`: any subset of the four fees.
 pub fn set_pricing(input: &[u8], p: &mut Pricing) {
     let g = parse(input, &const { table(&PRICING) }, &mut no_custom);
-    let fees = [&mut p.base_fee, &mut p.per_instruction_fee, &mut p.per_mb_fee, &mut p.per_second_fee];
-    for (id, fee) in fees.into_iter().enumerate() {
-        if g.given(id) {
-            *fee = g.amount(id);
-        }
-    }
+    g.amount_into(0, &mut p.base_fee);
+    g.amount_into(1, &mut p.per_instruction_fee);
+    g.amount_into(2, &mut p.per_mb_fee);
+    g.amount_into(3, &mut p.per_second_fee);
 }
 
 static ESTIMATE: [Spec; 1] = [spec(b"resource_limits", Kind::Object, 0, NULLABLE, O_RESOURCE_LIMITS)];
