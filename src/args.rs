@@ -9,9 +9,8 @@
 //! point takes its results. The refusal texts come from the same table (and
 //! `error.rs`).
 //!
-//! The few values an entry point reads itself (`Kind::Custom`) go through a
-//! `dyn` callback rather than a generic on purpose: one walker in the wasm
-//! instead of one per entry point.
+//! The walker is not generic over the entry points on purpose: one copy of it
+//! in the wasm instead of one per entry point.
 
 use crate::Bytes;
 
@@ -48,8 +47,12 @@ enum Kind {
     Object,
     /// An object with exactly one of its fields (an output), like `Object`.
     OneOf,
-    /// The entry point reads the value itself (`single`).
-    Custom,
+    /// A page or batch size: 1 to `Got::bound`'s number, else refused with
+    /// its text.
+    Limit,
+    /// `[id, ...]`: at most `Got::bound`'s number of u64s (as 8-byte LE
+    /// words), else refused with its text.
+    Ids,
 }
 
 const REQUIRED: u8 = 1;
@@ -135,6 +138,8 @@ static NO_FIELDS: Table = table(&[]);
 struct Got<'a> {
     /// Bit `id`: the value was given (present and not null).
     given: u32,
+    /// For `Kind::Limit` and `Kind::Ids`.
+    bound: Bound<'a>,
     slots: [Slot<'a>; SLOTS],
 }
 
@@ -157,8 +162,8 @@ impl Slot<'_> {
 const SLOTS: usize = 11;
 
 impl<'a> Got<'a> {
-    fn new() -> Self {
-        Got { given: 0, slots: [Slot::EMPTY; SLOTS] }
+    fn new(bound: Bound<'a>) -> Self {
+        Got { given: 0, bound, slots: [Slot::EMPTY; SLOTS] }
     }
 
     #[inline(never)]
@@ -218,32 +223,38 @@ impl<'a> Got<'a> {
     }
 }
 
-/// Reads a `Kind::Custom` value itself.
-type Custom<'a, 'f> = &'f mut dyn FnMut(&mut Reader<'a>);
+/// The most a `Kind::Limit` or `Kind::Ids` value may be, and the refusal
+/// text when it is more.
+type Bound<'a> = (u64, &'a str);
 
-fn no_custom(_: &mut Reader) {}
+const NO_BOUND: Bound = (0, "");
 
 /// Parses a whole input as one object of `t`; only whitespace may follow.
-fn parse<'a>(input: &'a [u8], t: &Table, custom: Custom<'a, '_>) -> Got<'a> {
-    let mut got = Got::new();
+#[inline(never)]
+fn parse<'a>(input: &'a [u8], t: &Table) -> Got<'a> {
+    parse_bounded(input, t, NO_BOUND)
+}
+
+fn parse_bounded<'a>(input: &'a [u8], t: &Table, bound: Bound<'a>) -> Got<'a> {
+    let mut got = Got::new(bound);
     let mut r = Reader::new(input);
-    walk(&mut r, b"", t, &mut got, custom);
+    walk(&mut r, b"", t, &mut got);
     r.end();
     got
 }
 
 /// Empty input (near-cli's `'{}'` or nothing at all) counts as `{}`.
-fn parse_opt<'a>(input: &'a [u8], t: &Table, custom: Custom<'a, '_>) -> Got<'a> {
+fn parse_opt<'a>(input: &'a [u8], t: &Table, bound: Bound<'a>) -> Got<'a> {
     if input.iter().all(u8::is_ascii_whitespace) {
-        return Got::new();
+        return Got::new(bound);
     }
-    parse(input, t, custom)
+    parse_bounded(input, t, bound)
 }
 
 /// Walks an object, reading each key found in `specs` (each at most once) and
 /// skipping others; then refuses a missing required one. Returns a bit mask of
 /// the keys seen. `parent` names the object in refusals about its fields.
-fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>, custom: Custom<'a, '_>) -> u32 {
+fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>) -> u32 {
     let specs = t.specs;
     let mut seen = 0u32;
     let outer = r.field;
@@ -255,7 +266,7 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>, cus
                     r.refuse(ERR_DUPLICATE);
                 }
                 seen |= 1 << i;
-                read(r, parent, s, got, custom);
+                read(r, parent, s, got);
                 r.field = outer;
             }
         }
@@ -274,7 +285,7 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>, cus
 /// Reads one value of `s`, checks it and puts it in its slot. Out of line: the
 /// walker's closure then keeps a small frame.
 #[inline(never)]
-fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>, custom: Custom<'a, '_>) {
+fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     if s.flags & NULLABLE != 0 && r.null() {
         return;
     }
@@ -282,7 +293,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>, cust
     match s.kind {
         Kind::Object | Kind::OneOf => {
             let sub = OBJECTS.get(s.cap as usize).unwrap_or(&NO_FIELDS);
-            if walk(r, s.name, sub, got, custom).count_ones() != 1 && s.kind == Kind::OneOf {
+            if walk(r, s.name, sub, got).count_ones() != 1 && s.kind == Kind::OneOf {
                 r.refuse(ERR_OUTPUT_KIND);
             }
             return;
@@ -300,7 +311,14 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>, cust
             None => r.refuse(ERR_FORMAT),
         },
         Kind::Pubkey => v.owned = crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY)),
-        Kind::Custom => return custom(r),
+        Kind::Limit => {
+            let n = r.u64();
+            if n == 0 || n > got.bound.0 {
+                r.refuse(got.bound.1);
+            }
+            v.num = n as u128;
+        }
+        Kind::Ids => v.owned = ids_array(r, got.bound),
     }
     if s.cap != 0 || s.flags & NONEMPTY != 0 {
         // Only numbers and slices have caps here, and only one of the two is set.
@@ -327,20 +345,39 @@ pub fn account(r: &mut Reader) -> Bytes {
     id
 }
 
-/// `{"<name>": <value>}` with that single field required; `value` reads it.
+/// `{"<name>": <value>}` with that single field required; `value` reads it
+/// (other fields are skipped), with the refusals the walker would make.
 pub fn single<'a>(input: &'a [u8], name: &'static [u8], value: &mut dyn FnMut(&mut Reader<'a>)) {
-    one(input, name, Kind::Custom, REQUIRED, value);
+    let mut r = Reader::new(input);
+    let mut seen = false;
+    r.object(&mut |r, key| {
+        if key != name {
+            r.value();
+            return;
+        }
+        r.field = name;
+        if seen {
+            r.refuse(ERR_DUPLICATE);
+        }
+        seen = true;
+        value(r);
+        r.field = b"";
+    });
+    if !seen {
+        refuse_in(b"", name, ERR_MISSING);
+    }
+    r.end();
 }
 
 /// `{"<name>": <value>}` with that single field (store id 0) required.
-fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, custom: Custom<'a, '_>) -> Got<'a> {
-    parse(input, &Table { specs: &[spec(name, kind, 0, flags, NO_CAP)], required: 1 }, custom)
+fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, bound: Bound<'a>) -> Got<'a> {
+    parse_bounded(input, &Table { specs: &[spec(name, kind, 0, flags, NO_CAP)], required: 1 }, bound)
 }
 
 static REQUEST_ID: [Spec; 1] = [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP)];
 
 pub fn request_id(input: &[u8]) -> u64 {
-    parse(input, &const { table(&REQUEST_ID) }, &mut no_custom).num(0)
+    parse(input, &const { table(&REQUEST_ID) }).num(0)
 }
 
 pub struct RequestArgs<'a> {
@@ -421,7 +458,7 @@ pub fn estimate_required_deposit(input: &[u8]) -> RequestArgs<'_> {
 }
 
 fn request_args(input: &[u8], estimate: bool) -> RequestArgs<'_> {
-    let mut g = parse(input, if estimate { &ESTIMATE_DEPOSIT } else { &REQUEST_EXECUTION }, &mut no_custom);
+    let mut g = parse(input, if estimate { &ESTIMATE_DEPOSIT } else { &REQUEST_EXECUTION });
     RequestArgs {
         code: CodeSource { repo: g.raw(0), commit: g.raw(1), build_target: g.opt_raw(2) },
         limits: limits_of(&g),
@@ -511,7 +548,7 @@ static RESOLVE: [Spec; 2] =
     [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"response", Kind::Object, 0, REQUIRED, O_RESPONSE)];
 
 pub fn resolve_execution(input: &[u8]) -> (u64, Response<'_>) {
-    let mut g = parse(input, &const { table(&RESOLVE) }, &mut no_custom);
+    let mut g = parse(input, &const { table(&RESOLVE) });
     let out = output(&mut g);
     (g.num(0), response(&mut g, out))
 }
@@ -520,7 +557,7 @@ static SUBMIT: [Spec; 2] =
     [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"output", Kind::OneOf, 0, REQUIRED, O_OUTPUT)];
 
 pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
-    let mut g = parse(input, &const { table(&SUBMIT) }, &mut no_custom);
+    let mut g = parse(input, &const { table(&SUBMIT) });
     (g.num(0), output(&mut g).unwrap_or(Output::Json(b"null")))
 }
 
@@ -528,7 +565,7 @@ static NEW: [Spec; 2] =
     [spec(b"owner_id", Kind::Account, 0, REQUIRED, NO_CAP), spec(b"operator_id", Kind::Account, 1, NULLABLE, NO_CAP)];
 
 pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {
-    let mut g = parse(input, &const { table(&NEW) }, &mut no_custom);
+    let mut g = parse(input, &const { table(&NEW) });
     (g.take(0), g.opt_take(1))
 }
 
@@ -541,7 +578,7 @@ static PRICING: [Spec; 4] = [
 
 /// `set_pricing`: any subset of the four fees.
 pub fn set_pricing(input: &[u8], p: &mut Pricing) {
-    let g = parse(input, &const { table(&PRICING) }, &mut no_custom);
+    let g = parse(input, &const { table(&PRICING) });
     g.amount_into(0, &mut p.base_fee);
     g.amount_into(1, &mut p.per_instruction_fee);
     g.amount_into(2, &mut p.per_mb_fee);
@@ -553,7 +590,7 @@ static ESTIMATE: [Spec; 1] = [spec(b"resource_limits", Kind::Object, 0, NULLABLE
 /// `estimate_execution_cost`: `{"resource_limits": ...}`, all optional; empty
 /// input too.
 pub fn estimate(input: &[u8]) -> Limits {
-    limits_of(&parse_opt(input, &const { table(&ESTIMATE) }, &mut no_custom))
+    limits_of(&parse_opt(input, &const { table(&ESTIMATE) }, NO_BOUND))
 }
 
 static WITHDRAW: [Spec; 2] =
@@ -562,12 +599,12 @@ static WITHDRAW: [Spec; 2] =
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
 pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
-    let mut g = parse_opt(input, &const { table(&WITHDRAW) }, &mut no_custom);
+    let mut g = parse_opt(input, &const { table(&WITHDRAW) }, NO_BOUND);
     (g.given(0).then(|| g.amount(0)), g.opt_take(1))
 }
 
 static PAGE: [Spec; 2] =
-    [spec(b"limit", Kind::Custom, 0, NULLABLE, NO_CAP), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
+    [spec(b"limit", Kind::Limit, 0, NULLABLE, NO_CAP), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
 
 static PAGE_FROM: Table = table(&PAGE);
 static PAGE_LIMIT: Table = table(PAGE.split_at(1).0);
@@ -576,29 +613,25 @@ static PAGE_LIMIT: Table = table(PAGE.split_at(1).0);
 /// (clear_all_pending_requests): each `None` when missing or null; a limit
 /// must be 1 to `max`.
 pub fn from_and_limit(input: &[u8], with_from: bool, max: u64, over: &str) -> (Option<u64>, Option<u64>) {
-    let mut limit = None;
-    let g = parse_opt(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, &mut |r| {
-        let v = r.u64();
-        if v == 0 || v > max {
-            r.refuse(over);
-        }
-        limit = Some(v);
-    });
-    (g.given(1).then(|| g.num(1)), limit)
+    let g = parse_opt(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, (max, over));
+    (g.given(1).then(|| g.num(1)), g.given(0).then(|| g.num(0)))
 }
 
 /// `cancel_pending_requests {"request_ids": [..]}`: at most `max` ids.
 pub fn request_ids(input: &[u8], max: usize, over: &str) -> Bytes {
+    one(input, b"request_ids", Kind::Ids, REQUIRED, (max as u64, over)).take(0)
+}
+
+/// `[id, ...]`: at most `bound`'s number of them.
+fn ids_array(r: &mut Reader, bound: Bound) -> Bytes {
     // The ids as 8-byte LE words: no Vec<u64> type in the wasm.
     let mut ids = Bytes::new();
-    single(input, b"request_ids", &mut |r| {
-        r.array(&mut |r| {
-            let id = r.u64();
-            if ids.len() == max * 8 {
-                r.refuse(over);
-            }
-            ids.extend_from_slice(&id.to_le_bytes());
-        })
+    r.array(&mut |r| {
+        let id = r.u64();
+        if ids.len() as u64 == bound.0 * 8 {
+            r.refuse(bound.1);
+        }
+        ids.extend_from_slice(&id.to_le_bytes());
     });
     ids
 }
@@ -615,7 +648,7 @@ static SUBMIT_AND_RESOLVE: [Spec; 5] = [
 /// "error"?, "resources_used"}`: the output to store and the response to
 /// resume with (its `output` is `None`: the callback uses the stored one).
 pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
-    let mut g = parse(input, &const { table(&SUBMIT_AND_RESOLVE) }, &mut no_custom);
+    let mut g = parse(input, &const { table(&SUBMIT_AND_RESOLVE) });
     let out = output(&mut g).unwrap_or(Output::Json(b"null"));
     (g.num(0), out, response(&mut g, None))
 }
@@ -624,18 +657,18 @@ pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
 /// set_keystore_account; `nullable` lets the account be null (None).
 pub fn account_field(input: &[u8], field: &'static [u8], nullable: bool) -> Option<Bytes> {
     let flags = if nullable { REQUIRED | NULLABLE } else { REQUIRED };
-    one(input, field, Kind::Account, flags, &mut no_custom).opt_take(0)
+    one(input, field, Kind::Account, flags, NO_BOUND).opt_take(0)
 }
 
 /// `{"paused": bool}`.
 pub fn paused(input: &[u8]) -> bool {
-    one(input, b"paused", Kind::Bool, REQUIRED, &mut no_custom).num(0) != 0
+    one(input, b"paused", Kind::Bool, REQUIRED, NO_BOUND).num(0) != 0
 }
 
 /// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase
 /// hex characters, the form it is stored and shown in.
 pub fn pubkey(input: &[u8]) -> Bytes {
-    one(input, b"pubkey", Kind::Pubkey, REQUIRED, &mut no_custom).take(0)
+    one(input, b"pubkey", Kind::Pubkey, REQUIRED, NO_BOUND).take(0)
 }
 
 /// The ids `request_ids` read, in order (8-byte LE words).
