@@ -257,7 +257,7 @@ impl<'a> Reader<'a> {
             self.pos += 1;
         }
         self.check_digits(start, ERR_UNSIGNED);
-        if let Some(b'.' | b'e' | b'E') = self.s.get(self.pos) {
+        if self.take(b'.', b'e') || self.take(b'E', b'E') {
             self.refuse(ERR_UNSIGNED);
         }
         v
@@ -340,21 +340,24 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         self.skip_digits();
         self.check_digits(start, ERR_NUMBER);
-        if self.s.get(self.pos).copied() == Some(b'.') {
-            self.pos += 1;
+        if self.take(b'.', b'.') && self.skip_digits() == 0 {
+            self.refuse(ERR_NUMBER);
+        }
+        if self.take(b'e', b'E') {
+            self.take(b'+', b'-');
             if self.skip_digits() == 0 {
                 self.refuse(ERR_NUMBER);
             }
         }
-        if let Some(b'e' | b'E') = self.s.get(self.pos) {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.s.get(self.pos) {
-                self.pos += 1;
-            }
-            if self.skip_digits() == 0 {
-                self.refuse(ERR_NUMBER);
-            }
-        }
+    }
+
+    /// Consumes the next byte if it is `a` or `b` (no whitespace before it).
+    #[inline(never)]
+    fn take(&mut self, a: u8, b: u8) -> bool {
+        let c = self.s.get(self.pos).copied();
+        let hit = c == Some(a) || c == Some(b);
+        self.pos += hit as usize;
+        hit
     }
 
     fn skip_digits(&mut self) -> usize {
