@@ -248,12 +248,13 @@ impl<'a> Reader<'a> {
         let start = self.pos_after_ws();
         let mut v: u64 = 0;
         while let Some(&d @ b'0'..=b'9') = self.s.get(self.pos) {
-            let d = (d - b'0') as u64;
-            // Compared against constants: a checked multiply costs far more in wasm.
-            if v > u64::MAX / 10 || (v == u64::MAX / 10 && d > u64::MAX % 10) {
+            // Compared against a constant, then the carry of the add: a
+            // checked multiply costs far more in wasm.
+            let (next, carry) = v.wrapping_mul(10).overflowing_add((d - b'0') as u64);
+            if v > u64::MAX / 10 || carry {
                 self.refuse(ERR_OVER_U64);
             }
-            v = v * 10 + d;
+            v = next;
             self.pos += 1;
         }
         self.check_digits(start, ERR_UNSIGNED);
@@ -292,11 +293,13 @@ impl<'a> Reader<'a> {
             if !c.is_ascii_digit() {
                 self.refuse(ERR_AMOUNT);
             }
-            let digit = (c - b'0') as u128;
-            if v > u128::MAX / 10 || (v == u128::MAX / 10 && digit > u128::MAX % 10) {
+            // Compared against a constant, then the carry of the add: a
+            // checked multiply costs far more in wasm.
+            let (next, carry) = v.wrapping_mul(10).overflowing_add((c - b'0') as u128);
+            if v > u128::MAX / 10 || carry {
                 self.refuse(ERR_OVER_U128);
             }
-            v = v * 10 + digit;
+            v = next;
         }
         v
     }
