@@ -258,22 +258,25 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>) -> 
     let specs = t.specs;
     let mut seen = 0u32;
     let outer = r.field;
-    r.object(&mut |r, key| match specs.iter().position(|s| s.name == key) {
-        Some(i) => {
-            if let Some(s) = specs.get(i) {
-                r.field = s.name;
-                if seen & (1 << i) != 0 {
-                    r.refuse(ERR_DUPLICATE);
+    let (mut open, mut decoded) = (false, Bytes::new());
+    while let Some(key) = r.next_member(&mut open, &mut decoded) {
+        match specs.iter().position(|s| s.name == key) {
+            Some(i) => {
+                if let Some(s) = specs.get(i) {
+                    r.field = s.name;
+                    if seen & (1 << i) != 0 {
+                        r.refuse(ERR_DUPLICATE);
+                    }
+                    seen |= 1 << i;
+                    read(r, parent, s, got);
+                    r.field = outer;
                 }
-                seen |= 1 << i;
-                read(r, parent, s, got);
-                r.field = outer;
+            }
+            None => {
+                r.value();
             }
         }
-        None => {
-            r.value();
-        }
-    });
+    }
     let missing = t.required & !seen;
     if missing != 0 {
         let name = specs.get(missing.trailing_zeros() as usize).map_or(&b""[..], |s| s.name);
@@ -490,9 +493,9 @@ fn over(parent: &[u8], s: &Spec) -> ! {
 
 /// `[1, 2, 3]`: each element a whole number 0..=255, at most `s`'s cap of them.
 fn byte_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
-    let mut v = Bytes::new();
+    let (mut v, mut open) = (Bytes::new(), false);
     let max = cap(s);
-    r.array(&mut |r| {
+    while r.next_item(&mut open) {
         let b = r.u64();
         if b > 255 {
             r.refuse(ERR_BYTE);
@@ -501,7 +504,7 @@ fn byte_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
             over(parent, s);
         }
         v.push(b as u8);
-    });
+    }
     v
 }
 
@@ -625,14 +628,14 @@ pub fn request_ids(input: &[u8], max: usize, over: &str) -> Bytes {
 /// `[id, ...]`: at most `bound`'s number of them.
 fn ids_array(r: &mut Reader, bound: Bound) -> Bytes {
     // The ids as 8-byte LE words: no Vec<u64> type in the wasm.
-    let mut ids = Bytes::new();
-    r.array(&mut |r| {
+    let (mut ids, mut open) = (Bytes::new(), false);
+    while r.next_item(&mut open) {
         let id = r.u64();
         if ids.len() as u64 == bound.0 * 8 {
             r.refuse(bound.1);
         }
         ids.extend_from_slice(&id.to_le_bytes());
-    });
+    }
     ids
 }
 

@@ -101,58 +101,78 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Calls `field(reader, key)` for each member of an object; the callback must
-    /// consume the value. A key written with escapes is decoded first, so
+    /// Steps through an object: the key of its next member, `None` once it has
+    /// closed. `open` starts false (it tracks whether the `{` was read) and
+    /// `decoded` holds a key written with escapes, which is decoded so that
     /// `"request\u005fid"` is `request_id` (and a duplicate of it) here as in
-    /// every other JSON reader.
-    pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &[u8])) {
-        self.enter();
-        if !self.eat(b'{') {
-            self.refuse(ERR_OBJECT);
+    /// every other JSON reader. The caller reads each member's value.
+    ///
+    /// A loop at the caller rather than a callback: no closure and no `dyn`
+    /// call per member in the wasm.
+    pub fn next_member<'k>(&mut self, open: &mut bool, decoded: &'k mut Bytes) -> Option<&'k [u8]>
+    where
+        'a: 'k,
+    {
+        if !self.step(open, b'{', ERR_OBJECT, ERR_OBJECT_SEP) {
+            return None;
         }
-        if !self.eat(b'}') {
-            loop {
-                let raw = self.raw_string();
-                let decoded;
-                let key = if self.escaped {
-                    decoded = self.decode(raw);
-                    &decoded[..]
-                } else {
-                    raw.0
-                };
-                if !self.eat(b':') {
-                    self.refuse(ERR_COLON);
-                }
-                field(self, key);
-                if self.eat(b'}') {
-                    break;
-                }
-                if !self.eat(b',') {
-                    self.refuse(ERR_OBJECT_SEP);
-                }
+        let raw = self.raw_string();
+        let key = if self.escaped {
+            *decoded = self.decode(raw);
+            &decoded[..]
+        } else {
+            raw.0
+        };
+        if !self.eat(b':') {
+            self.refuse(ERR_COLON);
+        }
+        Some(key)
+    }
+
+    /// Steps through an array like `next_member`: whether another element
+    /// follows, for the caller to read.
+    pub fn next_item(&mut self, open: &mut bool) -> bool {
+        self.step(open, b'[', ERR_ARRAY, ERR_ARRAY_SEP)
+    }
+
+    /// Opens the object or array (`c` is `{` or `[`) on the first call; then
+    /// consumes the ',' after each member, or the close and returns false.
+    #[inline(never)]
+    fn step(&mut self, open: &mut bool, c: u8, not_open: &str, no_sep: &str) -> bool {
+        let first = !*open;
+        if first {
+            *open = true;
+            self.enter();
+            if !self.eat(c) {
+                self.refuse(not_open);
             }
         }
-        self.depth -= 1;
+        // '{' + 2 is '}', '[' + 2 is ']'.
+        if self.eat(c + 2) {
+            self.depth -= 1;
+            return false;
+        }
+        if !first && !self.eat(b',') {
+            self.refuse(no_sep);
+        }
+        true
+    }
+
+    /// Calls `field(reader, key)` for each member of an object (see
+    /// `next_member`); the callback must consume the value.
+    pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &[u8])) {
+        let (mut open, mut decoded) = (false, Bytes::new());
+        while let Some(key) = self.next_member(&mut open, &mut decoded) {
+            field(self, key);
+        }
     }
 
     /// Calls `item(reader)` for each element of an array.
     pub fn array(&mut self, item: &mut dyn FnMut(&mut Self)) {
-        self.enter();
-        if !self.eat(b'[') {
-            self.refuse(ERR_ARRAY);
+        let mut open = false;
+        while self.next_item(&mut open) {
+            item(self);
         }
-        if !self.eat(b']') {
-            loop {
-                item(self);
-                if self.eat(b']') {
-                    break;
-                }
-                if !self.eat(b',') {
-                    self.refuse(ERR_ARRAY_SEP);
-                }
-            }
-        }
-        self.depth -= 1;
     }
 
     /// The body of the next string, validated but not decoded.
@@ -318,12 +338,18 @@ impl<'a> Reader<'a> {
     pub fn value(&mut self) -> &'a [u8] {
         let start = self.pos_after_ws();
         match self.peek() {
-            b'{' => self.object(&mut |r, _| {
-                r.value();
-            }),
-            b'[' => self.array(&mut |r| {
-                r.value();
-            }),
+            b'{' => {
+                let (mut open, mut decoded) = (false, Bytes::new());
+                while self.next_member(&mut open, &mut decoded).is_some() {
+                    self.value();
+                }
+            }
+            b'[' => {
+                let mut open = false;
+                while self.next_item(&mut open) {
+                    self.value();
+                }
+            }
             b'"' => {
                 self.raw_string();
             }
