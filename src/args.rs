@@ -307,7 +307,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         Kind::Text => v.owned = r.string(),
         Kind::Account => v.owned = account(r),
         Kind::Amount => v.num = r.u128_string(),
-        Kind::Bytes => v.owned = byte_array(r, parent, s),
+        Kind::Bytes | Kind::Ids => v.owned = number_array(r, parent, s, got.bound),
         Kind::Json => v.raw = Some(r.value()),
         Kind::Format => match Format::from_name(r.raw_string().0) {
             Some(f) => v.num = f as u128,
@@ -321,7 +321,6 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             }
             v.num = n as u128;
         }
-        Kind::Ids => v.owned = ids_array(r, got.bound),
     }
     if s.cap != 0 || s.flags & NONEMPTY != 0 {
         // Only numbers and slices have caps here, and only one of the two is set.
@@ -491,19 +490,30 @@ fn over(parent: &[u8], s: &Spec) -> ! {
     refuse_over(parent, s.name, cap(s), s.cap < FIRST_NUMBER_CAP)
 }
 
-/// `[1, 2, 3]`: each element a whole number 0..=255, at most `s`'s cap of them.
-fn byte_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
-    let (mut v, mut open) = (Bytes::new(), false);
-    let max = cap(s);
+/// `[1, 2, 3]` of whole numbers: for `Kind::Bytes` each 0..=255 and at most
+/// `s`'s cap of them, kept as bytes; for `Kind::Ids` at most `bound`'s number
+/// of them, kept as 8-byte LE words (no Vec<u64> type in the wasm).
+fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, bound: Bound) -> Bytes {
+    let ids = s.kind == Kind::Ids;
+    let max = if ids { bound.0 } else { cap(s) };
+    let (mut v, mut open, mut n) = (Bytes::new(), false, 0);
     while r.next_item(&mut open) {
-        let b = r.u64();
-        if b > 255 {
+        let x = r.u64();
+        if !ids && x > 255 {
             r.refuse(ERR_BYTE);
         }
-        if v.len() as u64 == max {
+        if n == max {
+            if ids {
+                r.refuse(bound.1);
+            }
             over(parent, s);
         }
-        v.push(b as u8);
+        n += 1;
+        if ids {
+            v.extend_from_slice(&x.to_le_bytes());
+        } else {
+            v.push(x as u8);
+        }
     }
     v
 }
@@ -623,20 +633,6 @@ pub fn from_and_limit(input: &[u8], with_from: bool, max: u64, over: &str) -> (O
 /// `cancel_pending_requests {"request_ids": [..]}`: at most `max` ids.
 pub fn request_ids(input: &[u8], max: usize, over: &str) -> Bytes {
     one(input, b"request_ids", Kind::Ids, REQUIRED, (max as u64, over)).take(0)
-}
-
-/// `[id, ...]`: at most `bound`'s number of them.
-fn ids_array(r: &mut Reader, bound: Bound) -> Bytes {
-    // The ids as 8-byte LE words: no Vec<u64> type in the wasm.
-    let (mut ids, mut open) = (Bytes::new(), false);
-    while r.next_item(&mut open) {
-        let id = r.u64();
-        if ids.len() as u64 == bound.0 * 8 {
-            r.refuse(bound.1);
-        }
-        ids.extend_from_slice(&id.to_le_bytes());
-    }
-    ids
 }
 
 static SUBMIT_AND_RESOLVE: [Spec; 5] = [
