@@ -149,13 +149,16 @@ struct Got<'a> {
 /// All zeros when empty (`None`, not an empty slice): the slots then start as
 /// one `memory.fill`, not a store for each field.
 struct Slot<'a> {
-    num: u128,
+    num: u64,
+    /// An amount's high half: a u128 field would make every slot 16-byte
+    /// aligned, and bigger.
+    high: u64,
     raw: Option<&'a [u8]>,
     owned: Bytes,
 }
 
 impl Slot<'_> {
-    const EMPTY: Self = Slot { num: 0, raw: None, owned: Bytes::new() };
+    const EMPTY: Self = Slot { num: 0, high: 0, raw: None, owned: Bytes::new() };
 }
 
 /// Store ids run from 0 to `SLOTS - 1`.
@@ -173,7 +176,7 @@ impl<'a> Got<'a> {
 
     #[inline(never)]
     fn amount(&self, id: usize) -> u128 {
-        self.slots.get(id).map_or(0, |s| s.num)
+        self.slots.get(id).map_or(0, |s| (s.high as u128) << 64 | s.num as u128)
     }
 
     /// Sets `to` to the amount when given.
@@ -184,8 +187,9 @@ impl<'a> Got<'a> {
         }
     }
 
+    #[inline(never)]
     fn num(&self, id: usize) -> u64 {
-        self.amount(id) as u64
+        self.slots.get(id).map_or(0, |s| s.num)
     }
 
     /// The number, or `default` when not given.
@@ -301,16 +305,19 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             }
             return;
         }
-        Kind::U64 => v.num = r.u64() as u128,
-        Kind::Bool => v.num = r.bool() as u128,
+        Kind::U64 => v.num = r.u64(),
+        Kind::Bool => v.num = r.bool() as u64,
         Kind::Raw => v.raw = Some(r.raw_string().0),
         Kind::Text => v.owned = r.string(),
         Kind::Account => v.owned = account(r),
-        Kind::Amount => v.num = r.u128_string(),
+        Kind::Amount => {
+            let a = r.u128_string();
+            (v.num, v.high) = (a as u64, (a >> 64) as u64);
+        }
         Kind::Bytes | Kind::Ids => v.owned = number_array(r, parent, s, got.bound),
         Kind::Json => v.raw = Some(r.value()),
         Kind::Format => match Format::from_name(r.raw_string().0) {
-            Some(f) => v.num = f as u128,
+            Some(f) => v.num = f as u64,
             None => r.refuse(ERR_FORMAT),
         },
         Kind::Pubkey => v.owned = crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY)),
@@ -319,12 +326,12 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             if n == 0 || n > got.bound.0 {
                 r.refuse(got.bound.1);
             }
-            v.num = n as u128;
+            v.num = n;
         }
     }
     if s.cap != 0 || s.flags & NONEMPTY != 0 {
         // Only numbers and slices have caps here, and only one of the two is set.
-        let size = v.num as u64 + v.raw.map_or(0, <[u8]>::len) as u64;
+        let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
         if size > cap(s) {
             over(parent, s);
         }
