@@ -203,12 +203,6 @@ impl<'a> Reader<'a> {
     /// Reads the escape after a backslash; returns the code point it stands for.
     fn escape(&mut self) -> u32 {
         let cp = match self.next() {
-            c @ (b'"' | b'\\' | b'/') => c as u32,
-            b'b' => 8,
-            b'f' => 12,
-            b'n' => 10,
-            b'r' => 13,
-            b't' => 9,
             b'u' => {
                 let hi = self.hex4();
                 if (0xD800..0xDC00).contains(&hi) {
@@ -222,7 +216,12 @@ impl<'a> Reader<'a> {
                     hi
                 }
             }
-            _ => self.refuse(ERR_ESCAPE),
+            // A lookup, not a `match` on each letter: that is a jump table
+            // spanning '"' to 't' in the wasm.
+            c => match br#""\/bfnrt"#.iter().position(|&e| e == c).and_then(|i| b"\"\\/\x08\x0c\n\r\t".get(i)) {
+                Some(&m) => m as u32,
+                None => self.refuse(ERR_ESCAPE),
+            },
         };
         if (0xDC00..0xE000).contains(&cp) {
             self.refuse(ERR_SURROGATE);
