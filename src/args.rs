@@ -63,7 +63,7 @@ const NONEMPTY: u8 = 4;
 struct Spec {
     name: &'static [u8],
     kind: Kind,
-    /// What `store` receives with the value.
+    /// Its slot in `Got`.
     id: u8,
     flags: u8,
     /// Its cap (`C_...`, `NO_CAP`), or an object's table (`O_...`).
@@ -290,7 +290,7 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>) -> 
 }
 
 /// Reads one value of `s`, checks it and puts it in its slot. Out of line: the
-/// walker's closure then keeps a small frame.
+/// walker's loop then keeps a small frame.
 #[inline(never)]
 fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     if s.flags & NULLABLE != 0 && r.null() {
