@@ -277,7 +277,7 @@ impl<'a> Reader<'a> {
             self.pos += 1;
         }
         self.check_digits(start, ERR_UNSIGNED);
-        if self.take(b'.', b'e') || self.take(b'E', b'E') {
+        if let Some(b'.' | b'e' | b'E') = self.s.get(self.pos) {
             self.refuse(ERR_UNSIGNED);
         }
         v
