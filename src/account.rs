@@ -28,12 +28,13 @@ pub fn validate(id: &[u8]) -> Result<(), &'static str> {
 /// `0s`, `0u` followed by the hash): transfers to those cost far more gas. It
 /// errs on the side of yes for named ids of the same shape.
 pub fn looks_implicit(id: &[u8]) -> bool {
-    let hex = |s: &[u8]| s.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'));
-    match id {
-        [b'0', b'x' | b's', rest @ ..] if rest.len() == 40 => hex(rest),
-        [b'0', b'u', rest @ ..] => rest.len() == 52,
-        _ => id.len() == 64 && hex(id),
-    }
+    // A `0x` or `0s` id that is not 42 long cannot be 64 hex digits either.
+    let (hash, len) = match id {
+        [b'0', b'x' | b's', rest @ ..] => (rest, 40),
+        [b'0', b'u', rest @ ..] => return rest.len() == 52,
+        _ => (id, 64),
+    };
+    hash.len() == len && hash.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]

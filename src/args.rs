@@ -5,10 +5,11 @@
 //!
 //! Each entry point declares its fields in a static table (`Spec`: name, kind,
 //! cap, required or nullable); one walker reads and checks every value and
-//! hands it to the entry point's `store`, which only puts it in place. The
-//! refusal texts come from the same table (and `error.rs`).
+//! puts it in its slot (`Got`, by the field's store id), from which the entry
+//! point takes its results. The refusal texts come from the same table (and
+//! `error.rs`).
 //!
-//! The walker takes a `dyn` callback rather than a generic on purpose: one copy
+//! The walker is not generic over the entry points on purpose: one copy of it
 //! in the wasm instead of one per entry point.
 
 use crate::Bytes;
@@ -40,12 +41,18 @@ enum Kind {
     Json,
     /// `"Bytes"`, `"Text"` or `"Json"`.
     Format,
+    /// A keystore public key (`encoding::parse_pubkey`), as 64 lowercase hex.
+    Pubkey,
     /// An object: `Spec::cap` names its table (`O_...`).
     Object,
     /// An object with exactly one of its fields (an output), like `Object`.
     OneOf,
-    /// The entry point reads the value itself (`single`).
-    Custom,
+    /// A page or batch size: 1 to `Got::bound`'s number, else refused with
+    /// its text.
+    Limit,
+    /// `[id, ...]`: at most `Got::bound`'s number of u64s (as 8-byte LE
+    /// words), else refused with its text.
+    Ids,
 }
 
 const REQUIRED: u8 = 1;
@@ -56,7 +63,7 @@ const NONEMPTY: u8 = 4;
 struct Spec {
     name: &'static [u8],
     kind: Kind,
-    /// What `store` receives with the value.
+    /// Its slot in `Got`.
     id: u8,
     flags: u8,
     /// Its cap (`C_...`, `NO_CAP`), or an object's table (`O_...`).
@@ -125,88 +132,155 @@ static OBJECTS: [Table; 5] =
 
 static NO_FIELDS: Table = table(&[]);
 
-/// A value read by the walker.
-enum Val<'a> {
-    Num(u64),
-    /// A u128 as its high and low halves: u128's 16-byte alignment would make
-    /// every `Val` twice as costly to move.
-    Amount(u64, u64),
-    Raw(&'a [u8]),
-    Owned(Bytes),
+/// Every value the walker read, by its store id (`Spec::id`): the entry
+/// points take their results from here instead of each matching ids in a
+/// callback of its own.
+struct Got<'a> {
+    /// Bit `id`: the value was given (present and not null).
+    given: u32,
+    /// For `Kind::Limit` and `Kind::Ids`.
+    bound: Bound<'a>,
+    slots: [Slot<'a>; SLOTS],
 }
 
-impl<'a> Val<'a> {
+/// One value: its number (u64, bool, format, amount), its slice (a raw string,
+/// a JSON value) or its bytes (decoded text, an account id, a byte array).
+///
+/// All zeros when empty (`None`, not an empty slice): the slots then start as
+/// one `memory.fill`, not a store for each field.
+struct Slot<'a> {
+    num: u64,
+    /// An amount's high half: a u128 field would make every slot 16-byte
+    /// aligned, and bigger.
+    high: u64,
+    raw: Option<&'a [u8]>,
+    owned: Bytes,
+}
+
+impl Slot<'_> {
+    const EMPTY: Self = Slot { num: 0, high: 0, raw: None, owned: Bytes::new() };
+}
+
+/// Store ids run from 0 to `SLOTS - 1`.
+const SLOTS: usize = 11;
+
+impl<'a> Got<'a> {
+    fn new(bound: Bound<'a>) -> Self {
+        Got { given: 0, bound, slots: [Slot::EMPTY; SLOTS] }
+    }
+
     #[inline(never)]
-    fn num(&self) -> u64 {
-        match self {
-            Val::Num(n) => *n,
-            _ => 0,
+    fn given(&self, id: usize) -> bool {
+        self.given & 1 << id != 0
+    }
+
+    #[inline(never)]
+    fn amount(&self, id: usize) -> u128 {
+        self.slots.get(id).map_or(0, |s| (s.high as u128) << 64 | s.num as u128)
+    }
+
+    /// Sets `to` to the amount when given.
+    #[inline(never)]
+    fn amount_into(&self, id: usize, to: &mut u128) {
+        if self.given(id) {
+            *to = self.amount(id);
         }
     }
 
     #[inline(never)]
-    fn raw(&self) -> Raw<'a> {
-        match self {
-            Val::Raw(s) => Raw(s),
-            _ => Raw(b""),
-        }
+    fn num(&self, id: usize) -> u64 {
+        self.slots.get(id).map_or(0, |s| s.num)
     }
 
-    fn amount(&self) -> u128 {
-        match self {
-            Val::Amount(hi, lo) => (*hi as u128) << 64 | *lo as u128,
-            _ => 0,
+    /// The number, or `default` when not given.
+    #[inline(never)]
+    fn num_or(&self, id: usize, default: u64) -> u64 {
+        if self.given(id) {
+            self.num(id)
+        } else {
+            default
         }
     }
 
     #[inline(never)]
-    fn owned(&mut self) -> Bytes {
-        match core::mem::replace(self, Val::Num(0)) {
-            Val::Owned(b) => b,
-            _ => Bytes::new(),
+    fn raw(&self, id: usize) -> Raw<'a> {
+        Raw(self.slots.get(id).and_then(|s| s.raw).unwrap_or_default())
+    }
+
+    /// A slice slot is `Some` exactly when given.
+    fn opt_raw(&self, id: usize) -> Option<Raw<'a>> {
+        self.slots.get(id).and_then(|s| s.raw).map(Raw)
+    }
+
+    #[inline(never)]
+    fn take(&mut self, id: usize) -> Bytes {
+        self.slots.get_mut(id).map(|s| core::mem::take(&mut s.owned)).unwrap_or_default()
+    }
+
+    #[inline(never)]
+    fn opt_take(&mut self, id: usize) -> Option<Bytes> {
+        if self.given(id) {
+            Some(self.take(id))
+        } else {
+            None
         }
     }
 }
 
-type Store<'a, 'f> = &'f mut dyn FnMut(u8, &mut Val<'a>, &mut Reader<'a>);
+/// The most a `Kind::Limit` or `Kind::Ids` value may be, and the refusal
+/// text when it is more.
+type Bound<'a> = (u64, &'a str);
+
+const NO_BOUND: Bound = (0, "");
 
 /// Parses a whole input as one object of `t`; only whitespace may follow.
-fn parse<'a>(input: &'a [u8], t: &Table, store: Store<'a, '_>) {
+#[inline(never)]
+fn parse<'a>(input: &'a [u8], t: &Table) -> Got<'a> {
+    parse_bounded(input, t, NO_BOUND)
+}
+
+fn parse_bounded<'a>(input: &'a [u8], t: &Table, bound: Bound<'a>) -> Got<'a> {
+    let mut got = Got::new(bound);
     let mut r = Reader::new(input);
-    walk(&mut r, b"", t, store);
+    walk(&mut r, b"", t, &mut got);
     r.end();
+    got
 }
 
 /// Empty input (near-cli's `'{}'` or nothing at all) counts as `{}`.
-fn parse_opt<'a>(input: &'a [u8], t: &Table, store: Store<'a, '_>) {
-    if !input.iter().all(u8::is_ascii_whitespace) {
-        parse(input, t, store);
+fn parse_opt<'a>(input: &'a [u8], t: &Table, bound: Bound<'a>) -> Got<'a> {
+    if input.iter().all(u8::is_ascii_whitespace) {
+        return Got::new(bound);
     }
+    parse_bounded(input, t, bound)
 }
 
 /// Walks an object, reading each key found in `specs` (each at most once) and
 /// skipping others; then refuses a missing required one. Returns a bit mask of
 /// the keys seen. `parent` names the object in refusals about its fields.
-fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, store: Store<'a, '_>) -> u32 {
+fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>) -> u32 {
     let specs = t.specs;
     let mut seen = 0u32;
     let outer = r.field;
-    r.object(&mut |r, key| match specs.iter().position(|s| s.name == key) {
-        Some(i) => {
-            if let Some(s) = specs.get(i) {
-                r.field = s.name;
-                if seen & (1 << i) != 0 {
-                    r.refuse(ERR_DUPLICATE);
+    let (mut open, mut decoded) = (false, Bytes::new());
+    while let Some(key) = r.next_member(&mut open, &mut decoded) {
+        match specs.iter().position(|s| s.name == key) {
+            Some(i) => {
+                if let Some(s) = specs.get(i) {
+                    r.field = s.name;
+                    if seen & (1 << i) != 0 {
+                        r.refuse(ERR_DUPLICATE);
+                    }
+                    seen |= 1 << i;
+                    read(r, parent, s, got);
+                    r.field = outer;
                 }
-                seen |= 1 << i;
-                read(r, parent, s, store);
-                r.field = outer;
+            }
+            None => {
+                r.value();
             }
         }
-        None => {
-            r.value();
-        }
-    });
+    }
     let missing = t.required & !seen;
     if missing != 0 {
         let name = specs.get(missing.trailing_zeros() as usize).map_or(&b""[..], |s| s.name);
@@ -215,45 +289,49 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, store: Store<'a, '_>) 
     seen
 }
 
-/// Reads one value of `s`, checks it and hands it to `store`. Out of line: the
-/// walker's closure then keeps a small frame (measured: 21 bytes and a little
-/// gas less).
+/// Reads one value of `s`, checks it and puts it in its slot. Out of line: the
+/// walker's loop then keeps a small frame.
 #[inline(never)]
-fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, store: Store<'a, '_>) {
+fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     if s.flags & NULLABLE != 0 && r.null() {
         return;
     }
-    let mut v = match s.kind {
+    let mut v = Slot::EMPTY;
+    match s.kind {
         Kind::Object | Kind::OneOf => {
             let sub = OBJECTS.get(s.cap as usize).unwrap_or(&NO_FIELDS);
-            if walk(r, s.name, sub, store).count_ones() != 1 && s.kind == Kind::OneOf {
+            if walk(r, s.name, sub, got).count_ones() != 1 && s.kind == Kind::OneOf {
                 r.refuse(ERR_OUTPUT_KIND);
             }
             return;
         }
-        Kind::U64 => Val::Num(r.u64()),
-        Kind::Bool => Val::Num(r.bool() as u64),
-        Kind::Raw => Val::Raw(r.raw_string().0),
-        Kind::Text => Val::Owned(r.string()),
-        Kind::Account => Val::Owned(account(r)),
+        Kind::U64 => v.num = r.u64(),
+        Kind::Bool => v.num = r.bool() as u64,
+        Kind::Raw => v.raw = Some(r.raw_string().0),
+        Kind::Text => v.owned = r.string(),
+        Kind::Account => v.owned = account(r),
         Kind::Amount => {
-            let v = r.u128_string();
-            Val::Amount((v >> 64) as u64, v as u64)
+            let a = r.u128_string();
+            (v.num, v.high) = (a as u64, (a >> 64) as u64);
         }
-        Kind::Bytes => Val::Owned(byte_array(r, parent, s)),
-        Kind::Json => Val::Raw(r.value()),
+        Kind::Bytes | Kind::Ids => v.owned = number_array(r, parent, s, got.bound),
+        Kind::Json => v.raw = Some(r.value()),
         Kind::Format => match Format::from_name(r.raw_string().0) {
-            Some(f) => Val::Num(f as u64),
+            Some(f) => v.num = f as u64,
             None => r.refuse(ERR_FORMAT),
         },
-        Kind::Custom => Val::Num(0),
-    };
+        Kind::Pubkey => v.owned = crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY)),
+        Kind::Limit => {
+            let n = r.u64();
+            if n == 0 || n > got.bound.0 {
+                r.refuse(got.bound.1);
+            }
+            v.num = n;
+        }
+    }
     if s.cap != 0 || s.flags & NONEMPTY != 0 {
-        let size = match &v {
-            Val::Num(n) => *n,
-            Val::Raw(b) => b.len() as u64,
-            _ => 0,
-        };
+        // Only numbers and slices have caps here, and only one of the two is set.
+        let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
         if size > cap(s) {
             over(parent, s);
         }
@@ -261,7 +339,10 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, store: Store<'a, '_>) {
             refuse_in(parent, s.name, ERR_EMPTY);
         }
     }
-    store(s.id, &mut v, r);
+    got.given |= 1 << s.id;
+    if let Some(slot) = got.slots.get_mut(s.id as usize) {
+        *slot = v;
+    }
 }
 
 /// An account id argument, decoded and validated.
@@ -273,27 +354,39 @@ pub fn account(r: &mut Reader) -> Bytes {
     id
 }
 
-/// An account id, or null for none.
-pub fn opt_account(r: &mut Reader) -> Option<Bytes> {
-    if r.null() {
-        None
-    } else {
-        Some(account(r))
+/// `{"<name>": <value>}` with that single field required; `value` reads it
+/// (other fields are skipped), with the refusals the walker would make.
+pub fn single<'a>(input: &'a [u8], name: &'static [u8], value: &mut dyn FnMut(&mut Reader<'a>)) {
+    let mut r = Reader::new(input);
+    let mut seen = false;
+    r.object(&mut |r, key| {
+        if key != name {
+            r.value();
+            return;
+        }
+        r.field = name;
+        if seen {
+            r.refuse(ERR_DUPLICATE);
+        }
+        seen = true;
+        value(r);
+        r.field = b"";
+    });
+    if !seen {
+        refuse_in(b"", name, ERR_MISSING);
     }
+    r.end();
 }
 
-/// `{"<name>": <value>}` with that single field required; `value` reads it.
-pub fn single<'a>(input: &'a [u8], name: &'static [u8], value: &mut dyn FnMut(&mut Reader<'a>)) {
-    let t = Table { specs: &[spec(name, Kind::Custom, 0, REQUIRED, NO_CAP)], required: 1 };
-    parse(input, &t, &mut |_, _, r| value(r));
+/// `{"<name>": <value>}` with that single field (store id 0) required.
+fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, bound: Bound<'a>) -> Got<'a> {
+    parse_bounded(input, &Table { specs: &[spec(name, kind, 0, flags, NO_CAP)], required: 1 }, bound)
 }
 
 static REQUEST_ID: [Spec; 1] = [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP)];
 
 pub fn request_id(input: &[u8]) -> u64 {
-    let mut id = 0;
-    parse(input, &const { table(&REQUEST_ID) }, &mut |_, v, _| id = v.num());
-    id
+    parse(input, &const { table(&REQUEST_ID) }).num(0)
 }
 
 pub struct RequestArgs<'a> {
@@ -374,29 +467,26 @@ pub fn estimate_required_deposit(input: &[u8]) -> RequestArgs<'_> {
 }
 
 fn request_args(input: &[u8], estimate: bool) -> RequestArgs<'_> {
-    let mut a = RequestArgs {
-        code: CodeSource { repo: Raw(b""), commit: Raw(b""), build_target: None },
-        limits: Limits::DEFAULT,
-        input_data: None,
-        secrets: None,
-        format: Format::Text,
-        payer: None,
-        sender_hint: None,
-    };
-    parse(input, if estimate { &ESTIMATE_DEPOSIT } else { &REQUEST_EXECUTION }, &mut |id, v, _| match id {
-        0 => a.code.repo = v.raw(),
-        1 => a.code.commit = v.raw(),
-        2 => a.code.build_target = Some(v.raw()),
-        3 => a.limits.max_instructions = v.num(),
-        4 => a.limits.max_memory_mb = v.num(),
-        5 => a.limits.max_execution_seconds = v.num(),
-        6 => a.input_data = Some(v.raw()),
-        7 => a.secrets = Some(v.owned()),
-        8 => a.format = Format::from_u8(v.num() as u8).unwrap_or(Format::Text),
-        9 => a.payer = Some(v.owned()),
-        _ => a.sender_hint = Some(v.owned()),
-    });
-    a
+    let mut g = parse(input, if estimate { &ESTIMATE_DEPOSIT } else { &REQUEST_EXECUTION });
+    RequestArgs {
+        code: CodeSource { repo: g.raw(0), commit: g.raw(1), build_target: g.opt_raw(2) },
+        limits: limits_of(&g),
+        input_data: g.opt_raw(6),
+        secrets: g.opt_take(7),
+        format: Format::from_u8(g.num_or(8, Format::Text as u64) as u8).unwrap_or(Format::Text),
+        payer: g.opt_take(9),
+        sender_hint: g.opt_take(10),
+    }
+}
+
+/// `resource_limits` (store ids 3, 4, 5), each default when not given.
+fn limits_of(g: &Got) -> Limits {
+    let d = Limits::DEFAULT;
+    Limits {
+        max_instructions: g.num_or(3, d.max_instructions),
+        max_memory_mb: g.num_or(4, d.max_memory_mb),
+        max_execution_seconds: g.num_or(5, d.max_execution_seconds),
+    }
 }
 
 fn cap(s: &Spec) -> u64 {
@@ -407,105 +497,96 @@ fn over(parent: &[u8], s: &Spec) -> ! {
     refuse_over(parent, s.name, cap(s), s.cap < FIRST_NUMBER_CAP)
 }
 
-/// `[1, 2, 3]`: each element a whole number 0..=255, at most `s`'s cap of them.
-fn byte_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
-    let mut v = Bytes::new();
-    let max = cap(s);
-    r.array(&mut |r| {
-        let b = r.u64();
-        if b > 255 {
+/// `[1, 2, 3]` of whole numbers: for `Kind::Bytes` each 0..=255 and at most
+/// `s`'s cap of them, kept as bytes; for `Kind::Ids` at most `bound`'s number
+/// of them, kept as 8-byte LE words (no Vec<u64> type in the wasm).
+fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, bound: Bound) -> Bytes {
+    let ids = s.kind == Kind::Ids;
+    let max = if ids { bound.0 } else { cap(s) };
+    let (mut v, mut open, mut n) = (Bytes::new(), false, 0);
+    while r.next_item(&mut open) {
+        let x = r.u64();
+        if !ids && x > 255 {
             r.refuse(ERR_BYTE);
         }
-        if v.len() as u64 == max {
+        if n == max {
+            if ids {
+                r.refuse(bound.1);
+            }
             over(parent, s);
         }
-        v.push(b as u8);
-    });
+        n += 1;
+        if ids {
+            v.extend_from_slice(&x.to_le_bytes());
+        } else {
+            v.push(x as u8);
+        }
+    }
     v
 }
 
 /// `{"Text": s}`, `{"Json": value}` or `{"Bytes": [..]}`, at most 32 KiB; the
-/// store ids are 20, 21, 22.
+/// store ids are 3, 4, 5.
 static OUTPUT: [Spec; 3] = [
-    spec(b"Text", Kind::Raw, 20, 0, C_OUTPUT),
-    spec(b"Json", Kind::Json, 21, 0, C_OUTPUT),
-    spec(b"Bytes", Kind::Bytes, 22, 0, C_OUTPUT),
+    spec(b"Text", Kind::Raw, 3, 0, C_OUTPUT),
+    spec(b"Json", Kind::Json, 4, 0, C_OUTPUT),
+    spec(b"Bytes", Kind::Bytes, 5, 0, C_OUTPUT),
 ];
 
-/// An output's store id and value as the output.
-fn output<'a>(id: u8, v: &mut Val<'a>) -> Output<'a> {
-    match id {
-        20 => Output::Text(v.raw()),
-        21 => Output::Json(v.raw().0),
-        _ => Output::Bytes(v.owned()),
-    }
+/// The output given (at most one is).
+fn output<'a>(g: &mut Got<'a>) -> Option<Output<'a>> {
+    Some(match g.given >> 3 & 7 {
+        0 => return None,
+        1 => Output::Text(g.raw(3)),
+        2 => Output::Json(g.raw(4).0),
+        _ => Output::Bytes(g.take(5)),
+    })
 }
 
-/// `resources_used`: store ids 30, 31, 32.
+/// `resources_used`: store ids 6, 7, 8.
 static USAGE: [Spec; 3] = [
-    spec(b"instructions", Kind::U64, 30, REQUIRED, NO_CAP),
-    spec(b"time_ms", Kind::U64, 31, REQUIRED, NO_CAP),
-    spec(b"memory_mb", Kind::U64, 32, NULLABLE, NO_CAP),
+    spec(b"instructions", Kind::U64, 6, REQUIRED, NO_CAP),
+    spec(b"time_ms", Kind::U64, 7, REQUIRED, NO_CAP),
+    spec(b"memory_mb", Kind::U64, 8, NULLABLE, NO_CAP),
 ];
 
-fn usage(u: &mut Usage, id: u8, v: &Val) {
-    match id {
-        30 => u.instructions = v.num(),
-        31 => u.time_ms = v.num(),
-        _ => u.memory_mb = Some(v.num()),
-    }
+/// The response's fields but its output: `success` (1), `error` (2) and
+/// `resources_used`.
+fn response<'a>(g: &mut Got<'a>, output: Option<Output<'a>>) -> Response<'a> {
+    let usage = Usage { instructions: g.num(6), time_ms: g.num(7), memory_mb: g.given(8).then(|| g.num(8)) };
+    Response { success: g.num(1) != 0, output, error: g.opt_take(2), usage }
 }
 
 static RESPONSE: [Spec; 4] = [
-    spec(b"success", Kind::Bool, 2, REQUIRED, NO_CAP),
+    spec(b"success", Kind::Bool, 1, REQUIRED, NO_CAP),
     spec(b"output", Kind::OneOf, 0, NULLABLE, O_OUTPUT),
-    spec(b"error", Kind::Text, 3, NULLABLE, NO_CAP),
+    spec(b"error", Kind::Text, 2, NULLABLE, NO_CAP),
     spec(b"resources_used", Kind::Object, 0, REQUIRED, O_USAGE),
 ];
 
 static RESOLVE: [Spec; 2] =
     [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"response", Kind::Object, 0, REQUIRED, O_RESPONSE)];
 
-// The response's fields live in separate locals until the end (here and in
-// `submit_and_resolve`): zero-initialised as one struct, they became a
-// `memset` call, which linked compiler_builtins' 375-byte memset.
 pub fn resolve_execution(input: &[u8]) -> (u64, Response<'_>) {
-    let mut id = 0;
-    let (mut success, mut out, mut error, mut used) = (false, None, None, Usage::ZERO);
-    parse(input, &const { table(&RESOLVE) }, &mut |i, v, _| match i {
-        0 => id = v.num(),
-        2 => success = v.num() != 0,
-        3 => error = Some(v.owned()),
-        20..=22 => out = Some(output(i, v)),
-        _ => usage(&mut used, i, v),
-    });
-    (id, Response { success, output: out, error, usage: used })
+    let mut g = parse(input, &const { table(&RESOLVE) });
+    let out = output(&mut g);
+    (g.num(0), response(&mut g, out))
 }
 
 static SUBMIT: [Spec; 2] =
     [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"output", Kind::OneOf, 0, REQUIRED, O_OUTPUT)];
 
 pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
-    let mut id = 0;
-    let mut out = Output::Json(b"null");
-    parse(input, &const { table(&SUBMIT) }, &mut |i, v, _| match i {
-        0 => id = v.num(),
-        _ => out = output(i, v),
-    });
-    (id, out)
+    let mut g = parse(input, &const { table(&SUBMIT) });
+    (g.num(0), output(&mut g).unwrap_or(Output::Json(b"null")))
 }
 
 static NEW: [Spec; 2] =
     [spec(b"owner_id", Kind::Account, 0, REQUIRED, NO_CAP), spec(b"operator_id", Kind::Account, 1, NULLABLE, NO_CAP)];
 
 pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {
-    let mut owner = Bytes::new();
-    let mut operator = None;
-    parse(input, &const { table(&NEW) }, &mut |i, v, _| match i {
-        0 => owner = v.owned(),
-        _ => operator = Some(v.owned()),
-    });
-    (owner, operator)
+    let mut g = parse(input, &const { table(&NEW) });
+    (g.take(0), g.opt_take(1))
 }
 
 static PRICING: [Spec; 4] = [
@@ -517,15 +598,11 @@ static PRICING: [Spec; 4] = [
 
 /// `set_pricing`: any subset of the four fees.
 pub fn set_pricing(input: &[u8], p: &mut Pricing) {
-    parse(input, &const { table(&PRICING) }, &mut |i, v, _| {
-        let fee = v.amount();
-        match i {
-            0 => p.base_fee = fee,
-            1 => p.per_instruction_fee = fee,
-            2 => p.per_mb_fee = fee,
-            _ => p.per_second_fee = fee,
-        }
-    });
+    let g = parse(input, &const { table(&PRICING) });
+    g.amount_into(0, &mut p.base_fee);
+    g.amount_into(1, &mut p.per_instruction_fee);
+    g.amount_into(2, &mut p.per_mb_fee);
+    g.amount_into(3, &mut p.per_second_fee);
 }
 
 static ESTIMATE: [Spec; 1] = [spec(b"resource_limits", Kind::Object, 0, NULLABLE, O_RESOURCE_LIMITS)];
@@ -533,13 +610,7 @@ static ESTIMATE: [Spec; 1] = [spec(b"resource_limits", Kind::Object, 0, NULLABLE
 /// `estimate_execution_cost`: `{"resource_limits": ...}`, all optional; empty
 /// input too.
 pub fn estimate(input: &[u8]) -> Limits {
-    let mut l = Limits::DEFAULT;
-    parse_opt(input, &const { table(&ESTIMATE) }, &mut |i, v, _| match i {
-        3 => l.max_instructions = v.num(),
-        4 => l.max_memory_mb = v.num(),
-        _ => l.max_execution_seconds = v.num(),
-    });
-    l
+    limits_of(&parse_opt(input, &const { table(&ESTIMATE) }, NO_BOUND))
 }
 
 static WITHDRAW: [Spec; 2] =
@@ -548,16 +619,12 @@ static WITHDRAW: [Spec; 2] =
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
 pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
-    let (mut amount, mut receiver) = (None, None);
-    parse_opt(input, &const { table(&WITHDRAW) }, &mut |i, v, _| match i {
-        0 => amount = Some(v.amount()),
-        _ => receiver = Some(v.owned()),
-    });
-    (amount, receiver)
+    let mut g = parse_opt(input, &const { table(&WITHDRAW) }, NO_BOUND);
+    (g.given(0).then(|| g.amount(0)), g.opt_take(1))
 }
 
 static PAGE: [Spec; 2] =
-    [spec(b"limit", Kind::U64, 0, NULLABLE, NO_CAP), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
+    [spec(b"limit", Kind::Limit, 0, NULLABLE, NO_CAP), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
 
 static PAGE_FROM: Table = table(&PAGE);
 static PAGE_LIMIT: Table = table(PAGE.split_at(1).0);
@@ -566,42 +633,20 @@ static PAGE_LIMIT: Table = table(PAGE.split_at(1).0);
 /// (clear_all_pending_requests): each `None` when missing or null; a limit
 /// must be 1 to `max`.
 pub fn from_and_limit(input: &[u8], with_from: bool, max: u64, over: &str) -> (Option<u64>, Option<u64>) {
-    let (mut from, mut limit) = (None, None);
-    parse_opt(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, &mut |i, v, r| {
-        let v = v.num();
-        if i == 1 {
-            from = Some(v);
-            return;
-        }
-        if v == 0 || v > max {
-            r.refuse(over);
-        }
-        limit = Some(v);
-    });
-    (from, limit)
+    let g = parse_opt(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, (max, over));
+    (g.given(1).then(|| g.num(1)), g.given(0).then(|| g.num(0)))
 }
 
 /// `cancel_pending_requests {"request_ids": [..]}`: at most `max` ids.
 pub fn request_ids(input: &[u8], max: usize, over: &str) -> Bytes {
-    // The ids as 8-byte LE words: no Vec<u64> type in the wasm.
-    let mut ids = Bytes::new();
-    single(input, b"request_ids", &mut |r| {
-        r.array(&mut |r| {
-            let id = r.u64();
-            if ids.len() == max * 8 {
-                r.refuse(over);
-            }
-            ids.extend_from_slice(&id.to_le_bytes());
-        })
-    });
-    ids
+    one(input, b"request_ids", Kind::Ids, REQUIRED, (max as u64, over)).take(0)
 }
 
 static SUBMIT_AND_RESOLVE: [Spec; 5] = [
     spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP),
     spec(b"output", Kind::OneOf, 0, REQUIRED, O_OUTPUT),
-    spec(b"success", Kind::Bool, 2, REQUIRED, NO_CAP),
-    spec(b"error", Kind::Text, 3, NULLABLE, NO_CAP),
+    spec(b"success", Kind::Bool, 1, REQUIRED, NO_CAP),
+    spec(b"error", Kind::Text, 2, NULLABLE, NO_CAP),
     spec(b"resources_used", Kind::Object, 0, REQUIRED, O_USAGE),
 ];
 
@@ -609,42 +654,27 @@ static SUBMIT_AND_RESOLVE: [Spec; 5] = [
 /// "error"?, "resources_used"}`: the output to store and the response to
 /// resume with (its `output` is `None`: the callback uses the stored one).
 pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
-    let mut id = 0;
-    let mut out = Output::Json(b"null");
-    let (mut success, mut error, mut used) = (false, None, Usage::ZERO);
-    parse(input, &const { table(&SUBMIT_AND_RESOLVE) }, &mut |i, v, _| match i {
-        0 => id = v.num(),
-        2 => success = v.num() != 0,
-        3 => error = Some(v.owned()),
-        20..=22 => out = output(i, v),
-        _ => usage(&mut used, i, v),
-    });
-    (id, out, Response { success, output: None, error, usage: used })
+    let mut g = parse(input, &const { table(&SUBMIT_AND_RESOLVE) });
+    let out = output(&mut g).unwrap_or(Output::Json(b"null"));
+    (g.num(0), out, response(&mut g, None))
 }
 
 /// `{"<field>": "<account id>"}` for set_owner, set_operator and
 /// set_keystore_account; `nullable` lets the account be null (None).
 pub fn account_field(input: &[u8], field: &'static [u8], nullable: bool) -> Option<Bytes> {
-    let mut new = None;
-    single(input, field, &mut |r| new = if nullable { opt_account(r) } else { Some(account(r)) });
-    new
+    let flags = if nullable { REQUIRED | NULLABLE } else { REQUIRED };
+    one(input, field, Kind::Account, flags, NO_BOUND).opt_take(0)
 }
 
 /// `{"paused": bool}`.
 pub fn paused(input: &[u8]) -> bool {
-    let mut paused = false;
-    single(input, b"paused", &mut |r| paused = r.bool());
-    paused
+    one(input, b"paused", Kind::Bool, REQUIRED, NO_BOUND).num(0) != 0
 }
 
 /// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase
 /// hex characters, the form it is stored and shown in.
 pub fn pubkey(input: &[u8]) -> Bytes {
-    let mut key = Bytes::new();
-    single(input, b"pubkey", &mut |r| {
-        key = crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY));
-    });
-    key
+    one(input, b"pubkey", Kind::Pubkey, REQUIRED, NO_BOUND).take(0)
 }
 
 /// The ids `request_ids` read, in order (8-byte LE words).

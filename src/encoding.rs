@@ -39,45 +39,26 @@ pub fn hex_into(out: &mut Bytes, data: &[u8]) {
 /// returned as lowercase hex. Both forms go through one big-number decoder to
 /// the key's bytes, and one hex encoder writes the answer.
 pub fn parse_pubkey(s: &[u8]) -> Option<Bytes> {
-    let key = match s.strip_prefix(b"ed25519:") {
-        Some(b58) => {
-            if b58.is_empty() || b58.len() > 64 {
-                return None;
-            }
-            let key = decode_32(b58, ALPHABET)?;
-            // Each leading '1' stands for a leading zero byte: the digits must
-            // account for exactly 32 bytes.
-            let zeros = b58.iter().take_while(|&&c| c == b'1').count();
-            let significant = key.iter().skip_while(|&&b| b == 0).count();
-            if zeros + significant != 32 {
-                return None;
-            }
-            key
-        }
+    let b58 = s.strip_prefix(b"ed25519:");
+    let (digits, alphabet) = match b58 {
+        Some(b58) if !b58.is_empty() && b58.len() <= 64 => (b58, ALPHABET),
         // 64 digits: exactly 32 bytes, never more.
-        None if s.len() == 64 => decode_32(s, HEX)?,
-        None => return None,
+        None if s.len() == 64 => (s, HEX),
+        _ => return None,
     };
-    let mut out = Bytes::with_capacity(64);
-    hex_into(&mut out, &key);
-    Some(out)
-}
-
-const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
-/// The big-endian number the digits spell in the base `digits.len()`, which
-/// must fit in 32 bytes. Hex digits may be upper case; base58 ones are
-/// case-sensitive.
-fn decode_32(s: &[u8], digits: &[u8]) -> Option<[u8; 32]> {
-    let base = digits.len() as u32;
+    let base = alphabet.len() as u32;
     // A carry out of the top byte means the number no longer fits in 32
     // bytes. (32 bytes, not 33 with a guard byte: a 33-byte zeroing is a
     // `memset` call, which then links compiler_builtins' 375-byte memset.)
-    let mut acc = [0u8; 32];
-    for &c in s {
-        let c = if base == 16 { c.to_ascii_lowercase() } else { c };
-        let mut carry = digits.iter().position(|&a| a == c)? as u32;
-        for byte in acc.iter_mut().rev() {
+    let mut key = [0u8; 32];
+    let (mut zeros, mut leading) = (0, true);
+    for &c in digits {
+        // Hex digits may be upper case; base58 ones are case-sensitive.
+        let c = if b58.is_none() { c.to_ascii_lowercase() } else { c };
+        let mut carry = alphabet.iter().position(|&a| a == c)? as u32;
+        leading &= carry == 0;
+        zeros += leading as usize;
+        for byte in key.iter_mut().rev() {
             carry += *byte as u32 * base;
             *byte = carry as u8;
             carry >>= 8;
@@ -86,8 +67,17 @@ fn decode_32(s: &[u8], digits: &[u8]) -> Option<[u8; 32]> {
             return None;
         }
     }
-    Some(acc)
+    // In base58 each leading '1' stands for a leading zero byte: the digits
+    // must account for exactly 32 bytes.
+    if b58.is_some() && zeros + key.iter().skip_while(|&&b| b == 0).count() != 32 {
+        return None;
+    }
+    let mut out = Bytes::with_capacity(64);
+    hex_into(&mut out, &key);
+    Some(out)
 }
+
+const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 #[cfg(test)]
 mod tests {

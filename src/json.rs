@@ -101,58 +101,78 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Calls `field(reader, key)` for each member of an object; the callback must
-    /// consume the value. A key written with escapes is decoded first, so
+    /// Steps through an object: the key of its next member, `None` once it has
+    /// closed. `open` starts false (it tracks whether the `{` was read) and
+    /// `decoded` holds a key written with escapes, which is decoded so that
     /// `"request\u005fid"` is `request_id` (and a duplicate of it) here as in
-    /// every other JSON reader.
-    pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &[u8])) {
-        self.enter();
-        if !self.eat(b'{') {
-            self.refuse(ERR_OBJECT);
+    /// every other JSON reader. The caller reads each member's value.
+    ///
+    /// A loop at the caller rather than a callback: no closure and no `dyn`
+    /// call per member in the wasm.
+    pub fn next_member<'k>(&mut self, open: &mut bool, decoded: &'k mut Bytes) -> Option<&'k [u8]>
+    where
+        'a: 'k,
+    {
+        if !self.step(open, b'{', ERR_OBJECT, ERR_OBJECT_SEP) {
+            return None;
         }
-        if !self.eat(b'}') {
-            loop {
-                let raw = self.raw_string();
-                let decoded;
-                let key = if self.escaped {
-                    decoded = self.decode(raw);
-                    &decoded[..]
-                } else {
-                    raw.0
-                };
-                if !self.eat(b':') {
-                    self.refuse(ERR_COLON);
-                }
-                field(self, key);
-                if self.eat(b'}') {
-                    break;
-                }
-                if !self.eat(b',') {
-                    self.refuse(ERR_OBJECT_SEP);
-                }
+        let raw = self.raw_string();
+        let key = if self.escaped {
+            *decoded = self.decode(raw);
+            &decoded[..]
+        } else {
+            raw.0
+        };
+        if !self.eat(b':') {
+            self.refuse(ERR_COLON);
+        }
+        Some(key)
+    }
+
+    /// Steps through an array like `next_member`: whether another element
+    /// follows, for the caller to read.
+    pub fn next_item(&mut self, open: &mut bool) -> bool {
+        self.step(open, b'[', ERR_ARRAY, ERR_ARRAY_SEP)
+    }
+
+    /// Opens the object or array (`c` is `{` or `[`) on the first call; then
+    /// consumes the ',' after each member, or the close and returns false.
+    #[inline(never)]
+    fn step(&mut self, open: &mut bool, c: u8, not_open: &str, no_sep: &str) -> bool {
+        let first = !*open;
+        if first {
+            *open = true;
+            self.enter();
+            if !self.eat(c) {
+                self.refuse(not_open);
             }
         }
-        self.depth -= 1;
+        // '{' + 2 is '}', '[' + 2 is ']'.
+        if self.eat(c + 2) {
+            self.depth -= 1;
+            return false;
+        }
+        if !first && !self.eat(b',') {
+            self.refuse(no_sep);
+        }
+        true
+    }
+
+    /// Calls `field(reader, key)` for each member of an object (see
+    /// `next_member`); the callback must consume the value.
+    pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &[u8])) {
+        let (mut open, mut decoded) = (false, Bytes::new());
+        while let Some(key) = self.next_member(&mut open, &mut decoded) {
+            field(self, key);
+        }
     }
 
     /// Calls `item(reader)` for each element of an array.
     pub fn array(&mut self, item: &mut dyn FnMut(&mut Self)) {
-        self.enter();
-        if !self.eat(b'[') {
-            self.refuse(ERR_ARRAY);
+        let mut open = false;
+        while self.next_item(&mut open) {
+            item(self);
         }
-        if !self.eat(b']') {
-            loop {
-                item(self);
-                if self.eat(b']') {
-                    break;
-                }
-                if !self.eat(b',') {
-                    self.refuse(ERR_ARRAY_SEP);
-                }
-            }
-        }
-        self.depth -= 1;
     }
 
     /// The body of the next string, validated but not decoded.
@@ -183,12 +203,6 @@ impl<'a> Reader<'a> {
     /// Reads the escape after a backslash; returns the code point it stands for.
     fn escape(&mut self) -> u32 {
         let cp = match self.next() {
-            c @ (b'"' | b'\\' | b'/') => c as u32,
-            b'b' => 8,
-            b'f' => 12,
-            b'n' => 10,
-            b'r' => 13,
-            b't' => 9,
             b'u' => {
                 let hi = self.hex4();
                 if (0xD800..0xDC00).contains(&hi) {
@@ -202,7 +216,12 @@ impl<'a> Reader<'a> {
                     hi
                 }
             }
-            _ => self.refuse(ERR_ESCAPE),
+            // A lookup, not a `match` on each letter: that is a jump table
+            // spanning '"' to 't' in the wasm.
+            c => match br#""\/bfnrt"#.iter().position(|&e| e == c).and_then(|i| b"\"\\/\x08\x0c\n\r\t".get(i)) {
+                Some(&m) => m as u32,
+                None => self.refuse(ERR_ESCAPE),
+            },
         };
         if (0xDC00..0xE000).contains(&cp) {
             self.refuse(ERR_SURROGATE);
@@ -248,12 +267,13 @@ impl<'a> Reader<'a> {
         let start = self.pos_after_ws();
         let mut v: u64 = 0;
         while let Some(&d @ b'0'..=b'9') = self.s.get(self.pos) {
-            let d = (d - b'0') as u64;
-            // Compared against constants: a checked multiply costs far more in wasm.
-            if v > u64::MAX / 10 || (v == u64::MAX / 10 && d > u64::MAX % 10) {
+            // Compared against a constant, then the carry of the add: a
+            // checked multiply costs far more in wasm.
+            let (next, carry) = v.wrapping_mul(10).overflowing_add((d - b'0') as u64);
+            if v > u64::MAX / 10 || carry {
                 self.refuse(ERR_OVER_U64);
             }
-            v = v * 10 + d;
+            v = next;
             self.pos += 1;
         }
         self.check_digits(start, ERR_UNSIGNED);
@@ -273,7 +293,7 @@ impl<'a> Reader<'a> {
         if len == 0 {
             self.refuse(empty);
         }
-        if len > 1 && self.s.get(start) == Some(&b'0') {
+        if len > 1 && self.s.get(start).copied() == Some(b'0') {
             self.refuse(ERR_LEADING_ZERO);
         }
     }
@@ -284,7 +304,7 @@ impl<'a> Reader<'a> {
             self.refuse(ERR_AMOUNT);
         }
         let d = self.raw_string().0;
-        if d.is_empty() || (d.len() > 1 && d.first() == Some(&b'0')) {
+        if d.is_empty() || (d.len() > 1 && d.first().copied() == Some(b'0')) {
             self.refuse(ERR_AMOUNT);
         }
         let mut v: u128 = 0;
@@ -292,11 +312,13 @@ impl<'a> Reader<'a> {
             if !c.is_ascii_digit() {
                 self.refuse(ERR_AMOUNT);
             }
-            let digit = (c - b'0') as u128;
-            if v > u128::MAX / 10 || (v == u128::MAX / 10 && digit > u128::MAX % 10) {
+            // Compared against a constant, then the carry of the add: a
+            // checked multiply costs far more in wasm.
+            let (next, carry) = v.wrapping_mul(10).overflowing_add((c - b'0') as u128);
+            if v > u128::MAX / 10 || carry {
                 self.refuse(ERR_OVER_U128);
             }
-            v = v * 10 + digit;
+            v = next;
         }
         v
     }
@@ -315,12 +337,18 @@ impl<'a> Reader<'a> {
     pub fn value(&mut self) -> &'a [u8] {
         let start = self.pos_after_ws();
         match self.peek() {
-            b'{' => self.object(&mut |r, _| {
-                r.value();
-            }),
-            b'[' => self.array(&mut |r| {
-                r.value();
-            }),
+            b'{' => {
+                let (mut open, mut decoded) = (false, Bytes::new());
+                while self.next_member(&mut open, &mut decoded).is_some() {
+                    self.value();
+                }
+            }
+            b'[' => {
+                let mut open = false;
+                while self.next_item(&mut open) {
+                    self.value();
+                }
+            }
             b'"' => {
                 self.raw_string();
             }
@@ -340,21 +368,24 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         self.skip_digits();
         self.check_digits(start, ERR_NUMBER);
-        if self.s.get(self.pos) == Some(&b'.') {
-            self.pos += 1;
+        if self.take(b'.', b'.') && self.skip_digits() == 0 {
+            self.refuse(ERR_NUMBER);
+        }
+        if self.take(b'e', b'E') {
+            self.take(b'+', b'-');
             if self.skip_digits() == 0 {
                 self.refuse(ERR_NUMBER);
             }
         }
-        if let Some(b'e' | b'E') = self.s.get(self.pos) {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.s.get(self.pos) {
-                self.pos += 1;
-            }
-            if self.skip_digits() == 0 {
-                self.refuse(ERR_NUMBER);
-            }
-        }
+    }
+
+    /// Consumes the next byte if it is `a` or `b` (no whitespace before it).
+    #[inline(never)]
+    fn take(&mut self, a: u8, b: u8) -> bool {
+        let c = self.s.get(self.pos).copied();
+        let hit = c == Some(a) || c == Some(b);
+        self.pos += hit as usize;
+        hit
     }
 
     fn skip_digits(&mut self) -> usize {
@@ -383,31 +414,30 @@ fn push_utf8(out: &mut Bytes, cp: u32) {
 /// Strict UTF-8 (no overlong forms, surrogates or code points past U+10FFFF),
 /// a few hundred bytes smaller in wasm than `core::str::from_utf8`.
 pub fn valid_utf8(s: &[u8]) -> bool {
-    let mut i = 0;
-    while let Some(&c) = s.get(i) {
-        if c < 0x80 {
-            i += 1;
-            continue;
-        }
-        let (n, min) = match c {
-            0xC2..=0xDF => (1, 0x80),
-            0xE0..=0xEF => (2, 0x800),
-            0xF0..=0xF4 => (3, 0x10000),
-            _ => return false,
-        };
-        let mut cp = (c as u32) & (0x7F >> n);
-        for k in 1..=n {
-            match s.get(i + k) {
-                Some(&b) if b & 0xC0 == 0x80 => cp = cp << 6 | (b & 0x3F) as u32,
-                _ => return false,
+    // The code point being read, the continuation bytes it still needs and
+    // the least value its length may encode.
+    let (mut cp, mut need, mut min) = (0u32, 0u32, 0u32);
+    for &c in s {
+        if need > 0 {
+            if c & 0xC0 != 0x80 {
+                return false;
             }
+            cp = cp << 6 | (c & 0x3F) as u32;
+            need -= 1;
+            if need == 0 && (cp < min || cp > 0x10FFFF || (0xD800..0xE000).contains(&cp)) {
+                return false;
+            }
+        } else if c >= 0x80 {
+            (need, min) = match c {
+                0xC2..=0xDF => (1, 0x80),
+                0xE0..=0xEF => (2, 0x800),
+                0xF0..=0xF4 => (3, 0x10000),
+                _ => return false,
+            };
+            cp = (c as u32) & (0x7F >> need);
         }
-        if cp < min || cp > 0x10FFFF || (0xD800..0xE000).contains(&cp) {
-            return false;
-        }
-        i += n + 1;
     }
-    true
+    need == 0
 }
 
 /// Builds JSON output into a byte buffer.
