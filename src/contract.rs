@@ -549,11 +549,21 @@ pub fn get_stats() {
 pub fn get_pricing() {
     no_deposit();
     let p = load_config().pricing();
+    amounts_view(
+        &[b"base_fee", b"per_instruction_fee", b"per_mb_fee", b"per_second_fee"],
+        &[p.base_fee, p.per_instruction_fee, p.per_mb_fee, p.per_second_fee],
+    );
+}
+
+/// `{"<name>": "<amount>", ...}`: the views whose fields are all amounts.
+fn amounts_view(names: &[&[u8]], amounts: &[u128]) {
     let mut w = Writer::new();
-    w.raw(b"{\"base_fee\":").u128_str(p.base_fee);
-    w.raw(b",\"per_instruction_fee\":").u128_str(p.per_instruction_fee);
-    w.raw(b",\"per_mb_fee\":").u128_str(p.per_mb_fee);
-    w.raw(b",\"per_second_fee\":").u128_str(p.per_second_fee).raw(b"}");
+    let mut sep = b"{" as &[u8];
+    for (name, v) in names.iter().zip(amounts) {
+        w.raw(sep).raw(b"\"").raw(name).raw(b"\":").u128_str(*v);
+        sep = b",";
+    }
+    w.raw(b"}");
     view(w);
 }
 
@@ -631,16 +641,7 @@ const SHEET_NAMES: [&[u8]; 6] =
 
 pub fn get_balance_sheet() {
     no_deposit();
-    let sheet = balance_sheet(&load_config());
-    let mut w = Writer::new();
-    let mut sep = b"{" as &[u8];
-    // By reference: arrays iterated by value are copied first (a memcpy each).
-    for (name, v) in SHEET_NAMES.iter().zip(sheet.iter()) {
-        w.raw(sep).raw(b"\"").raw(name).raw(b"\":").u128_str(*v);
-        sep = b",";
-    }
-    w.raw(b"}");
-    view(w);
+    amounts_view(&SHEET_NAMES, &balance_sheet(&load_config()));
 }
 
 /// `withdraw_fees {"amount"?, "receiver_id"?}` (owner): sends `amount` (default:
