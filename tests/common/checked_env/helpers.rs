@@ -96,16 +96,22 @@ pub fn resolve_args(
     error: Option<&str>,
     used: (u64, u64, Option<u64>),
 ) -> Vec<u8> {
-    let mut ru = json!({"instructions": used.0, "time_ms": used.1});
-    if let Some(m) = used.2 {
-        ru["memory_mb"] = json!(m);
-    }
+    let ru = resources_used(used);
     let v = json!({"request_id": id, "response": {"success": success, "output": output.map(Output::json), "error": error, "resources_used": ru}});
     serde_json::to_vec(&v).unwrap()
 }
 
 pub fn submit_args(id: u64, output: &Output) -> Vec<u8> {
     serde_json::to_vec(&json!({"request_id": id, "output": output.json()})).unwrap()
+}
+
+/// `resources_used` as an operator sends it (`memory_mb` only when reported).
+fn resources_used(used: (u64, u64, Option<u64>)) -> Value {
+    let mut ru = json!({"instructions": used.0, "time_ms": used.1});
+    if let Some(m) = used.2 {
+        ru["memory_mb"] = json!(m);
+    }
+    ru
 }
 
 pub fn submit_and_resolve_args(
@@ -115,10 +121,7 @@ pub fn submit_and_resolve_args(
     error: Option<&str>,
     used: (u64, u64, Option<u64>),
 ) -> Vec<u8> {
-    let mut ru = json!({"instructions": used.0, "time_ms": used.1});
-    if let Some(m) = used.2 {
-        ru["memory_mb"] = json!(m);
-    }
+    let ru = resources_used(used);
     let v = json!({"request_id": id, "output": output.json(), "success": success, "error": error, "resources_used": ru});
     serde_json::to_vec(&v).unwrap()
 }
