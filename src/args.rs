@@ -146,19 +146,20 @@ struct Got<'a> {
 /// One value: its number (u64, bool, format, amount), its slice (a raw string,
 /// a JSON value) or its bytes (decoded text, an account id, a byte array).
 ///
-/// All zeros when empty (`None`, not an empty slice): the slots then start as
-/// one `memory.fill`, not a store for each field.
+/// All zeros when empty (`None`, not an empty slice or an empty `Bytes`, whose
+/// pointer is dangling, not null): the slots then start as one `memory.fill`,
+/// not a copy for each.
 struct Slot<'a> {
     num: u64,
     /// An amount's high half: a u128 field would make every slot 16-byte
     /// aligned, and bigger.
     high: u64,
     raw: Option<&'a [u8]>,
-    owned: Bytes,
+    owned: Option<Bytes>,
 }
 
 impl Slot<'_> {
-    const EMPTY: Self = Slot { num: 0, high: 0, raw: None, owned: Bytes::new() };
+    const EMPTY: Self = Slot { num: 0, high: 0, raw: None, owned: None };
 }
 
 /// Store ids run from 0 to `SLOTS - 1`.
@@ -214,16 +215,13 @@ impl<'a> Got<'a> {
 
     #[inline(never)]
     fn take(&mut self, id: usize) -> Bytes {
-        self.slots.get_mut(id).map(|s| core::mem::take(&mut s.owned)).unwrap_or_default()
+        self.opt_take(id).unwrap_or_default()
     }
 
+    /// A bytes slot is `Some` exactly when given.
     #[inline(never)]
     fn opt_take(&mut self, id: usize) -> Option<Bytes> {
-        if self.given(id) {
-            Some(self.take(id))
-        } else {
-            None
-        }
+        self.slots.get_mut(id).and_then(|s| s.owned.take())
     }
 }
 
@@ -308,19 +306,19 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         Kind::U64 => v.num = r.u64(),
         Kind::Bool => v.num = r.bool() as u64,
         Kind::Raw => v.raw = Some(r.raw_string().0),
-        Kind::Text => v.owned = r.string(),
-        Kind::Account => v.owned = account(r),
+        Kind::Text => v.owned = Some(r.string()),
+        Kind::Account => v.owned = Some(account(r)),
         Kind::Amount => {
             let a = r.u128_string();
             (v.num, v.high) = (a as u64, (a >> 64) as u64);
         }
-        Kind::Bytes | Kind::Ids => v.owned = number_array(r, parent, s, got.bound),
+        Kind::Bytes | Kind::Ids => v.owned = Some(number_array(r, parent, s, got.bound)),
         Kind::Json => v.raw = Some(r.value()),
         Kind::Format => match Format::from_name(r.raw_string().0) {
             Some(f) => v.num = f as u64,
             None => r.refuse(ERR_FORMAT),
         },
-        Kind::Pubkey => v.owned = crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY)),
+        Kind::Pubkey => v.owned = Some(crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY))),
         Kind::Limit => {
             let n = r.u64();
             if n == 0 || n > got.bound.0 {
