@@ -381,10 +381,11 @@ fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, bound: B
     parse_bounded(input, &Table { specs: &[spec(name, kind, 0, flags, NO_CAP)], required: 1 }, bound)
 }
 
-static REQUEST_ID: [Spec; 1] = [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP)];
+/// `{"request_id"}`: submit_and_resolve's first field alone.
+static REQUEST_ID: Table = table(SUBMIT_AND_RESOLVE.split_at(1).0);
 
 pub fn request_id(input: &[u8]) -> u64 {
-    parse(input, &const { table(&REQUEST_ID) }).num(0)
+    parse(input, &REQUEST_ID).num(0)
 }
 
 pub struct RequestArgs<'a> {
@@ -571,11 +572,11 @@ pub fn resolve_execution(input: &[u8]) -> (u64, Response<'_>) {
     (g.num(0), response(&mut g, out))
 }
 
-static SUBMIT: [Spec; 2] =
-    [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"output", Kind::OneOf, 0, REQUIRED, O_OUTPUT)];
+/// `{"request_id", "output"}`: submit_and_resolve's first two fields.
+static SUBMIT: Table = table(SUBMIT_AND_RESOLVE.split_at(2).0);
 
 pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
-    let mut g = parse(input, &const { table(&SUBMIT) });
+    let mut g = parse(input, &SUBMIT);
     (g.num(0), output(&mut g).unwrap_or(Output::Json(b"null")))
 }
 
@@ -603,12 +604,13 @@ pub fn set_pricing(input: &[u8], p: &mut Pricing) {
     g.amount_into(3, &mut p.per_second_fee);
 }
 
-static ESTIMATE: [Spec; 1] = [spec(b"resource_limits", Kind::Object, 0, NULLABLE, O_RESOURCE_LIMITS)];
+/// `{"resource_limits"}`: request_execution's second field alone.
+static ESTIMATE: Table = table(REQUEST.split_at(1).1.split_at(1).0);
 
 /// `estimate_execution_cost`: `{"resource_limits": ...}`, all optional; empty
 /// input too.
 pub fn estimate(input: &[u8]) -> Limits {
-    limits_of(&parse_opt(input, &const { table(&ESTIMATE) }, NO_BOUND))
+    limits_of(&parse_opt(input, &ESTIMATE, NO_BOUND))
 }
 
 static WITHDRAW: [Spec; 2] =
