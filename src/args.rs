@@ -74,25 +74,6 @@ const fn spec(name: &'static [u8], kind: Kind, id: u8, flags: u8, cap: u8) -> Sp
     Spec { name, kind, id, flags, cap }
 }
 
-/// An object's fields, with the bit mask of the required ones worked out at
-/// compile time (the walker checks the mask instead of looping over the fields).
-struct Table<'s> {
-    specs: &'s [Spec],
-    required: u32,
-}
-
-// Evaluated only in constants and statics: the indexing cannot panic at run time.
-const fn table(specs: &[Spec]) -> Table<'_> {
-    let (mut required, mut i) = (0, 0);
-    while i < specs.len() {
-        if specs[i].flags & REQUIRED != 0 {
-            required |= 1 << i;
-        }
-        i += 1;
-    }
-    Table { specs, required }
-}
-
 // `Spec::cap` of a value: its cap's index in `CAPS`; lengths (of a string as
 // sent, JSON-escaped, or of an array) before numbers.
 const NO_CAP: u8 = 0;
@@ -127,10 +108,7 @@ const O_OUTPUT: u8 = 2;
 const O_USAGE: u8 = 3;
 const O_RESPONSE: u8 = 4;
 
-static OBJECTS: [Table; 5] =
-    [table(&CODE_SOURCE), table(&RESOURCE_LIMITS), table(&OUTPUT), table(&USAGE), table(&RESPONSE)];
-
-static NO_FIELDS: Table = table(&[]);
+static OBJECTS: [&[Spec]; 5] = [&CODE_SOURCE, &RESOURCE_LIMITS, &OUTPUT, &USAGE, &RESPONSE];
 
 /// Every value the walker read, by its store id (`Spec::id`): the entry
 /// points take their results from here instead of each matching ids in a
@@ -233,31 +211,30 @@ const NO_BOUND: Bound = (0, "");
 
 /// Parses a whole input as one object of `t`; only whitespace may follow.
 #[inline(never)]
-fn parse<'a>(input: &'a [u8], t: &Table) -> Got<'a> {
-    parse_bounded(input, t, NO_BOUND)
+fn parse<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
+    parse_bounded(input, specs, NO_BOUND)
 }
 
-fn parse_bounded<'a>(input: &'a [u8], t: &Table, bound: Bound<'a>) -> Got<'a> {
+fn parse_bounded<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'a> {
     let mut got = Got::new(bound);
     let mut r = Reader::new(input);
-    walk(&mut r, b"", t, &mut got);
+    walk(&mut r, b"", specs, &mut got);
     r.end();
     got
 }
 
 /// Empty input (near-cli's `'{}'` or nothing at all) counts as `{}`.
-fn parse_opt<'a>(input: &'a [u8], t: &Table, bound: Bound<'a>) -> Got<'a> {
+fn parse_opt<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'a> {
     if input.iter().all(u8::is_ascii_whitespace) {
         return Got::new(bound);
     }
-    parse_bounded(input, t, bound)
+    parse_bounded(input, specs, bound)
 }
 
 /// Walks an object, reading each key found in `specs` (each at most once) and
 /// skipping others; then refuses a missing required one. Returns a bit mask of
 /// the keys seen. `parent` names the object in refusals about its fields.
-fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>) -> u32 {
-    let specs = t.specs;
+fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>) -> u32 {
     let mut seen = 0u32;
     let outer = r.field;
     let (mut open, mut decoded) = (false, Bytes::new());
@@ -279,10 +256,10 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>) -> 
             }
         }
     }
-    let missing = t.required & !seen;
-    if missing != 0 {
-        let name = specs.get(missing.trailing_zeros() as usize).map_or(&b""[..], |s| s.name);
-        refuse_in(parent, name, ERR_MISSING);
+    for (s, i) in specs.iter().zip(0..) {
+        if s.flags & REQUIRED != 0 && seen & (1 << i) == 0 {
+            refuse_in(parent, s.name, ERR_MISSING);
+        }
     }
     seen
 }
@@ -297,7 +274,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     let mut v = Slot::EMPTY;
     match s.kind {
         Kind::Object | Kind::OneOf => {
-            let sub = OBJECTS.get(s.cap as usize).unwrap_or(&NO_FIELDS);
+            let sub = OBJECTS.get(s.cap as usize).map_or(&[][..], |t| t);
             if walk(r, s.name, sub, got).count_ones() != 1 && s.kind == Kind::OneOf {
                 r.refuse(ERR_OUTPUT_KIND);
             }
@@ -378,11 +355,11 @@ pub fn single<'a>(input: &'a [u8], name: &'static [u8], value: &mut dyn FnMut(&m
 
 /// `{"<name>": <value>}` with that single field (store id 0) required.
 fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, bound: Bound<'a>) -> Got<'a> {
-    parse_bounded(input, &Table { specs: &[spec(name, kind, 0, flags, NO_CAP)], required: 1 }, bound)
+    parse_bounded(input, &[spec(name, kind, 0, flags, NO_CAP)], bound)
 }
 
 /// `{"request_id"}`: submit_and_resolve's first field alone.
-static REQUEST_ID: Table = table(SUBMIT_AND_RESOLVE.split_at(1).0);
+static REQUEST_ID: &[Spec] = SUBMIT_AND_RESOLVE.split_at(1).0;
 
 pub fn request_id(input: &[u8]) -> u64 {
     parse(input, &REQUEST_ID).num(0)
@@ -452,8 +429,8 @@ static REQUEST: [Spec; 7] = [
     spec(b"sender_id", Kind::Account, 10, NULLABLE, NO_CAP),
 ];
 
-static REQUEST_EXECUTION: Table = table(REQUEST.split_at(6).0);
-static ESTIMATE_DEPOSIT: Table = table(&REQUEST);
+static REQUEST_EXECUTION: &[Spec] = REQUEST.split_at(6).0;
+static ESTIMATE_DEPOSIT: &[Spec] = &REQUEST;
 
 pub fn request_execution(input: &[u8]) -> RequestArgs<'_> {
     request_args(input, false)
@@ -567,13 +544,13 @@ static RESOLVE: [Spec; 2] =
     [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"response", Kind::Object, 0, REQUIRED, O_RESPONSE)];
 
 pub fn resolve_execution(input: &[u8]) -> (u64, Response<'_>) {
-    let mut g = parse(input, &const { table(&RESOLVE) });
+    let mut g = parse(input, &RESOLVE);
     let out = output(&mut g);
     (g.num(0), response(&mut g, out))
 }
 
 /// `{"request_id", "output"}`: submit_and_resolve's first two fields.
-static SUBMIT: Table = table(SUBMIT_AND_RESOLVE.split_at(2).0);
+static SUBMIT: &[Spec] = SUBMIT_AND_RESOLVE.split_at(2).0;
 
 pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
     let mut g = parse(input, &SUBMIT);
@@ -584,7 +561,7 @@ static NEW: [Spec; 2] =
     [spec(b"owner_id", Kind::Account, 0, REQUIRED, NO_CAP), spec(b"operator_id", Kind::Account, 1, NULLABLE, NO_CAP)];
 
 pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {
-    let mut g = parse(input, &const { table(&NEW) });
+    let mut g = parse(input, &NEW);
     (g.take(0), g.opt_take(1))
 }
 
@@ -597,7 +574,7 @@ static PRICING: [Spec; 4] = [
 
 /// `set_pricing`: any subset of the four fees.
 pub fn set_pricing(input: &[u8], p: &mut Pricing) {
-    let g = parse(input, &const { table(&PRICING) });
+    let g = parse(input, &PRICING);
     g.amount_into(0, &mut p.base_fee);
     g.amount_into(1, &mut p.per_instruction_fee);
     g.amount_into(2, &mut p.per_mb_fee);
@@ -605,7 +582,7 @@ pub fn set_pricing(input: &[u8], p: &mut Pricing) {
 }
 
 /// `{"resource_limits"}`: request_execution's second field alone.
-static ESTIMATE: Table = table(REQUEST.split_at(1).1.split_at(1).0);
+static ESTIMATE: &[Spec] = REQUEST.split_at(1).1.split_at(1).0;
 
 /// `estimate_execution_cost`: `{"resource_limits": ...}`, all optional; empty
 /// input too.
@@ -619,15 +596,15 @@ static WITHDRAW: [Spec; 2] =
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
 pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
-    let mut g = parse_opt(input, &const { table(&WITHDRAW) }, NO_BOUND);
+    let mut g = parse_opt(input, &WITHDRAW, NO_BOUND);
     (g.given(0).then(|| g.amount(0)), g.opt_take(1))
 }
 
 static PAGE: [Spec; 2] =
     [spec(b"limit", Kind::Limit, 0, NULLABLE, NO_CAP), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
 
-static PAGE_FROM: Table = table(&PAGE);
-static PAGE_LIMIT: Table = table(PAGE.split_at(1).0);
+static PAGE_FROM: &[Spec] = &PAGE;
+static PAGE_LIMIT: &[Spec] = PAGE.split_at(1).0;
 
 /// `{"from_id"?, "limit"?}` (get_pending_requests) or `{"limit"?}`
 /// (clear_all_pending_requests): each `None` when missing or null; a limit
@@ -654,7 +631,7 @@ static SUBMIT_AND_RESOLVE: [Spec; 5] = [
 /// "error"?, "resources_used"}`: the output to store and the response to
 /// resume with (its `output` is `None`: the callback uses the stored one).
 pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
-    let mut g = parse(input, &const { table(&SUBMIT_AND_RESOLVE) });
+    let mut g = parse(input, &SUBMIT_AND_RESOLVE);
     let out = output(&mut g).unwrap_or(Output::Json(b"null"));
     (g.num(0), out, response(&mut g, None))
 }
