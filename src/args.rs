@@ -465,6 +465,8 @@ fn limits_of(g: &Got) -> Limits {
     }
 }
 
+// Out of line: read, over and number_array each looked it up inline.
+#[inline(never)]
 fn cap(s: &Spec) -> u64 {
     CAPS.get(s.cap as usize).copied().unwrap_or(u64::MAX)
 }
