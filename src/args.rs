@@ -513,12 +513,13 @@ static OUTPUT: [Spec; 3] = [
 
 /// The output given (at most one is).
 fn output<'a>(g: &mut Got<'a>) -> Option<Output<'a>> {
-    Some(match g.given >> 3 & 7 {
-        0 => return None,
-        1 => Output::Text(g.raw(3)),
-        2 => Output::Json(g.raw(4).0),
-        _ => Output::Bytes(g.take(5)),
-    })
+    if let Some(text) = g.opt_raw(3) {
+        Some(Output::Text(text))
+    } else if let Some(json) = g.opt_raw(4) {
+        Some(Output::Json(json.0))
+    } else {
+        g.opt_take(5).map(Output::Bytes)
+    }
 }
 
 /// `resources_used`: store ids 6, 7, 8.
