@@ -614,7 +614,9 @@ static PAGE_LIMIT: &[Spec] = PAGE.split_at(1).0;
 /// must be 1 to `max`.
 pub fn from_and_limit(input: &[u8], with_from: bool, max: u64, over: &str) -> (Option<u64>, Option<u64>) {
     let g = parse_opt(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, (max, over));
-    (g.given(1).then(|| g.num(1)), g.given(0).then(|| g.num(0)))
+    // A limit given is at least 1: 0 is none.
+    let limit = g.num(0);
+    (g.given(1).then(|| g.num(1)), (limit != 0).then_some(limit))
 }
 
 /// `cancel_pending_requests {"request_ids": [..]}`: at most `max` ids.
