@@ -74,25 +74,6 @@ const fn spec(name: &'static [u8], kind: Kind, id: u8, flags: u8, cap: u8) -> Sp
     Spec { name, kind, id, flags, cap }
 }
 
-/// An object's fields, with the bit mask of the required ones worked out at
-/// compile time (the walker checks the mask instead of looping over the fields).
-struct Table<'s> {
-    specs: &'s [Spec],
-    required: u32,
-}
-
-// Evaluated only in constants and statics: the indexing cannot panic at run time.
-const fn table(specs: &[Spec]) -> Table<'_> {
-    let (mut required, mut i) = (0, 0);
-    while i < specs.len() {
-        if specs[i].flags & REQUIRED != 0 {
-            required |= 1 << i;
-        }
-        i += 1;
-    }
-    Table { specs, required }
-}
-
 // `Spec::cap` of a value: its cap's index in `CAPS`; lengths (of a string as
 // sent, JSON-escaped, or of an array) before numbers.
 const NO_CAP: u8 = 0;
@@ -127,10 +108,7 @@ const O_OUTPUT: u8 = 2;
 const O_USAGE: u8 = 3;
 const O_RESPONSE: u8 = 4;
 
-static OBJECTS: [Table; 5] =
-    [table(&CODE_SOURCE), table(&RESOURCE_LIMITS), table(&OUTPUT), table(&USAGE), table(&RESPONSE)];
-
-static NO_FIELDS: Table = table(&[]);
+static OBJECTS: [&[Spec]; 5] = [&CODE_SOURCE, &RESOURCE_LIMITS, &OUTPUT, &USAGE, &RESPONSE];
 
 /// Every value the walker read, by its store id (`Spec::id`): the entry
 /// points take their results from here instead of each matching ids in a
@@ -146,19 +124,20 @@ struct Got<'a> {
 /// One value: its number (u64, bool, format, amount), its slice (a raw string,
 /// a JSON value) or its bytes (decoded text, an account id, a byte array).
 ///
-/// All zeros when empty (`None`, not an empty slice): the slots then start as
-/// one `memory.fill`, not a store for each field.
+/// All zeros when empty (`None`, not an empty slice or an empty `Bytes`, whose
+/// pointer is dangling, not null): the slots then start as one `memory.fill`,
+/// not a copy for each.
 struct Slot<'a> {
     num: u64,
     /// An amount's high half: a u128 field would make every slot 16-byte
     /// aligned, and bigger.
     high: u64,
     raw: Option<&'a [u8]>,
-    owned: Bytes,
+    owned: Option<Bytes>,
 }
 
 impl Slot<'_> {
-    const EMPTY: Self = Slot { num: 0, high: 0, raw: None, owned: Bytes::new() };
+    const EMPTY: Self = Slot { num: 0, high: 0, raw: None, owned: None };
 }
 
 /// Store ids run from 0 to `SLOTS - 1`.
@@ -214,16 +193,13 @@ impl<'a> Got<'a> {
 
     #[inline(never)]
     fn take(&mut self, id: usize) -> Bytes {
-        self.slots.get_mut(id).map(|s| core::mem::take(&mut s.owned)).unwrap_or_default()
+        self.opt_take(id).unwrap_or_default()
     }
 
+    /// A bytes slot is `Some` exactly when given.
     #[inline(never)]
     fn opt_take(&mut self, id: usize) -> Option<Bytes> {
-        if self.given(id) {
-            Some(self.take(id))
-        } else {
-            None
-        }
+        self.slots.get_mut(id).and_then(|s| s.owned.take())
     }
 }
 
@@ -235,31 +211,30 @@ const NO_BOUND: Bound = (0, "");
 
 /// Parses a whole input as one object of `t`; only whitespace may follow.
 #[inline(never)]
-fn parse<'a>(input: &'a [u8], t: &Table) -> Got<'a> {
-    parse_bounded(input, t, NO_BOUND)
+fn parse<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
+    parse_bounded(input, specs, NO_BOUND)
 }
 
-fn parse_bounded<'a>(input: &'a [u8], t: &Table, bound: Bound<'a>) -> Got<'a> {
+fn parse_bounded<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'a> {
     let mut got = Got::new(bound);
     let mut r = Reader::new(input);
-    walk(&mut r, b"", t, &mut got);
+    walk(&mut r, b"", specs, &mut got);
     r.end();
     got
 }
 
 /// Empty input (near-cli's `'{}'` or nothing at all) counts as `{}`.
-fn parse_opt<'a>(input: &'a [u8], t: &Table, bound: Bound<'a>) -> Got<'a> {
+fn parse_opt<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'a> {
     if input.iter().all(u8::is_ascii_whitespace) {
         return Got::new(bound);
     }
-    parse_bounded(input, t, bound)
+    parse_bounded(input, specs, bound)
 }
 
 /// Walks an object, reading each key found in `specs` (each at most once) and
 /// skipping others; then refuses a missing required one. Returns a bit mask of
 /// the keys seen. `parent` names the object in refusals about its fields.
-fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>) -> u32 {
-    let specs = t.specs;
+fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>) -> u32 {
     let mut seen = 0u32;
     let outer = r.field;
     let (mut open, mut decoded) = (false, Bytes::new());
@@ -281,10 +256,10 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], t: &Table, got: &mut Got<'a>) -> 
             }
         }
     }
-    let missing = t.required & !seen;
-    if missing != 0 {
-        let name = specs.get(missing.trailing_zeros() as usize).map_or(&b""[..], |s| s.name);
-        refuse_in(parent, name, ERR_MISSING);
+    for (s, i) in specs.iter().zip(0..) {
+        if s.flags & REQUIRED != 0 && seen & (1 << i) == 0 {
+            refuse_in(parent, s.name, ERR_MISSING);
+        }
     }
     seen
 }
@@ -299,7 +274,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     let mut v = Slot::EMPTY;
     match s.kind {
         Kind::Object | Kind::OneOf => {
-            let sub = OBJECTS.get(s.cap as usize).unwrap_or(&NO_FIELDS);
+            let sub = OBJECTS.get(s.cap as usize).map_or(&[][..], |t| t);
             if walk(r, s.name, sub, got).count_ones() != 1 && s.kind == Kind::OneOf {
                 r.refuse(ERR_OUTPUT_KIND);
             }
@@ -308,19 +283,19 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         Kind::U64 => v.num = r.u64(),
         Kind::Bool => v.num = r.bool() as u64,
         Kind::Raw => v.raw = Some(r.raw_string().0),
-        Kind::Text => v.owned = r.string(),
-        Kind::Account => v.owned = account(r),
+        Kind::Text => v.owned = Some(r.string()),
+        Kind::Account => v.owned = Some(account(r)),
         Kind::Amount => {
             let a = r.u128_string();
             (v.num, v.high) = (a as u64, (a >> 64) as u64);
         }
-        Kind::Bytes | Kind::Ids => v.owned = number_array(r, parent, s, got.bound),
+        Kind::Bytes | Kind::Ids => v.owned = Some(number_array(r, parent, s, got.bound)),
         Kind::Json => v.raw = Some(r.value()),
         Kind::Format => match Format::from_name(r.raw_string().0) {
             Some(f) => v.num = f as u64,
             None => r.refuse(ERR_FORMAT),
         },
-        Kind::Pubkey => v.owned = crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY)),
+        Kind::Pubkey => v.owned = Some(crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY))),
         Kind::Limit => {
             let n = r.u64();
             if n == 0 || n > got.bound.0 {
@@ -380,13 +355,14 @@ pub fn single<'a>(input: &'a [u8], name: &'static [u8], value: &mut dyn FnMut(&m
 
 /// `{"<name>": <value>}` with that single field (store id 0) required.
 fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, bound: Bound<'a>) -> Got<'a> {
-    parse_bounded(input, &Table { specs: &[spec(name, kind, 0, flags, NO_CAP)], required: 1 }, bound)
+    parse_bounded(input, &[spec(name, kind, 0, flags, NO_CAP)], bound)
 }
 
-static REQUEST_ID: [Spec; 1] = [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP)];
+/// `{"request_id"}`: submit_and_resolve's first field alone.
+static REQUEST_ID: &[Spec] = SUBMIT_AND_RESOLVE.split_at(1).0;
 
 pub fn request_id(input: &[u8]) -> u64 {
-    parse(input, &const { table(&REQUEST_ID) }).num(0)
+    parse(input, &REQUEST_ID).num(0)
 }
 
 pub struct RequestArgs<'a> {
@@ -453,8 +429,8 @@ static REQUEST: [Spec; 7] = [
     spec(b"sender_id", Kind::Account, 10, NULLABLE, NO_CAP),
 ];
 
-static REQUEST_EXECUTION: Table = table(REQUEST.split_at(6).0);
-static ESTIMATE_DEPOSIT: Table = table(&REQUEST);
+static REQUEST_EXECUTION: &[Spec] = REQUEST.split_at(6).0;
+static ESTIMATE_DEPOSIT: &[Spec] = &REQUEST;
 
 pub fn request_execution(input: &[u8]) -> RequestArgs<'_> {
     request_args(input, false)
@@ -489,6 +465,8 @@ fn limits_of(g: &Got) -> Limits {
     }
 }
 
+// Out of line: read, over and number_array each looked it up inline.
+#[inline(never)]
 fn cap(s: &Spec) -> u64 {
     CAPS.get(s.cap as usize).copied().unwrap_or(u64::MAX)
 }
@@ -535,12 +513,13 @@ static OUTPUT: [Spec; 3] = [
 
 /// The output given (at most one is).
 fn output<'a>(g: &mut Got<'a>) -> Option<Output<'a>> {
-    Some(match g.given >> 3 & 7 {
-        0 => return None,
-        1 => Output::Text(g.raw(3)),
-        2 => Output::Json(g.raw(4).0),
-        _ => Output::Bytes(g.take(5)),
-    })
+    if let Some(text) = g.opt_raw(3) {
+        Some(Output::Text(text))
+    } else if let Some(json) = g.opt_raw(4) {
+        Some(Output::Json(json.0))
+    } else {
+        g.opt_take(5).map(Output::Bytes)
+    }
 }
 
 /// `resources_used`: store ids 6, 7, 8.
@@ -568,16 +547,16 @@ static RESOLVE: [Spec; 2] =
     [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"response", Kind::Object, 0, REQUIRED, O_RESPONSE)];
 
 pub fn resolve_execution(input: &[u8]) -> (u64, Response<'_>) {
-    let mut g = parse(input, &const { table(&RESOLVE) });
+    let mut g = parse(input, &RESOLVE);
     let out = output(&mut g);
     (g.num(0), response(&mut g, out))
 }
 
-static SUBMIT: [Spec; 2] =
-    [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"output", Kind::OneOf, 0, REQUIRED, O_OUTPUT)];
+/// `{"request_id", "output"}`: submit_and_resolve's first two fields.
+static SUBMIT: &[Spec] = SUBMIT_AND_RESOLVE.split_at(2).0;
 
 pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
-    let mut g = parse(input, &const { table(&SUBMIT) });
+    let mut g = parse(input, &SUBMIT);
     (g.num(0), output(&mut g).unwrap_or(Output::Json(b"null")))
 }
 
@@ -585,7 +564,7 @@ static NEW: [Spec; 2] =
     [spec(b"owner_id", Kind::Account, 0, REQUIRED, NO_CAP), spec(b"operator_id", Kind::Account, 1, NULLABLE, NO_CAP)];
 
 pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {
-    let mut g = parse(input, &const { table(&NEW) });
+    let mut g = parse(input, &NEW);
     (g.take(0), g.opt_take(1))
 }
 
@@ -598,19 +577,20 @@ static PRICING: [Spec; 4] = [
 
 /// `set_pricing`: any subset of the four fees.
 pub fn set_pricing(input: &[u8], p: &mut Pricing) {
-    let g = parse(input, &const { table(&PRICING) });
+    let g = parse(input, &PRICING);
     g.amount_into(0, &mut p.base_fee);
     g.amount_into(1, &mut p.per_instruction_fee);
     g.amount_into(2, &mut p.per_mb_fee);
     g.amount_into(3, &mut p.per_second_fee);
 }
 
-static ESTIMATE: [Spec; 1] = [spec(b"resource_limits", Kind::Object, 0, NULLABLE, O_RESOURCE_LIMITS)];
+/// `{"resource_limits"}`: request_execution's second field alone.
+static ESTIMATE: &[Spec] = REQUEST.split_at(1).1.split_at(1).0;
 
 /// `estimate_execution_cost`: `{"resource_limits": ...}`, all optional; empty
 /// input too.
 pub fn estimate(input: &[u8]) -> Limits {
-    limits_of(&parse_opt(input, &const { table(&ESTIMATE) }, NO_BOUND))
+    limits_of(&parse_opt(input, &ESTIMATE, NO_BOUND))
 }
 
 static WITHDRAW: [Spec; 2] =
@@ -619,22 +599,24 @@ static WITHDRAW: [Spec; 2] =
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
 pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
-    let mut g = parse_opt(input, &const { table(&WITHDRAW) }, NO_BOUND);
+    let mut g = parse_opt(input, &WITHDRAW, NO_BOUND);
     (g.given(0).then(|| g.amount(0)), g.opt_take(1))
 }
 
 static PAGE: [Spec; 2] =
     [spec(b"limit", Kind::Limit, 0, NULLABLE, NO_CAP), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
 
-static PAGE_FROM: Table = table(&PAGE);
-static PAGE_LIMIT: Table = table(PAGE.split_at(1).0);
+static PAGE_FROM: &[Spec] = &PAGE;
+static PAGE_LIMIT: &[Spec] = PAGE.split_at(1).0;
 
 /// `{"from_id"?, "limit"?}` (get_pending_requests) or `{"limit"?}`
 /// (clear_all_pending_requests): each `None` when missing or null; a limit
 /// must be 1 to `max`.
 pub fn from_and_limit(input: &[u8], with_from: bool, max: u64, over: &str) -> (Option<u64>, Option<u64>) {
     let g = parse_opt(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, (max, over));
-    (g.given(1).then(|| g.num(1)), g.given(0).then(|| g.num(0)))
+    // A limit given is at least 1: 0 is none.
+    let limit = g.num(0);
+    (g.given(1).then(|| g.num(1)), (limit != 0).then_some(limit))
 }
 
 /// `cancel_pending_requests {"request_ids": [..]}`: at most `max` ids.
@@ -654,7 +636,7 @@ static SUBMIT_AND_RESOLVE: [Spec; 5] = [
 /// "error"?, "resources_used"}`: the output to store and the response to
 /// resume with (its `output` is `None`: the callback uses the stored one).
 pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
-    let mut g = parse(input, &const { table(&SUBMIT_AND_RESOLVE) });
+    let mut g = parse(input, &SUBMIT_AND_RESOLVE);
     let out = output(&mut g).unwrap_or(Output::Json(b"null"));
     (g.num(0), out, response(&mut g, None))
 }

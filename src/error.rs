@@ -18,41 +18,19 @@ use crate::limits::cap;
 
 /// Refuses the call with `msg`.
 pub fn refuse(msg: &[u8]) -> ! {
-    refuse_bytes(b"", msg)
+    refuse_with(b"", b"", msg, None, b"")
 }
 
 /// Refuses naming the argument being read: "`context`: `msg`" (just `msg`
 /// when `context` is empty).
 pub fn refuse_at(context: &[u8], msg: &str) -> ! {
-    refuse_bytes(context, msg.as_bytes())
+    refuse_with(b"", context, msg.as_bytes(), None, b"")
 }
 
-#[cfg(target_arch = "wasm32")]
-fn refuse_bytes(context: &[u8], msg: &[u8]) -> ! {
-    let mut v = crate::Bytes::with_capacity(context.len() + msg.len() + 4);
-    if !context.is_empty() {
-        v.extend_from_slice(context);
-        v.extend_from_slice(b": ");
-    }
-    v.extend_from_slice(msg);
-    crate::host::panic_utf8(&v)
-}
-
-/// `field` of the object `parent` ("code_source.repo"), or `field` alone when
-/// `parent` is empty.
-fn path(parent: &[u8], field: &[u8]) -> crate::Bytes {
-    let mut v = crate::Bytes::with_capacity(parent.len() + field.len() + 1);
-    if !parent.is_empty() {
-        v.extend_from_slice(parent);
-        v.push(b'.');
-    }
-    v.extend_from_slice(field);
-    v
-}
-
-/// `refuse_at` naming `field` of the object `parent`.
+/// `refuse_at` naming `field` of the object `parent` ("code_source.repo"), or
+/// `field` alone when `parent` is empty.
 pub fn refuse_in(parent: &[u8], field: &[u8], msg: &str) -> ! {
-    refuse_at(&path(parent, field), msg)
+    refuse_with(parent, field, msg.as_bytes(), None, b"")
 }
 
 /// Refuses a value over its cap: "code_source.repo: at most 512 bytes" when
@@ -60,21 +38,38 @@ pub fn refuse_in(parent: &[u8], field: &[u8], msg: &str) -> ! {
 /// Written out here from the cap itself, so no cap has a text of its own.
 pub fn refuse_over(parent: &[u8], field: &[u8], cap: u64, bytes: bool) -> ! {
     let unit = if bytes { ERR_BYTES.as_bytes() } else { b"" };
-    refuse_bytes(&path(parent, field), &with_number(ERR_AT_MOST.as_bytes(), cap as u128, unit))
+    refuse_with(parent, field, ERR_AT_MOST.as_bytes(), Some(cap as u128), unit)
 }
 
 /// Refuses with a message that says how much: "`around.0``amount``around.1`".
 pub fn refuse_amount(around: Around, amount: u128) -> ! {
-    refuse(&with_number(around.0, amount, around.1))
+    refuse_with(b"", b"", around.0, Some(amount), around.1)
 }
 
-/// `head`, `n` in decimal, `tail`: every refusal that carries a number.
-fn with_number(head: &[u8], n: u128, tail: &[u8]) -> crate::Bytes {
-    let mut m = crate::Bytes::with_capacity(head.len() + 40 + tail.len());
-    m.extend_from_slice(head);
-    crate::json::write_u128(&mut m, n);
-    m.extend_from_slice(tail);
-    m
+/// Every refusal's text, built in one place: "`parent`.`field`: " (the parts
+/// given), then `head`, `n` in decimal when given, and `tail`.
+#[inline(never)]
+fn refuse_with(parent: &[u8], field: &[u8], head: &[u8], n: Option<u128>, tail: &[u8]) -> ! {
+    let mut v = crate::Bytes::with_capacity(parent.len() + field.len() + head.len() + tail.len() + 44);
+    if !parent.is_empty() {
+        v.extend_from_slice(parent);
+        v.push(b'.');
+    }
+    v.extend_from_slice(field);
+    if !v.is_empty() {
+        v.extend_from_slice(b": ");
+    }
+    v.extend_from_slice(head);
+    if let Some(n) = n {
+        crate::json::write_u128(&mut v, n);
+    }
+    v.extend_from_slice(tail);
+    refuse_text(&v)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn refuse_text(text: &[u8]) -> ! {
+    crate::host::panic_utf8(text)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -82,10 +77,8 @@ fn with_number(head: &[u8], n: u128, tail: &[u8]) -> crate::Bytes {
 pub struct Abort(pub String);
 
 #[cfg(not(target_arch = "wasm32"))]
-fn refuse_bytes(context: &[u8], msg: &[u8]) -> ! {
-    let (context, msg) = (String::from_utf8_lossy(context), String::from_utf8_lossy(msg));
-    let text = if context.is_empty() { msg.to_string() } else { format!("{context}: {msg}") };
-    std::panic::panic_any(Abort(text))
+fn refuse_text(text: &[u8]) -> ! {
+    std::panic::panic_any(Abort(String::from_utf8_lossy(text).into_owned()))
 }
 
 /// Runs `f`; returns the message if it refused, `None` if it returned.

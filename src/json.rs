@@ -428,10 +428,12 @@ pub fn valid_utf8(s: &[u8]) -> bool {
                 return false;
             }
         } else if c >= 0x80 {
-            (need, min) = match c {
-                0xC2..=0xDF => (1, 0x80),
-                0xE0..=0xEF => (2, 0x800),
-                0xF0..=0xF4 => (3, 0x10000),
+            // The lead byte's leading ones count its bytes; C0, C1 and F5 to
+            // F7 pass here and fail on their value (overlong or past U+10FFFF).
+            (need, min) = match c.leading_ones() {
+                2 => (1, 0x80),
+                3 => (2, 0x800),
+                4 => (3, 0x10000),
                 _ => return false,
             };
             cp = (c as u32) & (0x7F >> need);
