@@ -454,6 +454,18 @@ impl Writer {
         self
     }
 
+    /// `,"name":`, without the comma right after an object's `{`. Keys are
+    /// written from their bare names, which the argument tables hold too: one
+    /// constant serves both.
+    #[inline(never)]
+    pub fn key(&mut self, name: &[u8]) -> &mut Self {
+        if self.0.last() != Some(&b'{') {
+            self.0.push(b',');
+        }
+        self.0.push(b'"');
+        self.raw(name).raw(b"\":")
+    }
+
     /// `"body"` for a string already in JSON-escaped form.
     pub fn raw_str(&mut self, s: Raw) -> &mut Self {
         // A pushed byte is cheaper gas than a one-byte copy.
