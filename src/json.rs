@@ -568,28 +568,25 @@ impl<'a> Staged<'a> {
     }
 }
 
-/// JSON string escaping of arbitrary UTF-8 text. A quote or backslash goes out
-/// as a pushed backslash and then as the first byte of the next run: one buffer
-/// copy per run is what costs gas here, not the bytes in it.
-pub fn escape_into(out: &mut Bytes, s: &[u8]) {
+/// JSON string escaping of arbitrary UTF-8 text: one buffer copy per run of
+/// plain bytes (what costs gas here is the copies, not the bytes in them), and
+/// one per escape.
+pub fn escape_into(out: &mut Bytes, mut s: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut start = 0;
-    for (i, &c) in s.iter().enumerate() {
-        if c >= 0x20 && c != b'"' && c != b'\\' {
-            continue;
-        }
-        out.extend_from_slice(s.get(start..i).unwrap_or(&[]));
-        start = i;
-        out.push(b'\\');
-        if c < 0x20 {
-            start += 1;
-            match c {
-                b'\n' => out.push(b'n'),
-                _ => out.extend_from_slice(&[b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]),
-            }
+    loop {
+        let at = s.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\').unwrap_or(s.len());
+        let (run, rest) = s.split_at_checked(at).unwrap_or((s, &[]));
+        out.extend_from_slice(run);
+        let Some((&c, tail)) = rest.split_first() else {
+            return;
+        };
+        s = tail;
+        match c {
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0..0x20 => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]),
+            _ => out.extend_from_slice(&[b'\\', c]),
         }
     }
-    out.extend_from_slice(s.get(start..).unwrap_or(&[]));
 }
 
 /// Decimal digits of `v`. A u128 division costs hundreds of wasm instructions,
