@@ -496,7 +496,7 @@ pub fn set_paused() {
 
 pub fn set_pricing() {
     let mut c = owner_config();
-    let mut p = c.pricing();
+    let mut p = *c.pricing();
     args::set_pricing(&host::input(), &mut p);
     // With this bound no request can ever overflow its estimate.
     if p.estimate(&crate::limits::Limits::CAP).is_none() {
@@ -548,7 +548,7 @@ pub fn get_stats() {
 
 pub fn get_pricing() {
     no_deposit();
-    let p = load_config().pricing();
+    let p = *load_config().pricing();
     let mut w = Writer::new();
     w.raw(b"{\"base_fee\":").u128_str(p.base_fee);
     w.raw(b",\"per_instruction_fee\":").u128_str(p.per_instruction_fee);

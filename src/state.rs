@@ -280,8 +280,8 @@ impl Config {
         self.next_request_id = id;
     }
 
-    pub fn pricing(&self) -> Pricing {
-        self.pricing
+    pub fn pricing(&self) -> &Pricing {
+        &self.pricing
     }
 
     pub fn set_pricing(&mut self, p: &Pricing) {
@@ -380,8 +380,8 @@ pub struct NewRequest<'a> {
     pub payment: u128,
     pub timestamp: u64,
     /// Prices in force when the request was made: what it will be charged at.
-    pub pricing: Pricing,
-    pub limits: Limits,
+    pub pricing: &'a Pricing,
+    pub limits: &'a Limits,
     pub format: Format,
     pub sender: &'a [u8],
     pub code: CodeSource<'a>,
@@ -426,7 +426,7 @@ impl NewRequest<'_> {
         o.u128(self.payment);
         o.u64(self.timestamp);
         o.0.extend_from_slice(&[0; 32]);
-        put_pricing(&mut o, &self.pricing);
+        put_pricing(&mut o, self.pricing);
         o.u64(self.limits.max_instructions);
         o.u64(self.limits.max_memory_mb);
         o.u64(self.limits.max_execution_seconds);

@@ -19,24 +19,25 @@ fn put(target: &str, name: &str, data: &[u8]) {
 
 fn main() {
     let mut c = Config::new(b"owner.testnet", b"operator.testnet");
-    put("state_decode", "config_new.bin", &c.0);
+    put("state_decode", "config_new.bin", &c.encode());
     c.set_accounts(&Accounts { owner: b"owner.testnet", operator: b"operator.testnet", keystore: Some(b"keystore.testnet") });
     c.set_paused(true);
     c.set_next_request_id(42);
     c.add_execution(21_410_000_000_000_000_000_000);
-    put("state_decode", "config_used.bin", &c.0);
+    put("state_decode", "config_used.bin", &c.encode());
 
     let req = |input: Option<&'static [u8]>, secrets: Option<&'static [u8]>, format| NewRequest {
         id: 7,
         payment: 100_000_000_000_000_000_000_000,
         timestamp: 1_234_567_890,
-        pricing: Pricing::DEFAULT,
-        limits: Limits::DEFAULT,
+        pricing: &Pricing::DEFAULT,
+        limits: &Limits::DEFAULT,
         format,
         sender: b"user.testnet",
         code: CodeSource { repo: Raw(b"https://github.com/user/project"), commit: Raw(b"abc123"), build_target: Some(Raw(b"wasm32-wasi")) },
         input_data: input.map(Raw),
         secrets,
+        payer: None,
     }
     .encode();
     put("state_decode", "request_readme.bin", &req(Some(br#"{\"key\": \"value\"}"#), None, Format::Text));
