@@ -480,15 +480,26 @@ impl<'a> Request<'a> {
             return None;
         }
         let mut i = In::new(b.get(REQUEST_FIXED..)?);
-        let r = Request {
+        // Each field is read straight into its place: a slice returned by a
+        // call goes through the stack, and then would be copied here.
+        let mut r = Request {
             rec: b,
             format,
-            sender: i.bytes(),
-            code: CodeSource { repo: Raw(i.bytes()), commit: Raw(i.bytes()), build_target: i.opt_bytes().map(Raw) },
-            input_data: i.opt_bytes().map(Raw),
-            secrets: i.opt_bytes(),
-            payer: if flags & LAYOUT_PAYER != 0 { Some(i.bytes()) } else { None },
+            sender: &[],
+            code: CodeSource { repo: Raw(&[]), commit: Raw(&[]), build_target: None },
+            input_data: None,
+            secrets: None,
+            payer: None,
         };
+        i.bytes_into(&mut r.sender);
+        i.bytes_into(&mut r.code.repo.0);
+        i.bytes_into(&mut r.code.commit.0);
+        r.code.build_target = i.opt_bytes().map(Raw);
+        r.input_data = i.opt_bytes().map(Raw);
+        r.secrets = i.opt_bytes();
+        if flags & LAYOUT_PAYER != 0 {
+            r.payer = Some(i.bytes());
+        }
         i.finish().then_some(r)
     }
 
