@@ -606,17 +606,19 @@ pub fn write_u128(out: &mut Bytes, v: u128) {
 
 /// Decimal digits of `v`, left-padded with zeros to at least `width`.
 fn write_u64(out: &mut Bytes, mut v: u64, width: usize) {
-    let mut buf = [b'0'; 20];
-    let mut i = buf.len();
-    while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+    const MAX: usize = 20;
+    // Every byte copied out is written below, so the buffer needs no '0's.
+    let mut buf = [0; MAX];
+    let mut n = 0;
+    for slot in buf.iter_mut().rev() {
         *slot = b'0' + (v % 10) as u8;
         v /= 10;
-        i -= 1;
-        if v == 0 && buf.len() - i >= width {
+        n += 1;
+        if v == 0 && n >= width {
             break;
         }
     }
-    out.extend_from_slice(buf.get(i..).unwrap_or(&[]));
+    out.extend_from_slice(buf.get(MAX - n..).unwrap_or(&[]));
 }
 
 #[cfg(test)]
