@@ -11,7 +11,7 @@ use crate::limits::{self, MAX_BULK_CANCEL, MAX_PENDING_PAGE, MIGRATE_SCAN};
 use crate::payload;
 use crate::pricing;
 use crate::state::{self, Accounts, Config, Request, CONFIG_KEY};
-use crate::types::{Format, Output, Usage};
+use crate::types::{Format, Output, Response, Usage};
 use crate::Bytes;
 
 const CALLBACK: &[u8] = b"on_execution_response";
@@ -180,12 +180,13 @@ pub fn submit_execution_output() {
     only_operator();
     let input = host::input();
     let (id, out) = args::submit_execution_output(&input);
-    store_output(id, &out);
+    store_output(id, &out, None);
 }
 
 /// Stores a large output for pending request `id`, once, backed by the
-/// request's payment. Returns the request's data id.
-fn store_output(id: u64, out: &Output) -> Bytes {
+/// request's payment; then, given a response, resumes the request's yield with
+/// it (`submit_execution_output_and_resolve`).
+fn store_output(id: u64, out: &Output, then: Option<&Response>) {
     let mut stored = read_pending(id);
     let req = pending(&stored);
     if req.has_output() {
@@ -196,11 +197,12 @@ fn store_output(id: u64, out: &Output) -> Bytes {
     if cost > req.payment() {
         refuse_amount(ERR_OUTPUT_OVER_PAYMENT, cost);
     }
-    let data_id = Bytes::from(req.data_id());
     state::set_has_output(&mut stored);
     host::storage_write(&state::request_key(id), &stored);
     host::storage_write(&state::output_key(id), &value);
-    data_id
+    if let Some(resp) = then {
+        resume(state::data_id(&stored), &payload::encode(id, resp));
+    }
 }
 
 /// The 2-call flow in one transaction: stores the output as
@@ -211,8 +213,7 @@ pub fn submit_execution_output_and_resolve() {
     only_operator();
     let input = host::input();
     let (id, out, resp) = args::submit_and_resolve(&input);
-    let data_id = store_output(id, &out);
-    resume(&data_id, &payload::encode(id, &resp));
+    store_output(id, &out, Some(&resp));
 }
 
 fn resume(data_id: &[u8], payload: &[u8]) {

@@ -451,6 +451,11 @@ pub fn set_data_id(rec: &mut [u8], data_id: &[u8; 32]) {
     }
 }
 
+/// The data id of the request's yield, read from its record (any layout).
+pub fn data_id(rec: &[u8]) -> &[u8] {
+    rec.get(DATA_ID_OFFSET..DATA_ID_OFFSET + 32).unwrap_or(&[])
+}
+
 /// Marks a stored record as having a submitted output (any layout).
 pub fn set_has_output(rec: &mut [u8]) {
     if let Some(flags) = rec.get_mut(HAS_OUTPUT_OFFSET) {
@@ -525,7 +530,7 @@ impl<'a> Request<'a> {
     }
 
     pub fn data_id(&self) -> &'a [u8] {
-        self.rec.get(DATA_ID_OFFSET..DATA_ID_OFFSET + 32).unwrap_or(&[])
+        data_id(self.rec)
     }
 
     pub fn pricing(&self) -> Pricing {
