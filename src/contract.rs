@@ -168,40 +168,41 @@ pub fn resolve_execution() {
     only_operator();
     let input = host::input();
     let (id, resp) = args::resolve_execution(&input);
-    let stored = read_pending(id);
-    let req = pending(&stored);
-    if req.has_output() && resp.output.is_some() {
-        refuse(ERR_OUTPUT_STORED_RESOLVE_NULL);
-    }
-    resume(req.data_id(), &payload::encode(id, &resp));
+    operator_call(id, None, Some(&resp));
 }
 
 pub fn submit_execution_output() {
     only_operator();
     let input = host::input();
     let (id, out) = args::submit_execution_output(&input);
-    store_output(id, &out, None);
+    operator_call(id, Some(&out), None);
 }
 
-/// Stores a large output for pending request `id`, once, backed by the
-/// request's payment; then, given a response, resumes the request's yield with
-/// it (`submit_execution_output_and_resolve`).
-fn store_output(id: u64, out: &Output, then: Option<&Response>) {
+/// The operator's calls on pending request `id`: stores a large output (`out`),
+/// once, backed by the request's payment, and/or resumes the request's yield
+/// with a response (`then`).
+fn operator_call(id: u64, out: Option<&Output>, then: Option<&Response>) {
     let mut stored = read_pending(id);
     let req = pending(&stored);
-    if req.has_output() {
-        refuse(ERR_OUTPUT_STORED);
+    if let Some(out) = out {
+        if req.has_output() {
+            refuse(ERR_OUTPUT_STORED);
+        }
+        let value = state::encode_output(out.kind(), out.body());
+        let cost = budget::output_storage_cost(stored.len(), value.len());
+        if cost > req.payment() {
+            refuse_amount(ERR_OUTPUT_OVER_PAYMENT, cost);
+        }
+        state::set_has_output(&mut stored);
+        host::storage_write(&state::request_key(id), &stored);
+        host::storage_write(&state::output_key(id), &value);
+    } else if req.has_output() && then.is_some_and(|r| r.output.is_some()) {
+        refuse(ERR_OUTPUT_STORED_RESOLVE_NULL);
     }
-    let value = state::encode_output(out.kind(), out.body());
-    let cost = budget::output_storage_cost(stored.len(), value.len());
-    if cost > req.payment() {
-        refuse_amount(ERR_OUTPUT_OVER_PAYMENT, cost);
-    }
-    state::set_has_output(&mut stored);
-    host::storage_write(&state::request_key(id), &stored);
-    host::storage_write(&state::output_key(id), &value);
     if let Some(resp) = then {
-        resume(state::data_id(&stored), &payload::encode(id, resp));
+        if !host::promise_yield_resume(state::data_id(&stored), &payload::encode(id, resp)) {
+            refuse(ERR_YIELD_NOT_WAITING);
+        }
     }
 }
 
@@ -213,13 +214,7 @@ pub fn submit_execution_output_and_resolve() {
     only_operator();
     let input = host::input();
     let (id, out, resp) = args::submit_and_resolve(&input);
-    store_output(id, &out, Some(&resp));
-}
-
-fn resume(data_id: &[u8], payload: &[u8]) {
-    if !host::promise_yield_resume(data_id, payload) {
-        refuse(ERR_YIELD_NOT_WAITING);
-    }
+    operator_call(id, Some(&out), Some(&resp));
 }
 
 /// The yield's callback: runs once per request, on resume or on timeout. It must
