@@ -572,7 +572,6 @@ impl<'a> Staged<'a> {
 /// plain bytes (what costs gas here is the copies, not the bytes in them), and
 /// one per escape.
 pub fn escape_into(out: &mut Bytes, mut s: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     loop {
         let at = s.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\').unwrap_or(s.len());
         let (run, rest) = s.split_at_checked(at).unwrap_or((s, &[]));
@@ -583,7 +582,10 @@ pub fn escape_into(out: &mut Bytes, mut s: &[u8]) {
         s = tail;
         match c {
             b'\n' => out.extend_from_slice(b"\\n"),
-            0..0x20 => out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]),
+            0..0x20 => {
+                out.extend_from_slice(b"\\u00");
+                crate::encoding::hex_into(out, &[c]);
+            }
             _ => out.extend_from_slice(&[b'\\', c]),
         }
     }
