@@ -252,13 +252,14 @@ pub fn on_execution_response() {
         _ => return end_unsuccessful(req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now),
     };
     let payment = req.payment();
+    let prices = req.pricing();
     if !p.success {
         // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
         let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
-        return end_unsuccessful(req, Some(req.pricing().base_fee), &p.usage, error, now);
+        return end_unsuccessful(req, Some(prices.base_fee), &p.usage, error, now);
     }
     let cost = pricing::charge(
-        &req.pricing(),
+        &prices,
         &req.limits(),
         payment,
         p.usage.instructions,
