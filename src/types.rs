@@ -18,11 +18,8 @@ pub enum Format {
 
 impl Format {
     pub fn name(self) -> &'static [u8] {
-        match self {
-            Format::Bytes => b"Bytes",
-            Format::Text => b"Text",
-            Format::Json => b"Json",
-        }
+        const NAMES: [&[u8]; 3] = [b"Bytes", b"Text", b"Json"];
+        NAMES.get(self as usize).copied().unwrap_or(b"")
     }
 
     pub fn from_name(n: &[u8]) -> Option<Format> {
