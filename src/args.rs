@@ -385,7 +385,7 @@ impl<'a> RequestArgs<'a> {
         id: u64,
         payment: u128,
         timestamp: u64,
-        pricing: Pricing,
+        pricing: &'a Pricing,
         sender: &'a [u8],
     ) -> NewRequest<'a> {
         NewRequest {
@@ -393,7 +393,7 @@ impl<'a> RequestArgs<'a> {
             payment,
             timestamp,
             pricing,
-            limits: self.limits,
+            limits: &self.limits,
             format: self.format,
             sender,
             code: self.code,

@@ -90,6 +90,10 @@ impl<'a> In<'a> {
         self.take(len)
     }
     #[inline(never)]
+    pub fn bytes_into(&mut self, dst: &mut &'a [u8]) {
+        *dst = self.bytes();
+    }
+    #[inline(never)]
     pub fn opt_bytes(&mut self) -> Option<&'a [u8]> {
         if self.flag() {
             Some(self.bytes())

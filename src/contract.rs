@@ -11,7 +11,7 @@ use crate::limits::{self, MAX_BULK_CANCEL, MAX_PENDING_PAGE, MIGRATE_SCAN};
 use crate::payload;
 use crate::pricing;
 use crate::state::{self, Accounts, Config, Request, CONFIG_KEY};
-use crate::types::{Format, Output, Usage};
+use crate::types::{Format, Output, Response, Usage};
 use crate::Bytes;
 
 const CALLBACK: &[u8] = b"on_execution_response";
@@ -168,39 +168,42 @@ pub fn resolve_execution() {
     only_operator();
     let input = host::input();
     let (id, resp) = args::resolve_execution(&input);
-    let stored = read_pending(id);
-    let req = pending(&stored);
-    if req.has_output() && resp.output.is_some() {
-        refuse(ERR_OUTPUT_STORED_RESOLVE_NULL);
-    }
-    resume(req.data_id(), &payload::encode(id, &resp));
+    operator_call(id, None, Some(&resp));
 }
 
 pub fn submit_execution_output() {
     only_operator();
     let input = host::input();
     let (id, out) = args::submit_execution_output(&input);
-    store_output(id, &out);
+    operator_call(id, Some(&out), None);
 }
 
-/// Stores a large output for pending request `id`, once, backed by the
-/// request's payment. Returns the request's data id.
-fn store_output(id: u64, out: &Output) -> Bytes {
+/// The operator's calls on pending request `id`: stores a large output (`out`),
+/// once, backed by the request's payment, and/or resumes the request's yield
+/// with a response (`then`).
+fn operator_call(id: u64, out: Option<&Output>, then: Option<&Response>) {
     let mut stored = read_pending(id);
     let req = pending(&stored);
-    if req.has_output() {
-        refuse(ERR_OUTPUT_STORED);
+    if let Some(out) = out {
+        if req.has_output() {
+            refuse(ERR_OUTPUT_STORED);
+        }
+        let value = state::encode_output(out.kind(), out.body());
+        let cost = budget::output_storage_cost(stored.len(), value.len());
+        if cost > req.payment() {
+            refuse_amount(ERR_OUTPUT_OVER_PAYMENT, cost);
+        }
+        state::set_has_output(&mut stored);
+        host::storage_write(&state::request_key(id), &stored);
+        host::storage_write(&state::output_key(id), &value);
+    } else if req.has_output() && then.is_some_and(|r| r.output.is_some()) {
+        refuse(ERR_OUTPUT_STORED_RESOLVE_NULL);
     }
-    let value = state::encode_output(out.kind(), out.body());
-    let cost = budget::output_storage_cost(stored.len(), value.len());
-    if cost > req.payment() {
-        refuse_amount(ERR_OUTPUT_OVER_PAYMENT, cost);
+    if let Some(resp) = then {
+        if !host::promise_yield_resume(state::data_id(&stored), &payload::encode(id, resp)) {
+            refuse(ERR_YIELD_NOT_WAITING);
+        }
     }
-    let data_id = Bytes::from(req.data_id());
-    state::set_has_output(&mut stored);
-    host::storage_write(&state::request_key(id), &stored);
-    host::storage_write(&state::output_key(id), &value);
-    data_id
 }
 
 /// The 2-call flow in one transaction: stores the output as
@@ -211,14 +214,7 @@ pub fn submit_execution_output_and_resolve() {
     only_operator();
     let input = host::input();
     let (id, out, resp) = args::submit_and_resolve(&input);
-    let data_id = store_output(id, &out);
-    resume(&data_id, &payload::encode(id, &resp));
-}
-
-fn resume(data_id: &[u8], payload: &[u8]) {
-    if !host::promise_yield_resume(data_id, payload) {
-        refuse(ERR_YIELD_NOT_WAITING);
-    }
+    operator_call(id, Some(&out), Some(&resp));
 }
 
 /// The yield's callback: runs once per request, on resume or on timeout. It must
@@ -256,13 +252,14 @@ pub fn on_execution_response() {
         _ => return end_unsuccessful(req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now),
     };
     let payment = req.payment();
+    let prices = req.pricing();
     if !p.success {
         // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
         let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
-        return end_unsuccessful(req, Some(req.pricing().base_fee), &p.usage, error, now);
+        return end_unsuccessful(req, Some(prices.base_fee), &p.usage, error, now);
     }
     let cost = pricing::charge(
-        &req.pricing(),
+        &prices,
         &req.limits(),
         payment,
         p.usage.instructions,
@@ -496,7 +493,7 @@ pub fn set_paused() {
 
 pub fn set_pricing() {
     let mut c = owner_config();
-    let mut p = c.pricing();
+    let mut p = *c.pricing();
     args::set_pricing(&host::input(), &mut p);
     // With this bound no request can ever overflow its estimate.
     if p.estimate(&crate::limits::Limits::CAP).is_none() {
@@ -548,7 +545,7 @@ pub fn get_stats() {
 
 pub fn get_pricing() {
     no_deposit();
-    let p = load_config().pricing();
+    let p = *load_config().pricing();
     amounts_view(
         &[b"base_fee", b"per_instruction_fee", b"per_mb_fee", b"per_second_fee"],
         &[p.base_fee, p.per_instruction_fee, p.per_mb_fee, p.per_second_fee],

@@ -11,45 +11,45 @@ use crate::types::Usage;
 const PREFIX: &[u8] = b"EVENT_JSON:{\"standard\":\"near-offshore\",\"version\":\"1.0.0\",\"event\":\"";
 
 /// `"request_id":..,"sender_id":..,"code_source":{..}`: how both the request
-/// and the completed event begin.
+/// and the completed event begin, right after their object's `{`.
 fn request_head(w: &mut Writer, r: &Request) {
-    w.raw(b"\"request_id\":").u64(r.id());
-    w.raw(b",\"sender_id\":").str(r.sender);
-    w.raw(b",\"code_source\":{\"repo\":").raw_str(r.code.repo);
-    w.raw(b",\"commit\":").raw_str(r.code.commit);
-    w.raw(b",\"build_target\":").opt_raw_str(r.code.build_target).raw(b"}");
+    w.key(b"request_id").u64(r.id());
+    w.key(b"sender_id").str(r.sender);
+    w.key(b"code_source").raw(b"{").key(b"repo").raw_str(r.code.repo);
+    w.key(b"commit").raw_str(r.code.commit);
+    w.key(b"build_target").opt_raw_str(r.code.build_target).raw(b"}");
 }
 
 pub fn request_json(w: &mut Writer, r: &Request) {
     let limits = r.limits();
     w.raw(b"{");
     request_head(w, r);
-    w.raw(b",\"resource_limits\":{\"max_instructions\":").u64(limits.max_instructions);
-    w.raw(b",\"max_memory_mb\":").u64(limits.max_memory_mb);
-    w.raw(b",\"max_execution_seconds\":").u64(limits.max_execution_seconds);
+    w.key(b"resource_limits").raw(b"{").key(b"max_instructions").u64(limits.max_instructions);
+    w.key(b"max_memory_mb").u64(limits.max_memory_mb);
+    w.key(b"max_execution_seconds").u64(limits.max_execution_seconds).raw(b"}");
     // Always a string (`""` when none was given), as the near-sdk version
     // writes it: workers read it into a plain `String`.
-    w.raw(b"},\"input_data\":").raw_str(r.input_data.unwrap_or(crate::json::Raw(b"")));
-    w.raw(b",\"encrypted_secrets\":");
+    w.key(b"input_data").raw_str(r.input_data.unwrap_or(crate::json::Raw(b"")));
+    w.key(b"encrypted_secrets");
     match r.secrets {
         Some(s) => w.byte_array(s),
         None => w.raw(b"null"),
     };
-    w.raw(b",\"response_format\":").str(r.format.name());
-    w.raw(b",\"payment\":").u128_str(r.payment());
+    w.key(b"response_format").str(r.format.name());
+    w.key(b"payment").u128_str(r.payment());
     if let Some(p) = r.payer {
-        w.raw(b",\"payer_account_id\":").str(p);
+        w.key(b"payer_account_id").str(p);
     }
-    w.raw(b",\"timestamp\":").u64(r.timestamp()).raw(b"}");
+    w.key(b"timestamp").u64(r.timestamp()).raw(b"}");
 }
 
 pub fn execution_requested(r: &Request) -> Bytes {
     let mut inner = Writer::new();
     request_json(&mut inner, r);
     let mut w = Writer(Bytes::with_capacity(inner.0.len() * 2 + 300));
-    w.raw(PREFIX).raw(b"execution_requested\",\"data\":[{\"request_data\":").str(&inner.0);
-    w.raw(b",\"data_id\":").byte_array(r.data_id());
-    w.raw(b",\"timestamp\":").u64(r.timestamp()).raw(b"}]}");
+    w.raw(PREFIX).raw(b"execution_requested\",\"data\":[{").key(b"request_data").str(&inner.0);
+    w.key(b"data_id").byte_array(r.data_id());
+    w.key(b"timestamp").u64(r.timestamp()).raw(b"}]}");
     w.0
 }
 
@@ -67,18 +67,18 @@ pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, mon
     let mut w = Writer(Bytes::with_capacity(512));
     w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{");
     request_head(&mut w, r);
-    w.raw(b",\"resources_used\":{\"instructions\":").u64(usage.instructions);
-    w.raw(b",\"time_ms\":").u64(usage.time_ms);
+    w.key(b"resources_used").raw(b"{").key(b"instructions").u64(usage.instructions);
+    w.key(b"time_ms").u64(usage.time_ms);
     if let Some(m) = usage.memory_mb {
-        w.raw(b",\"memory_mb\":").u64(m);
+        w.key(b"memory_mb").u64(m);
     }
-    w.raw(b"},\"success\":").bool(error.is_none());
+    w.raw(b"}").key(b"success").bool(error.is_none());
     if let Some(e) = error {
-        w.raw(b",\"error_message\":").str(truncate_utf8(e, MAX_LOGGED_ERROR));
+        w.key(b"error_message").str(truncate_utf8(e, MAX_LOGGED_ERROR));
     }
-    w.raw(b",\"payment_charged\":").u128_str(money.charged);
-    w.raw(b",\"payment_refunded\":").u128_str(money.refunded);
-    w.raw(b",\"timestamp\":").u64(timestamp).raw(b"}]}");
+    w.key(b"payment_charged").u128_str(money.charged);
+    w.key(b"payment_refunded").u128_str(money.refunded);
+    w.key(b"timestamp").u64(timestamp).raw(b"}]}");
     w.0
 }
 

@@ -456,6 +456,22 @@ impl Writer {
         self
     }
 
+    /// `,"name":`, without the comma right after an object's `{`. Keys are
+    /// written from their bare names, which the argument tables hold too: one
+    /// constant serves both.
+    #[inline(never)]
+    pub fn key(&mut self, name: &[u8]) -> &mut Self {
+        if self.0.last() != Some(&b'{') {
+            self.0.push(b',');
+        }
+        self.0.push(b'"');
+        self.raw(name);
+        // Pushed bytes cost less gas than a two-byte copy.
+        self.0.push(b'"');
+        self.0.push(b':');
+        self
+    }
+
     /// `"body"` for a string already in JSON-escaped form.
     pub fn raw_str(&mut self, s: Raw) -> &mut Self {
         // A pushed byte is cheaper gas than a one-byte copy.
@@ -558,28 +574,27 @@ impl<'a> Staged<'a> {
     }
 }
 
-/// JSON string escaping of arbitrary UTF-8 text. A quote or backslash goes out
-/// as a pushed backslash and then as the first byte of the next run: one buffer
-/// copy per run is what costs gas here, not the bytes in it.
-pub fn escape_into(out: &mut Bytes, s: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut start = 0;
-    for (i, &c) in s.iter().enumerate() {
-        if c >= 0x20 && c != b'"' && c != b'\\' {
-            continue;
-        }
-        out.extend_from_slice(s.get(start..i).unwrap_or(&[]));
-        start = i;
-        out.push(b'\\');
-        if c < 0x20 {
-            start += 1;
-            match c {
-                b'\n' => out.push(b'n'),
-                _ => out.extend_from_slice(&[b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]),
+/// JSON string escaping of arbitrary UTF-8 text: one buffer copy per run of
+/// plain bytes (what costs gas here is the copies, not the bytes in them), and
+/// one per escape.
+pub fn escape_into(out: &mut Bytes, mut s: &[u8]) {
+    loop {
+        let at = s.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\').unwrap_or(s.len());
+        let (run, rest) = s.split_at_checked(at).unwrap_or((s, &[]));
+        out.extend_from_slice(run);
+        let Some((&c, tail)) = rest.split_first() else {
+            return;
+        };
+        s = tail;
+        match c {
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0..0x20 => {
+                out.extend_from_slice(b"\\u00");
+                crate::encoding::hex_into(out, &[c]);
             }
+            _ => out.extend_from_slice(&[b'\\', c]),
         }
     }
-    out.extend_from_slice(s.get(start..).unwrap_or(&[]));
 }
 
 /// Decimal digits of `v`. A u128 division costs hundreds of wasm instructions,
@@ -599,17 +614,19 @@ pub fn write_u128(out: &mut Bytes, v: u128) {
 
 /// Decimal digits of `v`, left-padded with zeros to at least `width`.
 fn write_u64(out: &mut Bytes, mut v: u64, width: usize) {
-    let mut buf = [b'0'; 20];
-    let mut i = buf.len();
-    while let Some(slot) = i.checked_sub(1).and_then(|j| buf.get_mut(j)) {
+    const MAX: usize = 20;
+    // Every byte copied out is written below, so the buffer needs no '0's.
+    let mut buf = [0; MAX];
+    let mut n = 0;
+    for slot in buf.iter_mut().rev() {
         *slot = b'0' + (v % 10) as u8;
         v /= 10;
-        i -= 1;
-        if v == 0 && buf.len() - i >= width {
+        n += 1;
+        if v == 0 && n >= width {
             break;
         }
     }
-    out.extend_from_slice(buf.get(i..).unwrap_or(&[]));
+    out.extend_from_slice(buf.get(MAX - n..).unwrap_or(&[]));
 }
 
 #[cfg(test)]

@@ -22,12 +22,9 @@ pub fn encode(id: u64, r: &Response) -> Bytes {
     o.u8(r.success as u8);
     o.u64(r.usage.instructions);
     o.u64(r.usage.time_ms);
-    match r.usage.memory_mb {
-        Some(m) => {
-            o.u8(1);
-            o.u64(m);
-        }
-        None => o.u8(0),
+    o.u8(r.usage.memory_mb.is_some() as u8);
+    if let Some(m) = r.usage.memory_mb {
+        o.u64(m);
     }
     match r.output.as_ref().filter(|_| r.success) {
         Some(out) => {

@@ -280,8 +280,8 @@ impl Config {
         self.next_request_id = id;
     }
 
-    pub fn pricing(&self) -> Pricing {
-        self.pricing
+    pub fn pricing(&self) -> &Pricing {
+        &self.pricing
     }
 
     pub fn set_pricing(&mut self, p: &Pricing) {
@@ -380,8 +380,8 @@ pub struct NewRequest<'a> {
     pub payment: u128,
     pub timestamp: u64,
     /// Prices in force when the request was made: what it will be charged at.
-    pub pricing: Pricing,
-    pub limits: Limits,
+    pub pricing: &'a Pricing,
+    pub limits: &'a Limits,
     pub format: Format,
     pub sender: &'a [u8],
     pub code: CodeSource<'a>,
@@ -426,7 +426,7 @@ impl NewRequest<'_> {
         o.u128(self.payment);
         o.u64(self.timestamp);
         o.0.extend_from_slice(&[0; 32]);
-        put_pricing(&mut o, &self.pricing);
+        put_pricing(&mut o, self.pricing);
         o.u64(self.limits.max_instructions);
         o.u64(self.limits.max_memory_mb);
         o.u64(self.limits.max_execution_seconds);
@@ -449,6 +449,11 @@ pub fn set_data_id(rec: &mut [u8], data_id: &[u8; 32]) {
     if let Some(slot) = rec.get_mut(DATA_ID_OFFSET..).and_then(<[u8]>::first_chunk_mut) {
         *slot = *data_id;
     }
+}
+
+/// The data id of the request's yield, read from its record (any layout).
+pub fn data_id(rec: &[u8]) -> &[u8] {
+    rec.get(DATA_ID_OFFSET..DATA_ID_OFFSET + 32).unwrap_or(&[])
 }
 
 /// Marks a stored record as having a submitted output (any layout).
@@ -480,15 +485,26 @@ impl<'a> Request<'a> {
             return None;
         }
         let mut i = In::new(b.get(REQUEST_FIXED..)?);
-        let r = Request {
+        // Each field is read straight into its place: a slice returned by a
+        // call goes through the stack, and then would be copied here.
+        let mut r = Request {
             rec: b,
             format,
-            sender: i.bytes(),
-            code: CodeSource { repo: Raw(i.bytes()), commit: Raw(i.bytes()), build_target: i.opt_bytes().map(Raw) },
-            input_data: i.opt_bytes().map(Raw),
-            secrets: i.opt_bytes(),
-            payer: if flags & LAYOUT_PAYER != 0 { Some(i.bytes()) } else { None },
+            sender: &[],
+            code: CodeSource { repo: Raw(&[]), commit: Raw(&[]), build_target: None },
+            input_data: None,
+            secrets: None,
+            payer: None,
         };
+        i.bytes_into(&mut r.sender);
+        i.bytes_into(&mut r.code.repo.0);
+        i.bytes_into(&mut r.code.commit.0);
+        r.code.build_target = i.opt_bytes().map(Raw);
+        r.input_data = i.opt_bytes().map(Raw);
+        r.secrets = i.opt_bytes();
+        if flags & LAYOUT_PAYER != 0 {
+            r.payer = Some(i.bytes());
+        }
         i.finish().then_some(r)
     }
 
@@ -514,7 +530,7 @@ impl<'a> Request<'a> {
     }
 
     pub fn data_id(&self) -> &'a [u8] {
-        self.rec.get(DATA_ID_OFFSET..DATA_ID_OFFSET + 32).unwrap_or(&[])
+        data_id(self.rec)
     }
 
     pub fn pricing(&self) -> Pricing {

@@ -16,17 +16,16 @@ pub enum Format {
     Json = 2,
 }
 
+/// The formats' names, by stored byte.
+const NAMES: [&[u8]; 3] = [b"Bytes", b"Text", b"Json"];
+
 impl Format {
     pub fn name(self) -> &'static [u8] {
-        match self {
-            Format::Bytes => b"Bytes",
-            Format::Text => b"Text",
-            Format::Json => b"Json",
-        }
+        NAMES.get(self as usize).copied().unwrap_or(b"")
     }
 
     pub fn from_name(n: &[u8]) -> Option<Format> {
-        [Format::Bytes, Format::Text, Format::Json].into_iter().find(|f| f.name() == n)
+        Format::from_u8(NAMES.iter().position(|&x| x == n)? as u8)
     }
 
     pub fn from_u8(v: u8) -> Option<Format> {

@@ -17,13 +17,15 @@ use serde_json::{json, Value};
 mod records;
 use records::*;
 
+const ODD_PRICING: Pricing = Pricing {
+    base_fee: u128::MAX,
+    per_instruction_fee: 1,
+    per_mb_fee: 0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10,
+    per_second_fee: 7,
+};
+
 fn odd_pricing() -> Pricing {
-    Pricing {
-        base_fee: u128::MAX,
-        per_instruction_fee: 1,
-        per_mb_fee: 0x0102_0304_0506_0708_090a_0b0c_0d0e_0f10,
-        per_second_fee: 7,
-    }
+    ODD_PRICING
 }
 
 fn borsh_pricing(p: &Pricing) -> BorshPricing {
@@ -91,7 +93,7 @@ fn config_layout_equals_borsh() {
     let parsed = Config::parse(bytes.clone()).unwrap();
     assert!(parsed.paused());
     assert_eq!(parsed.next_request_id(), 0x0102_0304_0506_0708);
-    assert_eq!(parsed.pricing(), odd_pricing());
+    assert_eq!(*parsed.pricing(), odd_pricing());
     assert_eq!(parsed.stats(), (2, u128::MAX));
     let a = parsed.accounts();
     assert_eq!(
@@ -120,8 +122,8 @@ fn new_request<'a>(secrets: Option<&'a [u8]>, input: Option<Raw<'a>>, target: Op
         id: 42,
         payment: 100_000_000_000_000_000_000_000,
         timestamp: 1_700_000_000_000_000_000,
-        pricing: odd_pricing(),
-        limits: Limits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 },
+        pricing: &ODD_PRICING,
+        limits: &Limits { max_instructions: 10_000_000, max_memory_mb: 64, max_execution_seconds: 5 },
         format: Format::Json,
         sender: b"user.testnet",
         code: CodeSource {
@@ -187,7 +189,7 @@ fn request_layout_equals_borsh() {
         assert_eq!(bytes, borsh::to_vec(&b).unwrap());
         let d = Request::decode(&bytes).unwrap();
         assert_eq!((d.id(), d.has_output(), d.payment(), d.timestamp()), (42, false, r.payment, r.timestamp));
-        assert_eq!((d.data_id(), d.pricing(), d.limits(), d.format), (&data_id()[..], r.pricing, r.limits, r.format));
+        assert_eq!((d.data_id(), d.pricing(), d.limits(), d.format), (&data_id()[..], *r.pricing, *r.limits, r.format));
         assert_eq!((d.sender, d.code, d.input_data, d.secrets), (r.sender, r.code, r.input_data, r.secrets));
         let mut flagged = bytes.clone();
         state::put(&mut flagged, state::HAS_OUTPUT_OFFSET, &[1]);

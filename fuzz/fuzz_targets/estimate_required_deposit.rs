@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(a.payer.as_deref(), json.get("payer_account_id").and_then(|p| p.as_str()).map(str::as_bytes));
     assert_eq!(a.sender_hint.as_deref(), json.get("sender_id").and_then(|p| p.as_str()).map(str::as_bytes));
     let sender = a.sender_hint.clone().unwrap_or_else(|| vec![b'a'; 64]);
-    let rec = a.record(u64::MAX, u128::MAX, u64::MAX, offchainvm_contract::pricing::Pricing::DEFAULT, &sender).encode();
+    let rec = a.record(u64::MAX, u128::MAX, u64::MAX, &offchainvm_contract::pricing::Pricing::DEFAULT, &sender).encode();
     let d = Request::decode(&rec).expect("a fresh record decodes");
     assert_eq!((d.payer, d.refund_to()), (a.payer.as_deref(), a.payer.as_deref().unwrap_or(&sender)));
     check_event(&offchainvm_contract::events::execution_requested(&d));

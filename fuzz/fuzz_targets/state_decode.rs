@@ -21,7 +21,7 @@ fn config(data: &[u8]) {
     let Some(c) = Config::parse(data.to_vec()) else { return };
     let a = c.accounts();
     let (owner, operator, keystore) = (a.owner.to_vec(), a.operator.to_vec(), a.keystore.map(<[u8]>::to_vec));
-    let (paused, next, pricing, stats) = (c.paused(), c.next_request_id(), c.pricing(), c.stats());
+    let (paused, next, pricing, stats) = (c.paused(), c.next_request_id(), *c.pricing(), c.stats());
     // Set back what was read, on a second decode: encoding gives the same bytes.
     let Some(mut again) = Config::parse(data.to_vec()) else { panic!("a record parsed once parses again") };
     again.set_accounts(&Accounts { owner: &owner, operator: &operator, keystore: keystore.as_deref() });
@@ -39,8 +39,8 @@ fn request(data: &[u8]) {
         id: r.id(),
         payment: r.payment(),
         timestamp: r.timestamp(),
-        pricing: r.pricing(),
-        limits: r.limits(),
+        pricing: &r.pricing(),
+        limits: &r.limits(),
         format: r.format,
         sender: r.sender,
         code: r.code,

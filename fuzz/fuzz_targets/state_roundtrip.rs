@@ -41,8 +41,8 @@ fuzz_target!(|x: Input| {
         id: x.id,
         payment: x.payment,
         timestamp: x.timestamp,
-        pricing,
-        limits,
+        pricing: &pricing,
+        limits: &limits,
         format,
         sender: x.sender,
         code,
@@ -70,6 +70,6 @@ fuzz_target!(|x: Input| {
     let c = Config::parse(c.encode()).expect("an encoded config must parse");
     let a = c.accounts();
     assert_eq!((a.owner, a.operator, a.keystore), (x.owner, x.operator, x.keystore));
-    assert_eq!((c.paused(), c.next_request_id(), c.pricing()), (x.paused, x.next_id, pricing));
+    assert_eq!((c.paused(), c.next_request_id(), *c.pricing()), (x.paused, x.next_id, pricing));
     assert_eq!(c.stats(), ((x.executions % 4) as u64, fees));
 });
