@@ -538,8 +538,8 @@ pub fn get_stats() {
     no_deposit();
     let (executions, fees) = load_config().stats();
     let mut w = Writer::new();
-    w.raw(b"{\"total_executions\":").u64(executions);
-    w.raw(b",\"total_fees_collected\":").u128_str(fees).raw(b"}");
+    w.raw(b"{").key(b"total_executions").u64(executions);
+    w.key(b"total_fees_collected").u128_str(fees).raw(b"}");
     view(w);
 }
 
@@ -555,10 +555,9 @@ pub fn get_pricing() {
 /// `{"<name>": "<amount>", ...}`: the views whose fields are all amounts.
 fn amounts_view(names: &[&[u8]], amounts: &[u128]) {
     let mut w = Writer::new();
-    let mut sep = b"{" as &[u8];
+    w.raw(b"{");
     for (name, v) in names.iter().zip(amounts) {
-        w.raw(sep).raw(b"\"").raw(name).raw(b"\":").u128_str(*v);
-        sep = b",";
+        w.key(name).u128_str(*v);
     }
     w.raw(b"}");
     view(w);
@@ -569,10 +568,10 @@ pub fn get_config() {
     let c = load_config();
     let a = c.accounts();
     let mut w = Writer::new();
-    w.raw(b"{\"owner_id\":").str(a.owner);
-    w.raw(b",\"operator_id\":").str(a.operator);
-    w.raw(b",\"paused\":").bool(c.paused());
-    w.raw(b",\"keystore_account_id\":");
+    w.raw(b"{").key(b"owner_id").str(a.owner);
+    w.key(b"operator_id").str(a.operator);
+    w.key(b"paused").bool(c.paused());
+    w.key(b"keystore_account_id");
     match a.keystore {
         Some(k) => w.str(k),
         None => w.raw(b"null"),
@@ -738,7 +737,7 @@ pub fn get_pending_output() {
     let mut w = Writer::new();
     match host::storage_read(&state::output_key(id)).as_deref().and_then(state::decode_output) {
         Some((kind, body)) => {
-            w.raw(b"{\"").raw(kind.name()).raw(b"\":");
+            w.raw(b"{").key(kind.name());
             match kind {
                 Format::Text => w.raw(b"\"").raw(body).raw(b"\""),
                 Format::Json => w.raw(body),
