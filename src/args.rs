@@ -209,7 +209,7 @@ type Bound<'a> = (u64, &'a str);
 
 const NO_BOUND: Bound = (0, "");
 
-/// Parses a whole input as one object of `t`; only whitespace may follow.
+/// Parses a whole input as one object of `specs`; only whitespace may follow.
 #[inline(never)]
 fn parse<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
     parse_bounded(input, specs, NO_BOUND)
