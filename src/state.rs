@@ -62,14 +62,6 @@ fn get_u128(b: &[u8], at: usize) -> u128 {
     b.get(at..at + 16).and_then(|s| s.try_into().ok()).map_or(0, u128::from_le_bytes)
 }
 
-/// Overwrites bytes in place (nothing past the end; a zip cannot panic, so no
-/// length-mismatch formatting code reaches the wasm).
-pub fn put(b: &mut [u8], at: usize, v: &[u8]) {
-    for (slot, &x) in b.iter_mut().skip(at).zip(v) {
-        *slot = x;
-    }
-}
-
 #[inline(never)]
 fn get_pricing(b: &[u8], at: usize) -> Pricing {
     Pricing {
@@ -405,7 +397,7 @@ const FLAG_OUTPUT: u8 = 1;
 const LAYOUT_PAYER: u8 = 0x10;
 const PAYMENT: usize = 9;
 const TIMESTAMP: usize = 25;
-pub const DATA_ID_OFFSET: usize = 33;
+const DATA_ID_OFFSET: usize = 33;
 const REQ_PRICING: usize = 65;
 const LIMITS: usize = 129;
 const FORMAT: usize = 153;

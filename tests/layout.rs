@@ -144,7 +144,7 @@ fn data_id() -> [u8; 32] {
 /// A stored record as request_execution writes it: encoded, then the data id.
 fn stored(r: &NewRequest) -> Vec<u8> {
     let mut bytes = r.encode();
-    state::put(&mut bytes, state::DATA_ID_OFFSET, &data_id());
+    state::set_data_id(&mut bytes, &data_id());
     bytes
 }
 
@@ -192,7 +192,7 @@ fn request_layout_equals_borsh() {
         assert_eq!((d.data_id(), d.pricing(), d.limits(), d.format), (&data_id()[..], *r.pricing, *r.limits, r.format));
         assert_eq!((d.sender, d.code, d.input_data, d.secrets), (r.sender, r.code, r.input_data, r.secrets));
         let mut flagged = bytes.clone();
-        state::put(&mut flagged, state::HAS_OUTPUT_OFFSET, &[1]);
+        state::set_has_output(&mut flagged);
         assert!(Request::decode(&flagged).unwrap().has_output());
         flagged[state::HAS_OUTPUT_OFFSET] = 2;
         assert_eq!(Request::decode(&flagged), None);
@@ -515,7 +515,7 @@ fn largest_request_event_fits_near_log_limit() {
     r.payment = u128::MAX;
     r.timestamp = u64::MAX;
     let mut bytes = r.encode();
-    state::put(&mut bytes, state::DATA_ID_OFFSET, &[255; 32]);
+    state::set_data_id(&mut bytes, &[255; 32]);
     let log = events::execution_requested(&Request::decode(&bytes).unwrap());
     assert!(log.len() <= 16_384, "event is {} bytes", log.len());
     event(&log);

@@ -52,7 +52,7 @@ fn request(data: &[u8]) {
     // encode() writes has_output = false and a zeroed data id: set them back.
     let mut want = data.to_vec();
     want[state::HAS_OUTPUT_OFFSET] &= 0x10; // the layout nibble stays
-    want[state::DATA_ID_OFFSET..state::DATA_ID_OFFSET + 32].fill(0);
+    state::set_data_id(&mut want, &[0; 32]);
     assert_eq!(again, want, "request record does not re-encode to itself");
     assert_eq!(r.data_id().len(), 32);
     assert_eq!(Request::decode(&again).map(|q| (q.sender, q.code, q.input_data, q.secrets)), Some((r.sender, r.code, r.input_data, r.secrets)));
