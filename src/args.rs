@@ -329,30 +329,6 @@ pub fn account(r: &mut Reader) -> Bytes {
     id
 }
 
-/// `{"<name>": <value>}` with that single field required; `value` reads it
-/// (other fields are skipped), with the refusals the walker would make.
-pub fn single<'a>(input: &'a [u8], name: &'static [u8], value: &mut dyn FnMut(&mut Reader<'a>)) {
-    let mut r = Reader::new(input);
-    let mut seen = false;
-    r.object(&mut |r, key| {
-        if key != name {
-            r.value();
-            return;
-        }
-        r.field = name;
-        if seen {
-            r.refuse(ERR_DUPLICATE);
-        }
-        seen = true;
-        value(r);
-        r.field = b"";
-    });
-    if !seen {
-        refuse_in(b"", name, ERR_MISSING);
-    }
-    r.end();
-}
-
 /// `{"<name>": <value>}` with that single field (store id 0) required.
 fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, bound: Bound<'a>) -> Got<'a> {
     parse_bounded(input, &[spec(name, kind, 0, flags, NO_CAP)], bound)

@@ -158,23 +158,6 @@ impl<'a> Reader<'a> {
         true
     }
 
-    /// Calls `field(reader, key)` for each member of an object (see
-    /// `next_member`); the callback must consume the value.
-    pub fn object(&mut self, field: &mut dyn FnMut(&mut Self, &[u8])) {
-        let (mut open, mut decoded) = (false, Bytes::new());
-        while let Some(key) = self.next_member(&mut open, &mut decoded) {
-            field(self, key);
-        }
-    }
-
-    /// Calls `item(reader)` for each element of an array.
-    pub fn array(&mut self, item: &mut dyn FnMut(&mut Self)) {
-        let mut open = false;
-        while self.next_item(&mut open) {
-            item(self);
-        }
-    }
-
     /// The body of the next string, validated but not decoded.
     pub fn raw_string(&mut self) -> Raw<'a> {
         if !self.eat(b'"') {
