@@ -119,18 +119,12 @@ impl Fuzz {
 }
 
 /// The same for `submit_execution_output_and_resolve`, whose response fields sit at the top
-/// level next to the output.
+/// level next to the output (never null there).
 pub(super) fn read_submit_and_resolve(args: &[u8]) -> Option<Intent> {
     let v: Value = serde_json::from_slice(args).ok()?;
     let output = Output::of_json(v.get("output")?);
-    let resolve = serde_json::json!({"request_id": v.get("request_id")?, "response": {
-        "success": v.get("success")?, "error": v.get("error"), "resources_used": v.get("resources_used")?}});
-    match read_resolve(&serde_json::to_vec(&resolve).ok()?)? {
-        Intent::Resolve { id, success, error, used, .. } => {
-            Some(Intent::SubmitAndResolve { id, output, success, error, used })
-        }
-        _ => None,
-    }
+    let (success, error, used) = read_response(&v)?;
+    Some(Intent::SubmitAndResolve { id: v.get("request_id")?.as_u64()?, output, success, error, used })
 }
 
 /// What a resolve's arguments ask for, read with serde_json rather than the contract's own
@@ -139,25 +133,26 @@ pub(super) fn read_submit_and_resolve(args: &[u8]) -> Option<Intent> {
 pub(super) fn read_resolve(args: &[u8]) -> Option<Intent> {
     let v: Value = serde_json::from_slice(args).ok()?;
     let r = v.get("response")?;
+    let output = match r.get("output") {
+        None | Some(Value::Null) => None,
+        Some(o) => Some(Output::of_json(o)),
+    };
+    let (success, error, used) = read_response(r)?;
+    Some(Intent::Resolve { id: v.get("request_id")?.as_u64()?, success, output, error, used })
+}
+
+/// A response's `success`, `error` and `resources_used`.
+#[allow(clippy::type_complexity)]
+fn read_response(r: &Value) -> Option<(bool, Option<String>, (u64, u64, Option<u64>))> {
     let u64_or_none = |x: Option<&Value>| match x {
         None | Some(Value::Null) => Some(None),
         Some(n) => n.as_u64().map(Some),
     };
     let ru = r.get("resources_used")?;
     let used = (ru.get("instructions")?.as_u64()?, ru.get("time_ms")?.as_u64()?, u64_or_none(ru.get("memory_mb"))?);
-    let output = match r.get("output") {
-        None | Some(Value::Null) => None,
-        Some(o) => Some(Output::of_json(o)),
-    };
     let error = match r.get("error") {
         None | Some(Value::Null) => None,
         Some(e) => Some(e.as_str()?.to_string()),
     };
-    Some(Intent::Resolve {
-        id: v.get("request_id")?.as_u64()?,
-        success: r.get("success")?.as_bool()?,
-        output,
-        error,
-        used,
-    })
+    Some((r.get("success")?.as_bool()?, error, used))
 }
