@@ -23,6 +23,10 @@ Standard library only, so build.sh and CI need nothing from pip.
         Exit 1 with a diff when the part of REPORT above "## gas" is not HEAD.
     wasm_report.py dump WASM
         Human-readable summary, for poking at a build by hand.
+    wasm_report.py unexport WASM -o OUT --name NAME ...
+        Copy WASM to OUT without the exports called NAME (build.sh drops the
+        linker's __heap_base and __data_end: nearcore never reads them, and
+        once they are not exported wasm-opt removes their globals).
 
 Function body size below means the byte count the code section gives each
 function: local declarations plus instructions, without the size prefix.
@@ -612,6 +616,36 @@ def cmd_dump(args):
         print("  func %4d %6d %s" % (idx, bsize, clean_name(m.func_names.get(idx, ""))))
 
 
+def leb_u32(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def cmd_unexport(args):
+    m = load(args.wasm)
+    drop = set(args.name)
+    missing = drop - {name for name, _, _ in m.exports}
+    if missing:
+        sys.exit("%s: no export named %s" % (args.wasm, ", ".join(sorted(missing))))
+    kinds = {v: k for k, v in KIND_NAMES.items()}
+    kept = [(n, k, i) for n, k, i in m.exports if n not in drop]
+    body = leb_u32(len(kept)) + b"".join(
+        leb_u32(len(n.encode())) + n.encode() + bytes([kinds[k]]) + leb_u32(i) for n, k, i in kept)
+    out = bytearray(m.data[:8])
+    for sid, _, start, size in m.sections:
+        payload = body if sid == 7 else m.data[start:start + size]
+        out += bytes([sid]) + leb_u32(len(payload)) + payload
+    with open(args.out, "wb") as f:
+        f.write(out)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -632,6 +666,8 @@ def main():
     s = sub.add_parser("compare"); s.add_argument("head"); s.add_argument("report")
     s.set_defaults(fn=cmd_compare)
     s = sub.add_parser("dump"); s.add_argument("wasm"); s.set_defaults(fn=cmd_dump)
+    s = sub.add_parser("unexport"); s.add_argument("wasm"); s.add_argument("-o", dest="out", required=True)
+    s.add_argument("--name", action="append", required=True); s.set_defaults(fn=cmd_unexport)
     args = p.parse_args()
     args.fn(args)
 

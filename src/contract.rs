@@ -455,15 +455,31 @@ fn stake_own_growth(c: &Config) {
     }
 }
 
+/// Which account `set_account` replaces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Owner,
+    Operator,
+    Keystore,
+}
+
 /// set_owner, set_operator and set_keystore_account: one account field each.
-fn set_account(field: &'static [u8], nullable: bool, set: for<'a> fn(&mut Accounts<'a>, Option<&'a [u8]>)) {
+/// The role is a plain value, not a setter function: a function pointer would
+/// put an indirect-call table and a shim per setter in the wasm.
+fn set_account(field: &'static [u8], role: Role) {
     let mut c = owner_config();
-    let new = args::account_field(&host::input(), field, nullable);
+    let new = args::account_field(&host::input(), field, role == Role::Keystore);
     // One copy of the accounts to borrow the old ones from while `c` changes.
     let before = c.accounts_copy();
     let old = Accounts::decode(&before);
     let mut a = Accounts { ..old };
-    set(&mut a, new.as_deref());
+    match (role, new.as_deref()) {
+        (Role::Keystore, v) => a.keystore = v,
+        (Role::Owner, Some(v)) => a.owner = v,
+        (Role::Operator, Some(v)) => a.operator = v,
+        // A required account is always given: the reader refuses null for it.
+        _ => {}
+    }
     if *a.operator != *old.operator {
         host::storage_remove(old.operator);
         host::storage_write(a.operator, state::OPERATOR_MARK);
@@ -474,15 +490,15 @@ fn set_account(field: &'static [u8], nullable: bool, set: for<'a> fn(&mut Accoun
 }
 
 pub fn set_operator() {
-    set_account(b"new_operator_id", false, |a, v| a.operator = v.unwrap_or(a.operator));
+    set_account(b"new_operator_id", Role::Operator);
 }
 
 pub fn set_owner() {
-    set_account(b"new_owner_id", false, |a, v| a.owner = v.unwrap_or(a.owner));
+    set_account(b"new_owner_id", Role::Owner);
 }
 
 pub fn set_keystore_account() {
-    set_account(b"keystore_account_id", true, |a, v| a.keystore = v);
+    set_account(b"keystore_account_id", Role::Keystore);
 }
 
 pub fn set_paused() {
