@@ -28,14 +28,24 @@ readonly CRATE=offchainvm_contract
 # three times: rustc, wasm-opt, and the check in wasm_report.py verify, which
 # fails the build on any instruction outside it.
 readonly FEATURES="bulk-memory,sign-ext"
-readonly RUST_BUILD_FLAGS="-Ctarget-feature=+bulk-memory,+sign-ext -Clink-arg=-zstack-size=65536"
-# The stack: 64 KiB instead of rustc's 1 MiB. It sits below the data (wasm-ld's
-# stack-first layout, so an overflow traps instead of writing over data), and
-# with 1 MiB every address of a constant was a 4-byte LEB in the code; below
-# 1 MiB it is 3 bytes (-265 bytes in all). Most locals live on the wasm VM's
-# own stack, not in memory: tests/limits.rs runs the deepest JSON accepted in
-# every reader that recurses, which traps with a 1 KiB stack and passes with
-# 2 KiB, so 64 KiB leaves a wide margin.
+readonly STACK_SIZE=4096                   # bytes of wasm stack; see below
+readonly RUST_BUILD_FLAGS="-Ctarget-feature=+bulk-memory,+sign-ext -Clink-arg=-zstack-size=$STACK_SIZE"
+# The stack: 4 KiB instead of rustc's 1 MiB. wasm-ld puts it first, below the
+# data (stack-first layout), so an overflow runs below address 0 and traps
+# instead of writing over data. A small stack puts the data low: below 8 KiB,
+# a constant's address is a 2-byte LEB in the code, not 3 (1 MiB: 4). The
+# check after wasm-opt (wasm_report.py stack) proves the bound: it follows every
+# call from every export, adds up the stack frames, and takes each recursion
+# at its deepest (RECURSION below); the build fails if that exceeds STACK_SIZE.
+# tests/limits.rs also runs the deepest JSON accepted on the real wasm.
+# The recursions and how deep each can go, by a part of a function's name:
+# - Reader::value: one level per nested object or array, and the reader refuses
+#   nesting deeper than MAX_DEPTH (32) in json.rs; one more for a leaf value.
+# - args::walk: one level per object in an argument table; the deepest tables
+#   (resolve_execution: response, then output) are three deep.
+# - write_u128: splits off 9 digits per level until the rest fits in a u64;
+#   u128::MAX takes three splits, so four levels.
+readonly -a RECURSION=(--recursion json::Reader::value=33 --recursion args::walk=3 --recursion json::write_u128=4)
 # `strip = true` in the release profile also drops the target_features section,
 # so wasm-opt cannot see which features the code may use: name them.
 readonly -a WASM_OPT_FEATURES=(--mvp-features --enable-bulk-memory --enable-sign-ext)
@@ -197,7 +207,12 @@ fi
 python3 "$PY" verify "$TMP/$CRATE.wasm" --features "$FEATURES" \
   --forbid "$ROOT" --forbid "${CARGO_HOME:-$HOME/.cargo}" || die "optimized wasm is not deployable (see above)"
 
+python3 "$PY" stack "$TMP/$CRATE.wasm" --names "$TMP/names.wasm" --size "$STACK_SIZE" "${RECURSION[@]}" \
+  >"$TMP/stack.txt" || die "the wasm stack could overflow (see above)"
+STACK_LINE="$(head -n1 "$TMP/stack.txt")"
+
 python3 "$PY" render "$TMP/$CRATE.wasm" --names "$TMP/names.wasm" --budget "$SIZE_BUDGET" \
+  --meta "stack=${STACK_LINE#worst-case stack: }" \
   --meta "rustc=$(rustc -V)" --meta "target=$TARGET $RUST_BUILD_FLAGS" \
   --meta "wasm-opt=wasm-opt version $WASM_OPT_VERSION" \
   --meta "flags=${WASM_OPT_FEATURES[*]} ${WASM_OPT_STRIP[*]} $FLAGS" \

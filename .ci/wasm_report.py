@@ -147,6 +147,18 @@ class Reader:
                 return
         raise WasmError("LEB too long at offset %d" % self.pos)
 
+    def sleb(self, max_bytes):
+        result = shift = 0
+        for _ in range(max_bytes):
+            b = self.byte()
+            result |= (b & 0x7F) << shift
+            shift += 7
+            if b < 0x80:
+                if b & 0x40:
+                    result -= 1 << shift
+                return result
+        raise WasmError("LEB too long at offset %d" % self.pos)
+
     def zero(self):
         if self.byte() != 0:
             raise WasmError("reserved byte is not 0 at offset %d (multi-memory/reference types are not accepted)"
@@ -169,6 +181,11 @@ class Module:
         self.memories = 0
         self.tables = 0
         self.exports = []  # (name, kind, index)
+        self.globals = []  # (valtype, mutable) of each defined global
+        self.calls = []  # per defined function: set of function indices it calls
+        self.frames = []  # per defined function: the largest N in `global.get SP; i32.const N; i32.sub` (or `i32.const -N; i32.add`)
+        self.sets_global = []  # per defined function: set of globals it writes
+        self.indirect = []  # per defined function: whether it has a call_indirect
         self.bodies = []  # (offset, size) of each defined function's body
         self.func_names = {}  # function index -> name, from the "name" section
         self.datacount = False
@@ -270,6 +287,24 @@ class Module:
             r.limits()
             self.memories += 1
 
+    def _sec_6(self, r):  # global: (valtype, mutable) of each; the init expressions are skipped
+        for _ in range(r.u32()):
+            t, mut = self._valtype(r), r.byte()
+            op = r.byte()  # a constant expression: one const instruction, then end
+            if op == 0x41:
+                r.sleb(5)
+            elif op == 0x42:
+                r.sleb(10)
+            elif op in (0x43, 0x44):
+                r.bytes(4 if op == 0x43 else 8)
+            elif op == 0x23:
+                r.u32()
+            else:
+                raise WasmError("global initializer 0x%02x is not a constant" % op)
+            if r.byte() != 0x0B:
+                raise WasmError("global initializer is not one instruction")
+            self.globals.append((t, mut == 1))
+
     def _sec_7(self, r):  # export
         for _ in range(r.u32()):
             name, kind, index = r.name(), r.byte(), r.u32()
@@ -291,13 +326,41 @@ class Module:
         instruction can slip past verify unseen.
         """
         ops = {}
+        mutable = [i for i, (_, mut) in enumerate(self.globals) if mut]
+        # The stack pointer: rustc's modules have exactly one mutable global.
+        sp = mutable[0] if len(mutable) == 1 else None
+        self.stack_pointer = sp
         for start, size in self.bodies:
             r = Reader(self.data, start, start + size)
             for _ in range(r.u32()):  # local declarations
                 r.u32()
                 self._valtype(r)
+            calls, sets, frame, indirect = set(), set(), 0, False
+            # The last two instructions with their immediate (None if other), to
+            # spot the stack-frame idiom `global.get G; i32.const N; i32.sub`.
+            prev2 = prev1 = (None, None)
             while not r.at_end():
                 op = r.byte()
+                if prev2 == (0x23, sp) and prev1[0] == 0x41:
+                    # wasm-opt writes a frame of N as `i32.add -N` where that is shorter.
+                    if op == 0x6B:
+                        frame = max(frame, prev1[1])
+                    elif op == 0x6A:
+                        frame = max(frame, -prev1[1])
+                prev2, prev1 = prev1, (op, None)
+                if op == 0x10:
+                    callee = r.u32()
+                    calls.add(callee)
+                    continue
+                if op in (0x23, 0x24):
+                    g = r.u32()
+                    if op == 0x24:
+                        sets.add(g)
+                    prev1 = (op, g)
+                    continue
+                if op == 0x41:
+                    prev1 = (op, r.sleb(5))
+                    continue
                 if op in (0x02, 0x03, 0x04):  # block/loop/if: empty or one MVP result type
                     t = r.byte()
                     if t != 0x40 and t not in MVP_VALTYPES:
@@ -311,6 +374,7 @@ class Module:
                 if op == 0x11:  # call_indirect
                     r.u32()
                     r.zero()
+                    indirect = True
                     continue
                 if op in SIGN_EXT_OPS:
                     name, feature, imm = SIGN_EXT_OPS[op], "sign-ext", ""
@@ -336,6 +400,10 @@ class Module:
                 if name:
                     count = ops.get(name, (feature, 0))[1]
                     ops[name] = (feature, count + 1)
+            self.calls.append(calls)
+            self.frames.append(frame)
+            self.sets_global.append(sets)
+            self.indirect.append(indirect)
         return ops
 
     def features_used(self):
@@ -502,7 +570,7 @@ def cmd_render(args):
         args.budget, "%d left" % left if left >= 0 else "OVER BY %d" % -left,
         100.0 * size / args.budget))
     w("sha256:   %s" % hashlib.sha256(m.data).hexdigest())
-    for key in ("rustc", "target", "wasm-opt", "flags"):
+    for key in ("rustc", "target", "wasm-opt", "flags", "stack"):
         if key in meta:
             w("%-9s %s" % (key + ":", meta[key]))
     w("")
@@ -646,6 +714,97 @@ def cmd_unexport(args):
         f.write(out)
 
 
+def cmd_stack(args):
+    m = load(args.wasm)
+    names = load(args.names).func_names if args.names else m.func_names
+    n0 = m.imported_funcs
+    name = lambda f: clean_name(names.get(f, "func %d" % f))
+    problems = []
+    if any(kind == "global" for _, _, kind in m.imports):
+        problems.append("imports a global; the stack pointer could not be told apart")
+    if m.stack_pointer is None:
+        problems.append("not exactly one mutable global: no stack pointer to follow")
+    for i, (sets, frame, ind) in enumerate(zip(m.sets_global, m.frames, m.indirect)):
+        if ind:
+            problems.append("%s makes an indirect call: its callees are unknown" % name(n0 + i))
+        if sets and not frame:
+            problems.append("%s moves the stack pointer in a way this check does not know" % name(n0 + i))
+    bounds = {}
+    for spec in args.recursion:
+        key, _, depth = spec.rpartition("=")
+        bounds[key] = int(depth)
+    if problems:
+        for p in problems:
+            print("%s: %s" % (args.wasm, p), file=sys.stderr)
+        sys.exit(1)
+
+    # Strongly connected components (Tarjan), so recursion is one node with a depth.
+    nodes = range(n0, n0 + len(m.bodies))
+    succ = {f: sorted(c for c in m.calls[f - n0] if c >= n0) for f in nodes}
+    index, low, on, stack, comp = {}, {}, set(), [], {}
+    comps = []
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v); on.add(v)
+        for w in succ[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            c = []
+            while True:
+                w = stack.pop(); on.discard(w); comp[w] = len(comps); c.append(w)
+                if w == v:
+                    break
+            comps.append(c)
+    sys.setrecursionlimit(10000)
+    for v in nodes:
+        if v not in index:
+            visit(v)
+    # Each component's frames: one pass for a plain function; a recursive one
+    # repeats all its functions' frames as deep as its bound allows.
+    weight, used = [], set()
+    for c in comps:
+        recursive = len(c) > 1 or c[0] in succ[c[0]]
+        depth = 1
+        if recursive:
+            hits = [k for k in bounds if any(k in name(f) for f in c)]
+            if len(hits) != 1:
+                print("%s: recursion with %s bound among: %s" % (args.wasm, "no" if not hits else "more than one",
+                      ", ".join(sorted(name(f) for f in c))), file=sys.stderr)
+                sys.exit(1)
+            depth = bounds[hits[0]]
+            used.add(hits[0])
+        weight.append(depth * sum(m.frames[f - n0] for f in c))
+    unused = set(bounds) - used
+    if unused:
+        sys.exit("%s: no recursion left through %s: drop its bound" % (args.wasm, ", ".join(sorted(unused))))
+    # Deepest path over the component graph; components come out of Tarjan's
+    # in reverse topological order, so callees are done first.
+    cost, via = [0] * len(comps), [None] * len(comps)
+    for ci, c in enumerate(comps):
+        best, arg = 0, None
+        for f in c:
+            for w in succ[f]:
+                d = comp[w]
+                if d != ci and cost[d] > best:
+                    best, arg = cost[d], d
+        cost[ci], via[ci] = weight[ci] + best, arg
+    exports = [(n, i) for n, kind, i in m.exports if kind == "func" and i >= n0]
+    worst, entry = max((cost[comp[i]], n) for n, i in exports)
+    path, ci = [], comp[dict(exports)[entry]]
+    while ci is not None:
+        path.append("%s %d" % ("/".join(sorted(name(f) for f in comps[ci])), weight[ci]))
+        ci = via[ci]
+    print("worst-case stack: %d bytes of %d, from %s" % (worst, args.size, entry))
+    for p in path:
+        print("  " + p)
+    if worst > args.size:
+        sys.exit("%s: the stack can overflow: %d bytes needed, %d given" % (args.wasm, worst, args.size))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -666,6 +825,10 @@ def main():
     s = sub.add_parser("compare"); s.add_argument("head"); s.add_argument("report")
     s.set_defaults(fn=cmd_compare)
     s = sub.add_parser("dump"); s.add_argument("wasm"); s.set_defaults(fn=cmd_dump)
+    s = sub.add_parser("stack"); s.add_argument("wasm"); s.add_argument("--names")
+    s.add_argument("--size", type=int, required=True)
+    s.add_argument("--recursion", action="append", default=[], metavar="NAME=DEPTH")
+    s.set_defaults(fn=cmd_stack)
     s = sub.add_parser("unexport"); s.add_argument("wasm"); s.add_argument("-o", dest="out", required=True)
     s.add_argument("--name", action="append", required=True); s.set_defaults(fn=cmd_unexport)
     args = p.parse_args()

@@ -310,7 +310,7 @@ fn four_mib_arguments_fail_cleanly() {
     env.drain();
 }
 
-/// The wasm's 64 KiB stack (build.sh) holds the deepest JSON the reader accepts, in both readers
+/// The wasm's 4 KiB stack (build.sh) holds the deepest JSON the reader accepts, in both readers
 /// that recurse: an unknown field's value (skipped) and a Json output (kept). Deeper input is
 /// refused by the depth cap with its message, never by a trap.
 #[test]
