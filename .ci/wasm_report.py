@@ -23,6 +23,11 @@ Standard library only, so build.sh and CI need nothing from pip.
         Exit 1 with a diff when the part of REPORT above "## gas" is not HEAD.
     wasm_report.py dump WASM
         Human-readable summary, for poking at a build by hand.
+    wasm_report.py renumber WASM -o OUT
+        Copy WASM to OUT with its defined functions renumbered, the most
+        called first (a tie keeps the old order): a call's index is a LEB, one
+        byte below 128. Calls, exports and function names follow; nothing else
+        is re-encoded.
     wasm_report.py unexport WASM -o OUT --name NAME ...
         Copy WASM to OUT without the exports called NAME (build.sh drops the
         linker's __heap_base and __data_end: nearcore never reads them, and
@@ -186,6 +191,7 @@ class Module:
         self.frames = []  # per defined function: the largest N in `global.get SP; i32.const N; i32.sub` (or `i32.const -N; i32.add`)
         self.sets_global = []  # per defined function: set of globals it writes
         self.indirect = []  # per defined function: whether it has a call_indirect
+        self.call_counts = []  # per defined function: {callee: number of call sites}
         self.bodies = []  # (offset, size) of each defined function's body
         self.func_names = {}  # function index -> name, from the "name" section
         self.datacount = False
@@ -335,7 +341,7 @@ class Module:
             for _ in range(r.u32()):  # local declarations
                 r.u32()
                 self._valtype(r)
-            calls, sets, frame, indirect = set(), set(), 0, False
+            calls, sets, frame, indirect = {}, set(), 0, False
             # The last two instructions with their immediate (None if other), to
             # spot the stack-frame idiom `global.get G; i32.const N; i32.sub`.
             prev2 = prev1 = (None, None)
@@ -350,7 +356,7 @@ class Module:
                 prev2, prev1 = prev1, (op, None)
                 if op == 0x10:
                     callee = r.u32()
-                    calls.add(callee)
+                    calls[callee] = calls.get(callee, 0) + 1
                     continue
                 if op in (0x23, 0x24):
                     g = r.u32()
@@ -400,7 +406,8 @@ class Module:
                 if name:
                     count = ops.get(name, (feature, 0))[1]
                     ops[name] = (feature, count + 1)
-            self.calls.append(calls)
+            self.calls.append(set(calls))
+            self.call_counts.append(calls)
             self.frames.append(frame)
             self.sets_global.append(sets)
             self.indirect.append(indirect)
@@ -696,6 +703,91 @@ def leb_u32(n):
             return bytes(out)
 
 
+def rewrite_calls(data, start, size, new_index):
+    """One function body with every call's callee mapped by `new_index`."""
+    r = Reader(data, start, start + size)
+    out = bytearray()
+    for _ in range(r.u32()):  # local declarations
+        r.u32()
+        r.byte()
+    copied = start
+    calls = []
+    while not r.at_end():
+        op = r.byte()
+        if op in (0x02, 0x03, 0x04):
+            r.byte()
+            continue
+        if op == 0x0E:
+            for _ in range(r.u32() + 1):
+                r.u32()
+            continue
+        if op == 0x11:
+            r.u32()
+            r.zero()
+            continue
+        if op in SIGN_EXT_OPS:
+            continue
+        imm = FC_OPS[r.u32()][2] if op == 0xFC else MVP_IMMEDIATES[op]
+        if op == 0x10:
+            at = r.pos
+            callee = r.u32()
+            calls.append((at, r.pos, callee))
+            continue
+        if imm == "m":
+            r.u32(); r.u32()
+        elif imm in ("s32", "s64"):
+            r.leb(5 if imm == "s32" else 10)
+        elif imm in ("f4", "f8"):
+            r.bytes(int(imm[1]))
+        else:
+            for kind in imm:
+                r.u32() if kind == "u" else r.zero()
+    for at, end, callee in calls:
+        out += data[copied:at] + leb_u32(new_index.get(callee, callee))
+        copied = end
+    out += data[copied:start + size]
+    return bytes(out)
+
+
+def cmd_renumber(args):
+    m = load(args.wasm)
+    n0, n = m.imported_funcs, len(m.bodies)
+    if m.tables or any(m.indirect):
+        sys.exit("%s: has a table or indirect calls; renumbering them is not supported" % args.wasm)
+    counts = [0] * (n0 + n)
+    for calls in m.call_counts:
+        for f, k in calls.items():
+            counts[f] += k
+    order = sorted(range(n0, n0 + n), key=lambda f: (-counts[f], f))
+    new_index = {old: n0 + i for i, old in enumerate(order)}
+    out = bytearray(m.data[:8])
+    for sid, cname, start, size in m.sections:
+        payload = m.data[start:start + size]
+        if sid == 3:
+            payload = leb_u32(n) + b"".join(leb_u32(m.func_types[f - n0]) for f in order)
+        elif sid == 7:
+            kinds = {v: k for k, v in KIND_NAMES.items()}
+            payload = leb_u32(len(m.exports)) + b"".join(
+                leb_u32(len(e.encode())) + e.encode() + bytes([kinds[k]])
+                + leb_u32(new_index.get(i, i) if k == "func" else i) for e, k, i in m.exports)
+        elif sid == 8:
+            sys.exit("%s: has a start function; not supported" % args.wasm)
+        elif sid == 10:
+            bodies = []
+            for f in order:
+                b = rewrite_calls(m.data, *m.bodies[f - n0], new_index)
+                bodies.append(leb_u32(len(b)) + b)
+            payload = leb_u32(n) + b"".join(bodies)
+        elif sid == 0 and cname == "name":
+            names = sorted((new_index.get(f, f), nm) for f, nm in m.func_names.items())
+            sub = leb_u32(len(names)) + b"".join(
+                leb_u32(f) + leb_u32(len(nm.encode())) + nm.encode() for f, nm in names)
+            payload = leb_u32(len(b"name")) + b"name" + bytes([1]) + leb_u32(len(sub)) + sub
+        out += bytes([sid]) + leb_u32(len(payload)) + payload
+    with open(args.out, "wb") as f:
+        f.write(out)
+
+
 def cmd_unexport(args):
     m = load(args.wasm)
     drop = set(args.name)
@@ -829,6 +921,8 @@ def main():
     s.add_argument("--size", type=int, required=True)
     s.add_argument("--recursion", action="append", default=[], metavar="NAME=DEPTH")
     s.set_defaults(fn=cmd_stack)
+    s = sub.add_parser("renumber"); s.add_argument("wasm"); s.add_argument("-o", dest="out", required=True)
+    s.set_defaults(fn=cmd_renumber)
     s = sub.add_parser("unexport"); s.add_argument("wasm"); s.add_argument("-o", dest="out", required=True)
     s.add_argument("--name", action="append", required=True); s.set_defaults(fn=cmd_unexport)
     args = p.parse_args()
