@@ -245,6 +245,9 @@ if (( publish )); then
   mkdir -p "$ROOT/res"
   cp "$TMP/$CRATE.wasm" "$OUT"         # build output; tests may load it
 fi
+# The names twin, for tests/stack_bound.rs and for reading size-report's
+# function indices (build output, outside the tree).
+cp "$TMP/names.wasm" "$TARGET_DIR/size-names/$CRATE.names.wasm"
 if (( ! CHECK )); then
   python3 "$PY" write "$TMP/size-head" "$REPORT"   # keeps the "## gas" part as is
 fi
