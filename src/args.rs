@@ -522,18 +522,55 @@ static RESPONSE: [Spec; 4] = [
 static RESOLVE: [Spec; 2] =
     [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"response", Kind::Object, 0, REQUIRED, O_RESPONSE)];
 
+/// The operator's three calls on a pending request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    /// `resolve_execution {"request_id", "response"}`.
+    Resolve,
+    /// `submit_execution_output {"request_id", "output"}`.
+    Submit,
+    /// `submit_execution_output_and_resolve {"request_id", "output", "success",
+    /// "error"?, "resources_used"}`: the output to store, and the response to
+    /// resume with (its `output` is `None`: the callback uses the stored one).
+    SubmitAndResolve,
+}
+
+/// An operator call's arguments: the request id, the output to store (submit)
+/// and the response to resume the yield with (resolve). One reader for the
+/// three, so the output and the response are built in one place in the wasm.
+pub fn operator(input: &[u8], call: Operator) -> (u64, Option<Output<'_>>, Option<Response<'_>>) {
+    let table: &[Spec] = match call {
+        Operator::Resolve => &RESOLVE,
+        Operator::Submit => SUBMIT,
+        Operator::SubmitAndResolve => &SUBMIT_AND_RESOLVE,
+    };
+    let mut g = parse(input, table);
+    let mut out = output(&mut g);
+    // A submit's output is required, so it is always there.
+    let store = (call != Operator::Resolve).then(|| out.take().unwrap_or(Output::Json(b"null")));
+    let resume = (call != Operator::Submit).then(|| response(&mut g, out));
+    (g.num(0), store, resume)
+}
+
+/// `operator` with the shape each call always has (host tests and fuzzers).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn resolve_execution(input: &[u8]) -> (u64, Response<'_>) {
-    let mut g = parse(input, &RESOLVE);
-    let out = output(&mut g);
-    (g.num(0), response(&mut g, out))
+    match operator(input, Operator::Resolve) {
+        (id, _, Some(resp)) => (id, resp),
+        _ => unreachable!("resolve always has a response"),
+    }
 }
 
 /// `{"request_id", "output"}`: submit_and_resolve's first two fields.
 static SUBMIT: &[Spec] = SUBMIT_AND_RESOLVE.split_at(2).0;
 
+/// `operator` with the shape each call always has (host tests and fuzzers).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
-    let mut g = parse(input, &SUBMIT);
-    (g.num(0), output(&mut g).unwrap_or(Output::Json(b"null")))
+    match operator(input, Operator::Submit) {
+        (id, Some(out), _) => (id, out),
+        _ => unreachable!("submit always has an output"),
+    }
 }
 
 static NEW: [Spec; 2] =
@@ -608,13 +645,13 @@ static SUBMIT_AND_RESOLVE: [Spec; 5] = [
     spec(b"resources_used", Kind::Object, 0, REQUIRED, O_USAGE),
 ];
 
-/// `submit_execution_output_and_resolve {"request_id", "output", "success",
-/// "error"?, "resources_used"}`: the output to store and the response to
-/// resume with (its `output` is `None`: the callback uses the stored one).
+/// `operator` with the shape each call always has (host tests and fuzzers).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
-    let mut g = parse(input, &SUBMIT_AND_RESOLVE);
-    let out = output(&mut g).unwrap_or(Output::Json(b"null"));
-    (g.num(0), out, response(&mut g, None))
+    match operator(input, Operator::SubmitAndResolve) {
+        (id, Some(out), Some(resp)) => (id, out, resp),
+        _ => unreachable!("submit-and-resolve always has both"),
+    }
 }
 
 /// `{"<field>": "<account id>"}` for set_owner, set_operator and

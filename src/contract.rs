@@ -165,17 +165,26 @@ fn read_pending(id: u64) -> Bytes {
 }
 
 pub fn resolve_execution() {
-    only_operator();
-    let input = host::input();
-    let (id, resp) = args::resolve_execution(&input);
-    operator_call(id, None, Some(&resp));
+    operator_entry(args::Operator::Resolve);
 }
 
 pub fn submit_execution_output() {
+    operator_entry(args::Operator::Submit);
+}
+
+/// The 2-call flow in one transaction: stores the output as
+/// `submit_execution_output` does, then resumes the yield as
+/// `resolve_execution` does with `"output": null`. Either both happen or
+/// neither (a failed resume reverts the stored output).
+pub fn submit_execution_output_and_resolve() {
+    operator_entry(args::Operator::SubmitAndResolve);
+}
+
+fn operator_entry(call: args::Operator) {
     only_operator();
     let input = host::input();
-    let (id, out) = args::submit_execution_output(&input);
-    operator_call(id, Some(&out), None);
+    let (id, out, resp) = args::operator(&input, call);
+    operator_call(id, out.as_ref(), resp.as_ref());
 }
 
 /// The operator's calls on pending request `id`: stores a large output (`out`),
@@ -204,17 +213,6 @@ fn operator_call(id: u64, out: Option<&Output>, then: Option<&Response>) {
             refuse(ERR_YIELD_NOT_WAITING);
         }
     }
-}
-
-/// The 2-call flow in one transaction: stores the output as
-/// `submit_execution_output` does, then resumes the yield as
-/// `resolve_execution` does with `"output": null`. Either both happen or
-/// neither (a failed resume reverts the stored output).
-pub fn submit_execution_output_and_resolve() {
-    only_operator();
-    let input = host::input();
-    let (id, out, resp) = args::submit_and_resolve(&input);
-    operator_call(id, Some(&out), Some(&resp));
 }
 
 /// The yield's callback: runs once per request, on resume or on timeout. It must
