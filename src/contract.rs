@@ -427,10 +427,11 @@ pub fn cancel_pending_requests() {
 /// requests, at most `limit` (default and cap 10), with full refunds; it
 /// examines at most `MAX_CLEAR_PROBES` ids from the lowest pending one.
 pub fn clear_all_pending_requests() {
-    owner_config();
+    // The window is fixed before any cancel: each one settles through the
+    // config, which is why it is read again at the end.
+    let (mut id, stop) = owner_config().clear_window();
     let (_, limit) = args::from_and_limit(&host::input(), false, MAX_BULK_CANCEL as u64, ERR_BULK_LIMIT);
     let limit = limit.unwrap_or(MAX_BULK_CANCEL as u64);
-    let (mut id, stop) = load_config().clear_window();
     let mut n = 0;
     while id < stop && n < limit {
         n += owner_cancel(id) as u64;
