@@ -15,6 +15,7 @@ use crate::types::{Format, Output, Response, Usage};
 use crate::Bytes;
 
 const CALLBACK: &[u8] = b"on_execution_response";
+const MIGRATE: &[u8] = crate::within!(ERR_CONFIG_UNREADABLE, b"migrate");
 
 fn load_config() -> Config {
     let Some(raw) = host::storage_read(CONFIG_KEY) else {
@@ -647,8 +648,14 @@ fn balance_sheet(cfg: &Config) -> [u128; 6] {
     [balance, pending, locked, budget::withdrawable(balance, pending, locked), cfg.stats().1, cfg.total_withdrawn()]
 }
 
-const SHEET_NAMES: [&[u8]; 6] =
-    [b"balance", b"pending_payments", b"storage_locked", b"withdrawable", b"total_fees_collected", b"total_withdrawn"];
+const SHEET_NAMES: [&[u8]; 6] = [
+    crate::within!(ERR_NO_FREE_BALANCE.0, b"balance"),
+    b"pending_payments",
+    b"storage_locked",
+    crate::within!(ERR_OVER_WITHDRAWABLE.0, b"withdrawable"),
+    b"total_fees_collected",
+    b"total_withdrawn",
+];
 
 pub fn get_balance_sheet() {
     no_deposit();
@@ -734,7 +741,7 @@ pub fn upgrade() {
     if !code.starts_with(b"\0asm") {
         refuse(ERR_NOT_WASM);
     }
-    host::deploy_and_call_self(&code, b"migrate", MIGRATE_GAS);
+    host::deploy_and_call_self(&code, MIGRATE, MIGRATE_GAS);
 }
 
 pub fn get_max_limits() {

@@ -16,6 +16,7 @@
 
 use crate::limits::cap;
 
+
 /// Refuses the call with `msg`.
 pub fn refuse(msg: &[u8]) -> ! {
     refuse_with(b"", b"", msg, None, b"")
@@ -183,10 +184,10 @@ pub const ERR_COST_OVERFLOW: &[u8] = b"estimated cost overflows u128";
 pub const ERR_DEPOSIT_OVERFLOW: &[u8] = b"required deposit overflows u128";
 pub const ERR_PAUSED: &[u8] = b"paused: no new requests";
 pub const ERR_IDS_EXHAUSTED: &[u8] = b"request ids exhausted";
-pub const ERR_CORRUPT_REQUEST: &[u8] = b"corrupt request record";
+pub const ERR_CORRUPT_REQUEST: &[u8] = crate::within!(ERR_CORRUPT_REQUEST_KEPT, b"corrupt request record");
 pub const ERR_NO_PENDING_REQUEST: &[u8] = b"no pending request with this id";
 pub const ERR_OUTPUT_STORED_RESOLVE_NULL: &[u8] = b"output already stored: resolve with \"output\": null";
-pub const ERR_OUTPUT_STORED: &[u8] = b"output already stored";
+pub const ERR_OUTPUT_STORED: &[u8] = crate::within!(ERR_OUTPUT_STORED_RESOLVE_NULL, b"output already stored");
 pub const ERR_YIELD_NOT_WAITING: &[u8] = b"yield not waiting: already resolved or timed out";
 pub const ERR_NOT_A_YIELD_CALLBACK: &[u8] = b"not a yield callback";
 pub const ERR_REQUEST_CANCELLED: &[u8] = b"request was cancelled";
@@ -208,7 +209,9 @@ pub type Around = (&'static [u8], &'static [u8]);
 pub const ERR_DEPOSIT_TOO_SMALL: Around =
     (b"deposit too small: attach at least ", b" yoctoNEAR (cost estimate + storage)");
 pub const ERR_GAS_TOO_LOW: Around = (b"not enough gas: attach at least ", b" Tgas");
-pub const ERR_OUTPUT_OVER_PAYMENT: Around = (b"output too large for the payment: storing it needs ", b" yoctoNEAR");
+pub const ERR_OUTPUT_OVER_PAYMENT: Around = (b"output too large for the payment: storing it needs ", YOCTO);
 pub const ERR_NO_FREE_BALANCE: Around =
     (b"not enough free balance to stake this: ", b" yoctoNEAR more needed (pending payments are not staked)");
-pub const ERR_OVER_WITHDRAWABLE: Around = (b"amount over what is withdrawable: at most ", b" yoctoNEAR");
+pub const ERR_OVER_WITHDRAWABLE: Around = (b"amount over what is withdrawable: at most ", YOCTO);
+/// The unit after an amount, from a longer tail that has it.
+const YOCTO: &[u8] = crate::within!(ERR_DEPOSIT_TOO_SMALL.1, b" yoctoNEAR");
