@@ -111,7 +111,7 @@ fn every_recursion_needs_its_bound_and_every_bound_its_recursion() {
         return;
     }
     let (size, bounds) = build_sh_bounds();
-    assert_eq!(bounds.len(), 3, "{bounds:?}");
+    assert!(!bounds.is_empty(), "build.sh names no recursion: the reader's value recurses");
     for dropped in &bounds {
         let rest: Vec<String> = bounds.iter().filter(|b| *b != dropped).cloned().collect();
         let o = stack_check(size, &rest);
