@@ -47,11 +47,11 @@ enum Kind {
     Object,
     /// An object with exactly one of its fields (an output), like `Object`.
     OneOf,
-    /// A page or batch size: 1 to `Got::bound`'s number, else refused with
-    /// its text.
+    /// A page or batch size: 1 to its cap, else refused with its text
+    /// (`limit_text`).
     Limit,
-    /// `[id, ...]`: at most `Got::bound`'s number of u64s (as 8-byte LE
-    /// words), else refused with its text.
+    /// `[id, ...]`: at most its cap of u64s (as 8-byte LE words), else
+    /// refused with `ERR_BULK_IDS_CAP`.
     Ids,
 }
 
@@ -86,9 +86,12 @@ const C_OUTPUT: u8 = 6;
 const C_INSTRUCTIONS: u8 = 7;
 const C_MEMORY_MB: u8 = 8;
 const C_SECONDS: u8 = 9;
+/// The page and batch sizes: refused with texts of their own, not `over`'s.
+const C_PAGE: u8 = 10;
+const C_BULK: u8 = 11;
 const FIRST_NUMBER_CAP: u8 = C_INSTRUCTIONS;
 
-static CAPS: [u64; 10] = [
+static CAPS: [u64; 12] = [
     u64::MAX,
     limits::MAX_REPO as u64,
     limits::MAX_COMMIT as u64,
@@ -99,6 +102,8 @@ static CAPS: [u64; 10] = [
     Limits::CAP.max_instructions,
     Limits::CAP.max_memory_mb,
     Limits::CAP.max_execution_seconds,
+    limits::MAX_PENDING_PAGE,
+    limits::MAX_BULK_CANCEL as u64,
 ];
 
 // `Spec::cap` of an object: its table's index in `OBJECTS`.
@@ -116,8 +121,6 @@ static OBJECTS: [&[Spec]; 5] = [&CODE_SOURCE, &RESOURCE_LIMITS, &OUTPUT, &USAGE,
 struct Got<'a> {
     /// Bit `id`: the value was given (present and not null).
     given: u32,
-    /// For `Kind::Limit` and `Kind::Ids`.
-    bound: Bound<'a>,
     slots: [Slot<'a>; SLOTS],
 }
 
@@ -144,8 +147,8 @@ impl Slot<'_> {
 const SLOTS: usize = 11;
 
 impl<'a> Got<'a> {
-    fn new(bound: Bound<'a>) -> Self {
-        Got { given: 0, bound, slots: [Slot::EMPTY; SLOTS] }
+    fn new() -> Self {
+        Got { given: 0, slots: [Slot::EMPTY; SLOTS] }
     }
 
     #[inline(never)]
@@ -203,20 +206,10 @@ impl<'a> Got<'a> {
     }
 }
 
-/// The most a `Kind::Limit` or `Kind::Ids` value may be, and the refusal
-/// text when it is more.
-type Bound<'a> = (u64, &'a str);
-
-const NO_BOUND: Bound = (0, "");
-
 /// Parses a whole input as one object of `specs`; only whitespace may follow.
 #[inline(never)]
 fn parse<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
-    parse_bounded(input, specs, NO_BOUND)
-}
-
-fn parse_bounded<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'a> {
-    let mut got = Got::new(bound);
+    let mut got = Got::new();
     let mut r = Reader::new(input);
     walk(&mut r, b"", specs, &mut got);
     r.end();
@@ -224,11 +217,11 @@ fn parse_bounded<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'
 }
 
 /// Empty input (near-cli's `'{}'` or nothing at all) counts as `{}`.
-fn parse_opt<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'a> {
+fn parse_opt<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
     if input.iter().all(u8::is_ascii_whitespace) {
-        return Got::new(bound);
+        return Got::new();
     }
-    parse_bounded(input, specs, bound)
+    parse(input, specs)
 }
 
 /// Walks an object, reading each key found in `specs` (each at most once) and
@@ -289,7 +282,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             let a = r.u128_string();
             (v.num, v.high) = (a as u64, (a >> 64) as u64);
         }
-        Kind::Bytes | Kind::Ids => v.owned = Some(number_array(r, parent, s, got.bound)),
+        Kind::Bytes | Kind::Ids => v.owned = Some(number_array(r, parent, s)),
         Kind::Json => v.raw = Some(r.value()),
         Kind::Format => match Format::from_name(r.raw_string().0) {
             Some(f) => v.num = f as u64,
@@ -298,8 +291,8 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         Kind::Pubkey => v.owned = Some(crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY))),
         Kind::Limit => {
             let n = r.u64();
-            if n == 0 || n > got.bound.0 {
-                r.refuse(got.bound.1);
+            if n == 0 || n > cap(s) {
+                r.refuse(if s.cap == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
             }
             v.num = n;
         }
@@ -330,8 +323,8 @@ pub fn account(r: &mut Reader) -> Bytes {
 }
 
 /// `{"<name>": <value>}` with that single field (store id 0) required.
-fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, bound: Bound<'a>) -> Got<'a> {
-    parse_bounded(input, &[spec(name, kind, 0, flags, NO_CAP)], bound)
+fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, cap: u8) -> Got<'a> {
+    parse(input, &[spec(name, kind, 0, flags, cap)])
 }
 
 /// `{"request_id"}`: submit_and_resolve's first field alone.
@@ -451,12 +444,12 @@ fn over(parent: &[u8], s: &Spec) -> ! {
     refuse_over(parent, s.name, cap(s), s.cap < FIRST_NUMBER_CAP)
 }
 
-/// `[1, 2, 3]` of whole numbers: for `Kind::Bytes` each 0..=255 and at most
-/// `s`'s cap of them, kept as bytes; for `Kind::Ids` at most `bound`'s number
-/// of them, kept as 8-byte LE words (no Vec<u64> type in the wasm).
-fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, bound: Bound) -> Bytes {
+/// `[1, 2, 3]` of whole numbers, at most `s`'s cap of them: for `Kind::Bytes`
+/// each 0..=255, kept as bytes; for `Kind::Ids` kept as 8-byte LE words (no
+/// Vec<u64> type in the wasm).
+fn number_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
     let ids = s.kind == Kind::Ids;
-    let max = if ids { bound.0 } else { cap(s) };
+    let max = cap(s);
     let (mut v, mut open, mut n) = (Bytes::new(), false, 0);
     while r.next_item(&mut open) {
         let x = r.u64();
@@ -465,7 +458,7 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, bound: Bound) -> Bytes 
         }
         if n == max {
             if ids {
-                r.refuse(bound.1);
+                r.refuse(ERR_BULK_IDS_CAP);
             }
             over(parent, s);
         }
@@ -566,7 +559,7 @@ static ESTIMATE: &[Spec] = REQUEST.split_at(1).1.split_at(1).0;
 /// `estimate_execution_cost`: `{"resource_limits": ...}`, all optional; empty
 /// input too.
 pub fn estimate(input: &[u8]) -> Limits {
-    limits_of(&parse_opt(input, &ESTIMATE, NO_BOUND))
+    limits_of(&parse_opt(input, &ESTIMATE))
 }
 
 static WITHDRAW: [Spec; 2] =
@@ -575,29 +568,30 @@ static WITHDRAW: [Spec; 2] =
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
 pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
-    let mut g = parse_opt(input, &WITHDRAW, NO_BOUND);
+    let mut g = parse_opt(input, &WITHDRAW);
     (g.given(0).then(|| g.amount(0)), g.opt_take(1))
 }
 
-static PAGE: [Spec; 2] =
-    [spec(b"limit", Kind::Limit, 0, NULLABLE, NO_CAP), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
+static PAGE_FROM: [Spec; 2] =
+    [spec(b"limit", Kind::Limit, 0, NULLABLE, C_PAGE), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
 
-static PAGE_FROM: &[Spec] = &PAGE;
-static PAGE_LIMIT: &[Spec] = PAGE.split_at(1).0;
+static PAGE_LIMIT: [Spec; 1] = [spec(b"limit", Kind::Limit, 0, NULLABLE, C_BULK)];
 
-/// `{"from_id"?, "limit"?}` (get_pending_requests) or `{"limit"?}`
-/// (clear_all_pending_requests): each `None` when missing or null; a limit
-/// must be 1 to `max`.
-pub fn from_and_limit(input: &[u8], with_from: bool, max: u64, over: &str) -> (Option<u64>, Option<u64>) {
-    let g = parse_opt(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, (max, over));
-    // A limit given is at least 1: 0 is none.
-    let limit = g.num(0);
-    (g.given(1).then(|| g.num(1)), (limit != 0).then_some(limit))
+/// `{"from_id"?, "limit"?}` (get_pending_requests, a limit 1 to
+/// `MAX_PENDING_PAGE`) or `{"limit"?}` (clear_all_pending_requests, 1 to
+/// `MAX_BULK_CANCEL`): the start, `None` when missing or null, and the
+/// limit, its cap when missing or null.
+pub fn from_and_limit(input: &[u8], with_from: bool) -> (Option<u64>, u64) {
+    let specs: &[Spec] = if with_from { &PAGE_FROM } else { &PAGE_LIMIT };
+    let g = parse_opt(input, specs);
+    let max = specs.first().map_or(0, cap);
+    (g.given(1).then(|| g.num(1)), g.num_or(0, max))
 }
 
-/// `cancel_pending_requests {"request_ids": [..]}`: at most `max` ids.
-pub fn request_ids(input: &[u8], max: usize, over: &str) -> Bytes {
-    one(input, b"request_ids", Kind::Ids, REQUIRED, (max as u64, over)).take(0)
+/// `cancel_pending_requests {"request_ids": [..]}`: at most `MAX_BULK_CANCEL`
+/// ids.
+pub fn request_ids(input: &[u8]) -> Bytes {
+    one(input, b"request_ids", Kind::Ids, REQUIRED, C_BULK).take(0)
 }
 
 static SUBMIT_AND_RESOLVE: [Spec; 5] = [
@@ -621,18 +615,18 @@ pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
 /// set_keystore_account; `nullable` lets the account be null (None).
 pub fn account_field(input: &[u8], field: &'static [u8], nullable: bool) -> Option<Bytes> {
     let flags = if nullable { REQUIRED | NULLABLE } else { REQUIRED };
-    one(input, field, Kind::Account, flags, NO_BOUND).opt_take(0)
+    one(input, field, Kind::Account, flags, NO_CAP).opt_take(0)
 }
 
 /// `{"paused": bool}`.
 pub fn paused(input: &[u8]) -> bool {
-    one(input, b"paused", Kind::Bool, REQUIRED, NO_BOUND).num(0) != 0
+    one(input, b"paused", Kind::Bool, REQUIRED, NO_CAP).num(0) != 0
 }
 
 /// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase
 /// hex characters, the form it is stored and shown in.
 pub fn pubkey(input: &[u8]) -> Bytes {
-    one(input, b"pubkey", Kind::Pubkey, REQUIRED, NO_BOUND).take(0)
+    one(input, b"pubkey", Kind::Pubkey, REQUIRED, NO_CAP).take(0)
 }
 
 /// The ids `request_ids` read, in order (8-byte LE words).
