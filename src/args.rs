@@ -316,9 +316,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
 /// An account id argument, decoded and validated.
 pub fn account(r: &mut Reader) -> Bytes {
     let id = r.string();
-    if let Err(e) = crate::account::validate(&id) {
-        r.refuse(e);
-    }
+    crate::account::validate(&id, r.field);
     id
 }
 
