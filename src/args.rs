@@ -231,28 +231,29 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>
     let mut seen = 0u32;
     let outer = r.field;
     let (mut open, mut decoded) = (false, Bytes::new());
-    while let Some(key) = r.next_member(&mut open, &mut decoded) {
-        match specs.iter().position(|s| s.name == key) {
-            Some(i) => {
-                if let Some(s) = specs.get(i) {
-                    r.field = s.name;
-                    if seen & (1 << i) != 0 {
-                        r.refuse(ERR_DUPLICATE);
-                    }
-                    seen |= 1 << i;
-                    read(r, parent, s, got);
-                    r.field = outer;
+    'members: while let Some(key) = r.next_member(&mut open, &mut decoded) {
+        let mut bit = 1;
+        for s in specs {
+            if s.name == key {
+                r.field = s.name;
+                if seen & bit != 0 {
+                    r.refuse(ERR_DUPLICATE);
                 }
+                seen |= bit;
+                read(r, parent, s, got);
+                r.field = outer;
+                continue 'members;
             }
-            None => {
-                r.value();
-            }
+            bit <<= 1;
         }
+        r.value();
     }
-    for (s, i) in specs.iter().zip(0..) {
-        if s.flags & REQUIRED != 0 && seen & (1 << i) == 0 {
+    let mut bit = 1;
+    for s in specs {
+        if s.flags & REQUIRED != 0 && seen & bit == 0 {
             refuse_in(parent, s.name, ERR_MISSING);
         }
+        bit <<= 1;
     }
     seen
 }
