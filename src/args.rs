@@ -231,22 +231,23 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>
     let mut seen = 0u32;
     let outer = r.field;
     let (mut open, mut decoded) = (false, Bytes::new());
-    'members: while let Some(key) = r.next_member(&mut open, &mut decoded) {
-        let mut bit = 1;
-        for s in specs {
-            if s.name == key {
+    while let Some(key) = r.next_member(&mut open, &mut decoded) {
+        let i = find(specs, key);
+        match specs.get(i) {
+            Some(s) => {
                 r.field = s.name;
+                let bit = 1 << i;
                 if seen & bit != 0 {
                     r.refuse(ERR_DUPLICATE);
                 }
                 seen |= bit;
                 read(r, parent, s, got);
                 r.field = outer;
-                continue 'members;
             }
-            bit <<= 1;
+            None => {
+                r.value();
+            }
         }
-        r.value();
     }
     let mut bit = 1;
     for s in specs {
@@ -256,6 +257,13 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>
         bit <<= 1;
     }
     seen
+}
+
+/// The index of the spec named `key`, or `specs.len()` when none is. Out of
+/// line: a format's name is looked up in `OUTPUT` with it too.
+#[inline(never)]
+fn find(specs: &[Spec], key: &[u8]) -> usize {
+    specs.iter().position(|s| s.name == key).unwrap_or(specs.len())
 }
 
 /// Reads one value of `s`, checks it and puts it in its slot. Out of line: the
@@ -285,10 +293,13 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         }
         Kind::Bytes | Kind::Ids => v.owned = Some(number_array(r, parent, s)),
         Kind::Json => v.raw = Some(r.value()),
-        Kind::Format => match Format::from_name(r.raw_string().0) {
-            Some(f) => v.num = f as u64,
-            None => r.refuse(ERR_FORMAT),
-        },
+        Kind::Format => {
+            // `OUTPUT` is in the formats' order.
+            v.num = find(&OUTPUT, r.raw_string().0) as u64;
+            if v.num >= OUTPUT.len() as u64 {
+                r.refuse(ERR_FORMAT);
+            }
+        }
         Kind::Pubkey => v.owned = Some(crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY))),
         Kind::Limit => {
             let n = r.u64();
@@ -472,11 +483,12 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
 }
 
 /// `{"Text": s}`, `{"Json": value}` or `{"Bytes": [..]}`, at most 32 KiB; the
-/// store ids are 3, 4, 5.
+/// store ids are 3, 4, 5. In `Format`'s order: a `response_format` is looked
+/// up here by name.
 static OUTPUT: [Spec; 3] = [
+    spec(b"Bytes", Kind::Bytes, 5, 0, C_OUTPUT),
     spec(b"Text", Kind::Raw, 3, 0, C_OUTPUT),
     spec(b"Json", Kind::Json, 4, 0, C_OUTPUT),
-    spec(b"Bytes", Kind::Bytes, 5, 0, C_OUTPUT),
 ];
 
 /// The output given (at most one is).
@@ -631,4 +643,16 @@ pub fn pubkey(input: &[u8]) -> Bytes {
 /// The ids `request_ids` read, in order (8-byte LE words).
 pub fn ids(words: &[u8]) -> impl Iterator<Item = u64> + '_ {
     words.chunks_exact(8).map(|w| w.try_into().map_or(u64::MAX, u64::from_le_bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_are_in_the_formats_order() {
+        for f in [Format::Bytes, Format::Text, Format::Json] {
+            assert_eq!(find(&OUTPUT, f.name()), f as usize);
+        }
+    }
 }
