@@ -263,7 +263,7 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>
 /// line: a format's name is looked up in `OUTPUT` with it too.
 #[inline(never)]
 fn find(specs: &[Spec], key: &[u8]) -> usize {
-    specs.iter().position(|s| s.name == key).unwrap_or(specs.len())
+    specs.iter().position(|s| *s.name == *key).unwrap_or(specs.len())
 }
 
 /// Reads one value of `s`, checks it and puts it in its slot. Out of line: the
