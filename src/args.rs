@@ -309,15 +309,14 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             v.num = n;
         }
     }
-    if s.cap != 0 || s.flags & NONEMPTY != 0 {
-        // Only numbers and slices have caps here, and only one of the two is set.
-        let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
-        if size > cap(s) {
-            over(parent, s);
-        }
-        if s.flags & NONEMPTY != 0 && size == 0 {
-            refuse_in(parent, s.name, ERR_EMPTY);
-        }
+    // Only numbers and slices have caps here, and only one of the two is set;
+    // `NO_CAP` is u64::MAX, which no size is over.
+    let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
+    if size > cap(s) {
+        over(parent, s);
+    }
+    if s.flags & NONEMPTY != 0 && size == 0 {
+        refuse_in(parent, s.name, ERR_EMPTY);
     }
     got.given |= 1 << s.id;
     if let Some(slot) = got.slots.get_mut(s.id as usize) {
