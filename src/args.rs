@@ -303,7 +303,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         Kind::Pubkey => v.owned = Some(crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY))),
         Kind::Limit => {
             let n = r.u64();
-            if n == 0 || n > cap(s) {
+            if n.wrapping_sub(1) >= cap(s) {
                 r.refuse(if s.cap == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
             }
             v.num = n;
