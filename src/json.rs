@@ -382,12 +382,10 @@ impl<'a> Reader<'a> {
 
 /// The UTF-8 encoding of code point `cp` (never a surrogate here).
 fn push_utf8(out: &mut Bytes, cp: u32) {
-    let (lead, n) = match cp {
-        0..=0x7F => return out.push(cp as u8),
-        0x80..=0x7FF => (0xC0, 1),
-        0x800..=0xFFFF => (0xE0, 2),
-        _ => (0xF0, 3),
-    };
+    // How many continuation bytes, and the lead byte's marker for as many
+    // (none for ASCII), taken from one word instead of a match.
+    let n = (cp > 0x7F) as u32 + (cp > 0x7FF) as u32 + (cp > 0xFFFF) as u32;
+    let lead = (0xF0E0_C000u32 >> (8 * n)) as u8;
     out.push(lead | (cp >> (6 * n)) as u8);
     for i in (0..n).rev() {
         out.push(0x80 | (cp >> (6 * i) & 0x3F) as u8);
