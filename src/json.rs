@@ -409,14 +409,15 @@ pub fn valid_utf8(s: &[u8]) -> bool {
                 return false;
             }
         } else if c >= 0x80 {
-            // The lead byte's leading ones count its bytes; C0, C1 and F5 to
-            // F7 pass here and fail on their value (overlong or past U+10FFFF).
-            (need, min) = match c.leading_ones() {
-                2 => (1, 0x80),
-                3 => (2, 0x800),
-                4 => (3, 0x10000),
-                _ => return false,
-            };
+            // No lead byte is below C2 (C0 and C1 only start overlong forms)
+            // or above F4 (past U+10FFFF); its leading ones count its bytes.
+            if !(0xC2..=0xF4).contains(&c) {
+                return false;
+            }
+            need = c.leading_ones() - 1;
+            // 2^11 and 2^16 for three and four bytes; 2^6 for two, where the
+            // lead byte alone already excluded overlong forms.
+            min = 1 << (5 * need + 1);
             cp = (c as u32) & (0x7F >> need);
         }
     }
