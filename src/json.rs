@@ -247,7 +247,8 @@ impl<'a> Reader<'a> {
     /// leading zero.
     #[inline(never)]
     pub fn u64(&mut self) -> u64 {
-        let start = self.pos_after_ws();
+        self.peek();
+        let start = self.pos;
         let mut v: u64 = 0;
         while let Some(&d @ b'0'..=b'9') = self.s.get(self.pos) {
             // Compared against a constant, then the carry of the add: a
@@ -264,11 +265,6 @@ impl<'a> Reader<'a> {
             self.refuse(ERR_UNSIGNED);
         }
         v
-    }
-
-    fn pos_after_ws(&mut self) -> usize {
-        self.peek();
-        self.pos
     }
 
     fn check_digits(&self, start: usize, empty: &str) {
@@ -318,8 +314,9 @@ impl<'a> Reader<'a> {
 
     /// Validates and skips any value; returns the slice it spanned.
     pub fn value(&mut self) -> &'a [u8] {
-        let start = self.pos_after_ws();
-        match self.peek() {
+        let c = self.peek();
+        let start = self.pos;
+        match c {
             b'{' => {
                 let (mut open, mut decoded) = (false, Bytes::new());
                 while self.next_member(&mut open, &mut decoded).is_some() {
