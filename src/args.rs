@@ -218,10 +218,7 @@ fn parse<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
 
 /// Empty input (near-cli's `'{}'` or nothing at all) counts as `{}`.
 fn parse_opt<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
-    if input.iter().all(u8::is_ascii_whitespace) {
-        return Got::new();
-    }
-    parse(input, specs)
+    parse(if input.iter().all(u8::is_ascii_whitespace) { b"{}" } else { input }, specs)
 }
 
 /// Walks an object, reading each key found in `specs` (each at most once) and
