@@ -147,9 +147,10 @@ impl Slot<'_> {
 const SLOTS: usize = 11;
 
 impl<'a> Got<'a> {
-    fn new() -> Self {
-        Got { given: 0, slots: [Slot::EMPTY; SLOTS] }
-    }
+    /// A constant, not built by a function: an all-zero constant is one
+    /// `memory.fill`, where the array built at run time was a loop of them
+    /// and a copy.
+    const NEW: Got<'static> = Got { given: 0, slots: [Slot::EMPTY; SLOTS] };
 
     #[inline(never)]
     fn given(&self, id: usize) -> bool {
@@ -209,7 +210,7 @@ impl<'a> Got<'a> {
 /// Parses a whole input as one object of `specs`; only whitespace may follow.
 #[inline(never)]
 fn parse<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
-    let mut got = Got::new();
+    let mut got = Got::NEW;
     let mut r = Reader::new(input);
     walk(&mut r, b"", specs, &mut got);
     r.end();
