@@ -157,7 +157,9 @@ impl<'a> Got<'a> {
         self.given & 1 << id != 0
     }
 
-    #[inline(never)]
+    // Inlined, like `num` and `raw`: with the id a constant each is a load
+    // or two at a fixed offset, less than the call (measured).
+    #[inline]
     fn amount(&self, id: usize) -> u128 {
         self.slots.get(id).map_or(0, |s| (s.high as u128) << 64 | s.num as u128)
     }
@@ -170,7 +172,7 @@ impl<'a> Got<'a> {
         }
     }
 
-    #[inline(never)]
+    #[inline]
     fn num(&self, id: usize) -> u64 {
         self.slots.get(id).map_or(0, |s| s.num)
     }
@@ -185,7 +187,7 @@ impl<'a> Got<'a> {
         }
     }
 
-    #[inline(never)]
+    #[inline]
     fn raw(&self, id: usize) -> Raw<'a> {
         Raw(self.slots.get(id).and_then(|s| s.raw).unwrap_or_default())
     }
