@@ -285,8 +285,17 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         Kind::U64 => v.num = r.u64(),
         Kind::Bool => v.num = r.bool() as u64,
         Kind::Raw => v.raw = Some(r.raw_string().0),
-        Kind::Text => v.owned = Some(r.string()),
-        Kind::Account => v.owned = Some(account(r)),
+        // One string read for the three kinds that decode one.
+        Kind::Text | Kind::Account | Kind::Pubkey => {
+            let mut text = r.string();
+            if s.kind == Kind::Account {
+                crate::account::validate(&text, r.field);
+            }
+            if s.kind == Kind::Pubkey {
+                text = crate::encoding::parse_pubkey(&text).unwrap_or_else(|| r.refuse(ERR_PUBKEY));
+            }
+            v.owned = Some(text);
+        }
         Kind::Amount => {
             let a = r.u128_string();
             (v.num, v.high) = (a as u64, (a >> 64) as u64);
@@ -300,7 +309,6 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
                 r.refuse(ERR_FORMAT);
             }
         }
-        Kind::Pubkey => v.owned = Some(crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY))),
         Kind::Limit => {
             let n = r.u64();
             if n.wrapping_sub(1) >= cap(s) {
@@ -322,13 +330,6 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     if let Some(slot) = got.slots.get_mut(s.id as usize) {
         *slot = v;
     }
-}
-
-/// An account id argument, decoded and validated.
-pub fn account(r: &mut Reader) -> Bytes {
-    let id = r.string();
-    crate::account::validate(&id, r.field);
-    id
 }
 
 /// `{"<name>": <value>}` with that single field (store id 0) required.
