@@ -284,7 +284,18 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         }
         Kind::U64 => v.num = r.u64(),
         Kind::Bool => v.num = r.bool() as u64,
-        Kind::Raw => v.raw = Some(r.raw_string().0),
+        Kind::Raw | Kind::Format => {
+            let raw = r.raw_string().0;
+            if s.kind == Kind::Raw {
+                v.raw = Some(raw);
+            } else {
+                // `OUTPUT` is in the formats' order.
+                v.num = find(&OUTPUT, raw) as u64;
+                if v.num >= OUTPUT.len() as u64 {
+                    r.refuse(ERR_FORMAT);
+                }
+            }
+        }
         // One string read for the three kinds that decode one.
         Kind::Text | Kind::Account | Kind::Pubkey => {
             let mut text = r.string();
@@ -302,13 +313,6 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         }
         Kind::Bytes | Kind::Ids => v.owned = Some(number_array(r, parent, s)),
         Kind::Json => v.raw = Some(r.value()),
-        Kind::Format => {
-            // `OUTPUT` is in the formats' order.
-            v.num = find(&OUTPUT, r.raw_string().0) as u64;
-            if v.num >= OUTPUT.len() as u64 {
-                r.refuse(ERR_FORMAT);
-            }
-        }
         Kind::Limit => {
             let n = r.u64();
             if n.wrapping_sub(1) >= cap(s) {
