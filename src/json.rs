@@ -185,19 +185,18 @@ impl<'a> Reader<'a> {
 
     /// Reads the escape after a backslash; returns the code point it stands for.
     fn escape(&mut self) -> u32 {
-        let cp = match self.next() {
+        match self.next() {
             b'u' => {
-                let hi = self.hex4();
-                if (0xD800..0xDC00).contains(&hi) {
-                    // A high surrogate must be followed by an escaped low one.
-                    let lo = if self.next() == b'\\' && self.next() == b'u' { self.hex4() } else { 0 };
-                    if !(0xDC00..0xE000).contains(&lo) {
-                        self.refuse(ERR_SURROGATE);
-                    }
-                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                } else {
-                    hi
+                let cp = self.hex4();
+                if !(0xD800..0xE000).contains(&cp) {
+                    return cp;
                 }
+                // A surrogate must be a high one followed by an escaped low one.
+                let lo = if cp < 0xDC00 && self.next() == b'\\' && self.next() == b'u' { self.hex4() } else { 0 };
+                if !(0xDC00..0xE000).contains(&lo) {
+                    self.refuse(ERR_SURROGATE);
+                }
+                0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
             }
             // A lookup, not a `match` on each letter: that is a jump table
             // spanning '"' to 't' in the wasm.
@@ -205,11 +204,7 @@ impl<'a> Reader<'a> {
                 Some(&m) => m as u32,
                 None => self.refuse(ERR_ESCAPE),
             },
-        };
-        if (0xDC00..0xE000).contains(&cp) {
-            self.refuse(ERR_SURROGATE);
         }
-        cp
     }
 
     fn hex4(&mut self) -> u32 {
