@@ -22,37 +22,38 @@ use crate::state::NewRequest;
 use crate::types::{CodeSource, Format};
 pub use crate::types::{Output, Response, Usage};
 
-/// What a field holds: the walker reads and checks it.
+/// What a field holds: the walker reads and checks it. In this order, kinds
+/// read alike are neighbours (the order of the least wasm, measured).
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 enum Kind {
-    U64,
-    Bool,
     /// A string kept JSON-escaped, as sent.
     Raw,
+    /// `"Bytes"`, `"Text"` or `"Json"`.
+    Format,
     /// A string decoded to UTF-8.
     Text,
     Account,
-    /// A u128 as a decimal string.
-    Amount,
-    /// `[1, 2, 3]`, each 0..=255.
-    Bytes,
-    /// Any JSON value, kept as sent.
-    Json,
-    /// `"Bytes"`, `"Text"` or `"Json"`.
-    Format,
     /// A keystore public key (`encoding::parse_pubkey`), as 64 lowercase hex.
     Pubkey,
+    /// `[1, 2, 3]`, each 0..=255.
+    Bytes,
+    /// `[id, ...]`: at most its cap of u64s (as 8-byte LE words), else
+    /// refused with `ERR_BULK_IDS_CAP`.
+    Ids,
+    /// Any JSON value, kept as sent.
+    Json,
+    U64,
+    Bool,
+    /// A u128 as a decimal string.
+    Amount,
+    /// A page or batch size: 1 to its cap, else refused with
+    /// `ERR_PAGE_LIMIT` or `ERR_BULK_LIMIT`.
+    Limit,
     /// An object: `Spec::cap` names its table (`O_...`).
     Object,
     /// An object with exactly one of its fields (an output), like `Object`.
     OneOf,
-    /// A page or batch size: 1 to its cap, else refused with its text
-    /// (`limit_text`).
-    Limit,
-    /// `[id, ...]`: at most its cap of u64s (as 8-byte LE words), else
-    /// refused with `ERR_BULK_IDS_CAP`.
-    Ids,
 }
 
 const REQUIRED: u8 = 1;
