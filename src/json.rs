@@ -245,21 +245,26 @@ impl<'a> Reader<'a> {
         self.peek();
         let start = self.pos;
         let mut v: u64 = 0;
-        while let Some(&d @ b'0'..=b'9') = self.s.get(self.pos) {
+        loop {
+            // 0 past the end: one exit for the end and any other non-digit.
+            let c = self.s.get(self.pos).copied().unwrap_or(0);
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                self.check_digits(start, ERR_UNSIGNED);
+                if let b'.' | b'e' | b'E' = c {
+                    self.refuse(ERR_UNSIGNED);
+                }
+                return v;
+            }
             // Compared against a constant, then the carry of the add: a
             // checked multiply costs far more in wasm.
-            let (next, carry) = v.wrapping_mul(10).overflowing_add((d - b'0') as u64);
+            let (next, carry) = v.wrapping_mul(10).overflowing_add(d as u64);
             if v > u64::MAX / 10 || carry {
                 self.refuse(ERR_OVER_U64);
             }
             v = next;
             self.pos += 1;
         }
-        self.check_digits(start, ERR_UNSIGNED);
-        if let Some(b'.' | b'e' | b'E') = self.s.get(self.pos) {
-            self.refuse(ERR_UNSIGNED);
-        }
-        v
     }
 
     fn check_digits(&self, start: usize, empty: &str) {
