@@ -291,13 +291,12 @@ impl<'a> Reader<'a> {
             if !c.is_ascii_digit() {
                 self.refuse(ERR_AMOUNT);
             }
-            // Compared against a constant, then the carry of the add: a
-            // checked multiply costs far more in wasm.
-            let (next, carry) = v.wrapping_mul(10).overflowing_add((c - b'0') as u128);
-            if v > u128::MAX / 10 || carry {
-                self.refuse(ERR_OVER_U128);
-            }
-            v = next;
+            // Checked arithmetic: for a u128 times a constant it is smaller
+            // than comparing with u128::MAX / 10 (measured), unlike for a u64.
+            v = v
+                .checked_mul(10)
+                .and_then(|x| x.checked_add((c - b'0') as u128))
+                .unwrap_or_else(|| self.refuse(ERR_OVER_U128));
         }
         v
     }
