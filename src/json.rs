@@ -89,7 +89,9 @@ impl<'a> Reader<'a> {
 
     /// Only whitespace may follow the top-level value.
     pub fn end(&mut self) {
-        if self.peek() != 0 || self.pos < self.s.len() {
+        // Past the whitespace, anything at all is too much (a NUL too).
+        self.peek();
+        if self.pos < self.s.len() {
             refuse_at(b"", ERR_TRAILING);
         }
     }
