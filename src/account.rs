@@ -1,27 +1,29 @@
 //! NEAR account id rules: 2..=64 bytes of lowercase a-z, 0-9 and the separators
 //! `-` `_` `.`; a separator may not start or end the id or follow another one.
 
-use crate::error::{ERR_ACCOUNT_CHARS, ERR_ACCOUNT_LEN, ERR_ACCOUNT_SEPARATOR};
+use crate::error::{refuse_at, ERR_ACCOUNT_CHARS, ERR_ACCOUNT_LEN, ERR_ACCOUNT_SEPARATOR};
 
-pub fn validate(id: &[u8]) -> Result<(), &'static str> {
+/// Refuses `id`, naming the argument `field`, unless it is a valid account id.
+/// It refuses itself rather than return the text: a `Result` of a text comes
+/// back through memory, and costs its caller a check too.
+pub fn validate(id: &[u8], field: &[u8]) {
     if id.len() < 2 || id.len() > 64 {
-        return Err(ERR_ACCOUNT_LEN);
+        refuse_at(field, ERR_ACCOUNT_LEN);
     }
     let mut after_separator = true;
     for &c in id {
         let separator = matches!(c, b'-' | b'_' | b'.');
         if !(separator || c.is_ascii_lowercase() || c.is_ascii_digit()) {
-            return Err(ERR_ACCOUNT_CHARS);
+            refuse_at(field, ERR_ACCOUNT_CHARS);
         }
         if separator && after_separator {
-            return Err(ERR_ACCOUNT_SEPARATOR);
+            refuse_at(field, ERR_ACCOUNT_SEPARATOR);
         }
         after_separator = separator;
     }
     if after_separator {
-        return Err(ERR_ACCOUNT_SEPARATOR);
+        refuse_at(field, ERR_ACCOUNT_SEPARATOR);
     }
-    Ok(())
 }
 
 /// Whether `id` is, or may be, an implicit account id (64 hex chars, or `0x`,
@@ -39,7 +41,11 @@ pub fn looks_implicit(id: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::validate;
+    use crate::error::refusal;
+
+    fn validate(id: &[u8]) -> Option<String> {
+        refusal(|| super::validate(id, b""))
+    }
 
     #[test]
     fn accepts_valid_ids() {
@@ -52,7 +58,7 @@ mod tests {
             "98793cd91a3f870fb126f66285808c7e094afcfc4eda8a970f6648cdf0dbd6de",
             &"a".repeat(64),
         ] {
-            assert_eq!(validate(id.as_bytes()), Ok(()), "{id}");
+            assert_eq!(validate(id.as_bytes()), None, "{id}");
         }
     }
 
@@ -96,7 +102,7 @@ mod tests {
             "ünicode",
             &"a".repeat(65),
         ] {
-            assert!(validate(id.as_bytes()).is_err(), "{id}");
+            assert!(validate(id.as_bytes()).is_some(), "{id}");
         }
     }
 }

@@ -22,37 +22,38 @@ use crate::state::NewRequest;
 use crate::types::{CodeSource, Format};
 pub use crate::types::{Output, Response, Usage};
 
-/// What a field holds: the walker reads and checks it.
+/// What a field holds: the walker reads and checks it. In this order, kinds
+/// read alike are neighbours (the order of the least wasm, measured).
 #[derive(Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 enum Kind {
-    U64,
-    Bool,
     /// A string kept JSON-escaped, as sent.
     Raw,
+    /// `"Bytes"`, `"Text"` or `"Json"`.
+    Format,
     /// A string decoded to UTF-8.
     Text,
     Account,
-    /// A u128 as a decimal string.
-    Amount,
-    /// `[1, 2, 3]`, each 0..=255.
-    Bytes,
-    /// Any JSON value, kept as sent.
-    Json,
-    /// `"Bytes"`, `"Text"` or `"Json"`.
-    Format,
     /// A keystore public key (`encoding::parse_pubkey`), as 64 lowercase hex.
     Pubkey,
+    /// `[1, 2, 3]`, each 0..=255.
+    Bytes,
+    /// `[id, ...]`: at most its cap of u64s (as 8-byte LE words), else
+    /// refused with `ERR_BULK_IDS_CAP`.
+    Ids,
+    /// Any JSON value, kept as sent.
+    Json,
+    U64,
+    Bool,
+    /// A u128 as a decimal string.
+    Amount,
+    /// A page or batch size: 1 to its cap, else refused with
+    /// `ERR_PAGE_LIMIT` or `ERR_BULK_LIMIT`.
+    Limit,
     /// An object: `Spec::cap` names its table (`O_...`).
     Object,
     /// An object with exactly one of its fields (an output), like `Object`.
     OneOf,
-    /// A page or batch size: 1 to `Got::bound`'s number, else refused with
-    /// its text.
-    Limit,
-    /// `[id, ...]`: at most `Got::bound`'s number of u64s (as 8-byte LE
-    /// words), else refused with its text.
-    Ids,
 }
 
 const REQUIRED: u8 = 1;
@@ -86,9 +87,12 @@ const C_OUTPUT: u8 = 6;
 const C_INSTRUCTIONS: u8 = 7;
 const C_MEMORY_MB: u8 = 8;
 const C_SECONDS: u8 = 9;
+/// The page and batch sizes: refused with texts of their own, not `over`'s.
+const C_PAGE: u8 = 10;
+const C_BULK: u8 = 11;
 const FIRST_NUMBER_CAP: u8 = C_INSTRUCTIONS;
 
-static CAPS: [u64; 10] = [
+static CAPS: [u64; 12] = [
     u64::MAX,
     limits::MAX_REPO as u64,
     limits::MAX_COMMIT as u64,
@@ -99,6 +103,8 @@ static CAPS: [u64; 10] = [
     Limits::CAP.max_instructions,
     Limits::CAP.max_memory_mb,
     Limits::CAP.max_execution_seconds,
+    limits::MAX_PENDING_PAGE,
+    limits::MAX_BULK_CANCEL as u64,
 ];
 
 // `Spec::cap` of an object: its table's index in `OBJECTS`.
@@ -116,8 +122,6 @@ static OBJECTS: [&[Spec]; 5] = [&CODE_SOURCE, &RESOURCE_LIMITS, &OUTPUT, &USAGE,
 struct Got<'a> {
     /// Bit `id`: the value was given (present and not null).
     given: u32,
-    /// For `Kind::Limit` and `Kind::Ids`.
-    bound: Bound<'a>,
     slots: [Slot<'a>; SLOTS],
 }
 
@@ -144,16 +148,19 @@ impl Slot<'_> {
 const SLOTS: usize = 11;
 
 impl<'a> Got<'a> {
-    fn new(bound: Bound<'a>) -> Self {
-        Got { given: 0, bound, slots: [Slot::EMPTY; SLOTS] }
-    }
+    /// A constant, not built by a function: an all-zero constant is one
+    /// `memory.fill`, where the array built at run time was a loop of them
+    /// and a copy.
+    const NEW: Got<'static> = Got { given: 0, slots: [Slot::EMPTY; SLOTS] };
 
     #[inline(never)]
     fn given(&self, id: usize) -> bool {
         self.given & 1 << id != 0
     }
 
-    #[inline(never)]
+    // Inlined, like `num` and `raw`: with the id a constant each is a load
+    // or two at a fixed offset, less than the call (measured).
+    #[inline]
     fn amount(&self, id: usize) -> u128 {
         self.slots.get(id).map_or(0, |s| (s.high as u128) << 64 | s.num as u128)
     }
@@ -166,7 +173,7 @@ impl<'a> Got<'a> {
         }
     }
 
-    #[inline(never)]
+    #[inline]
     fn num(&self, id: usize) -> u64 {
         self.slots.get(id).map_or(0, |s| s.num)
     }
@@ -181,7 +188,7 @@ impl<'a> Got<'a> {
         }
     }
 
-    #[inline(never)]
+    #[inline]
     fn raw(&self, id: usize) -> Raw<'a> {
         Raw(self.slots.get(id).and_then(|s| s.raw).unwrap_or_default())
     }
@@ -203,20 +210,10 @@ impl<'a> Got<'a> {
     }
 }
 
-/// The most a `Kind::Limit` or `Kind::Ids` value may be, and the refusal
-/// text when it is more.
-type Bound<'a> = (u64, &'a str);
-
-const NO_BOUND: Bound = (0, "");
-
 /// Parses a whole input as one object of `specs`; only whitespace may follow.
 #[inline(never)]
 fn parse<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
-    parse_bounded(input, specs, NO_BOUND)
-}
-
-fn parse_bounded<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'a> {
-    let mut got = Got::new(bound);
+    let mut got = Got::NEW;
     let mut r = Reader::new(input);
     walk(&mut r, b"", specs, &mut got);
     r.end();
@@ -224,11 +221,8 @@ fn parse_bounded<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'
 }
 
 /// Empty input (near-cli's `'{}'` or nothing at all) counts as `{}`.
-fn parse_opt<'a>(input: &'a [u8], specs: &[Spec], bound: Bound<'a>) -> Got<'a> {
-    if input.iter().all(u8::is_ascii_whitespace) {
-        return Got::new(bound);
-    }
-    parse_bounded(input, specs, bound)
+fn parse_opt<'a>(input: &'a [u8], specs: &[Spec]) -> Got<'a> {
+    parse(if input.iter().all(u8::is_ascii_whitespace) { b"{}" } else { input }, specs)
 }
 
 /// Walks an object, reading each key found in `specs` (each at most once) and
@@ -239,29 +233,38 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>
     let outer = r.field;
     let (mut open, mut decoded) = (false, Bytes::new());
     while let Some(key) = r.next_member(&mut open, &mut decoded) {
-        match specs.iter().position(|s| s.name == key) {
-            Some(i) => {
-                if let Some(s) = specs.get(i) {
-                    r.field = s.name;
-                    if seen & (1 << i) != 0 {
-                        r.refuse(ERR_DUPLICATE);
-                    }
-                    seen |= 1 << i;
-                    read(r, parent, s, got);
-                    r.field = outer;
+        let i = find(specs, key);
+        match specs.get(i) {
+            Some(s) => {
+                r.field = s.name;
+                let bit = 1 << i;
+                if seen & bit != 0 {
+                    r.refuse(ERR_DUPLICATE);
                 }
+                seen |= bit;
+                read(r, parent, s, got);
+                r.field = outer;
             }
             None => {
                 r.value();
             }
         }
     }
-    for (s, i) in specs.iter().zip(0..) {
-        if s.flags & REQUIRED != 0 && seen & (1 << i) == 0 {
+    let mut bit = 1;
+    for s in specs {
+        if s.flags & REQUIRED != 0 && seen & bit == 0 {
             refuse_in(parent, s.name, ERR_MISSING);
         }
+        bit <<= 1;
     }
     seen
+}
+
+/// The index of the spec named `key`, or `specs.len()` when none is. Out of
+/// line: a format's name is looked up in `OUTPUT` with it too.
+#[inline(never)]
+fn find(specs: &[Spec], key: &[u8]) -> usize {
+    specs.iter().position(|s| *s.name == *key).unwrap_or(specs.len())
 }
 
 /// Reads one value of `s`, checks it and puts it in its slot. Out of line: the
@@ -282,37 +285,51 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         }
         Kind::U64 => v.num = r.u64(),
         Kind::Bool => v.num = r.bool() as u64,
-        Kind::Raw => v.raw = Some(r.raw_string().0),
-        Kind::Text => v.owned = Some(r.string()),
-        Kind::Account => v.owned = Some(account(r)),
+        Kind::Raw | Kind::Format => {
+            let raw = r.raw_string().0;
+            if s.kind == Kind::Raw {
+                v.raw = Some(raw);
+            } else {
+                // `OUTPUT` is in the formats' order.
+                v.num = find(&OUTPUT, raw) as u64;
+                if v.num >= OUTPUT.len() as u64 {
+                    r.refuse(ERR_FORMAT);
+                }
+            }
+        }
+        // One string read for the three kinds that decode one.
+        Kind::Text | Kind::Account | Kind::Pubkey => {
+            let mut text = r.string();
+            if s.kind == Kind::Account {
+                crate::account::validate(&text, r.field);
+            }
+            if s.kind == Kind::Pubkey {
+                text = crate::encoding::parse_pubkey(&text).unwrap_or_else(|| r.refuse(ERR_PUBKEY));
+            }
+            v.owned = Some(text);
+        }
         Kind::Amount => {
             let a = r.u128_string();
             (v.num, v.high) = (a as u64, (a >> 64) as u64);
         }
-        Kind::Bytes | Kind::Ids => v.owned = Some(number_array(r, parent, s, got.bound)),
+        Kind::Bytes | Kind::Ids => v.owned = Some(number_array(r, parent, s)),
         Kind::Json => v.raw = Some(r.value()),
-        Kind::Format => match Format::from_name(r.raw_string().0) {
-            Some(f) => v.num = f as u64,
-            None => r.refuse(ERR_FORMAT),
-        },
-        Kind::Pubkey => v.owned = Some(crate::encoding::parse_pubkey(&r.string()).unwrap_or_else(|| r.refuse(ERR_PUBKEY))),
         Kind::Limit => {
             let n = r.u64();
-            if n == 0 || n > got.bound.0 {
-                r.refuse(got.bound.1);
+            if n.wrapping_sub(1) >= cap(s) {
+                r.refuse(if s.cap == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
             }
             v.num = n;
         }
     }
-    if s.cap != 0 || s.flags & NONEMPTY != 0 {
-        // Only numbers and slices have caps here, and only one of the two is set.
-        let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
-        if size > cap(s) {
-            over(parent, s);
-        }
-        if s.flags & NONEMPTY != 0 && size == 0 {
-            refuse_in(parent, s.name, ERR_EMPTY);
-        }
+    // Only numbers and slices have caps here, and only one of the two is set;
+    // `NO_CAP` is u64::MAX, which no size is over.
+    let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
+    if size > cap(s) {
+        over(parent, s);
+    }
+    if s.flags & NONEMPTY != 0 && size == 0 {
+        refuse_in(parent, s.name, ERR_EMPTY);
     }
     got.given |= 1 << s.id;
     if let Some(slot) = got.slots.get_mut(s.id as usize) {
@@ -320,18 +337,9 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     }
 }
 
-/// An account id argument, decoded and validated.
-pub fn account(r: &mut Reader) -> Bytes {
-    let id = r.string();
-    if let Err(e) = crate::account::validate(&id) {
-        r.refuse(e);
-    }
-    id
-}
-
 /// `{"<name>": <value>}` with that single field (store id 0) required.
-fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, bound: Bound<'a>) -> Got<'a> {
-    parse_bounded(input, &[spec(name, kind, 0, flags, NO_CAP)], bound)
+fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, cap: u8) -> Got<'a> {
+    parse(input, &[spec(name, kind, 0, flags, cap)])
 }
 
 /// `{"request_id"}`: submit_and_resolve's first field alone.
@@ -432,6 +440,8 @@ fn request_args(input: &[u8], estimate: bool) -> RequestArgs<'_> {
 }
 
 /// `resource_limits` (store ids 3, 4, 5), each default when not given.
+/// Inlined into both callers (measured).
+#[inline(always)]
 fn limits_of(g: &Got) -> Limits {
     let d = Limits::DEFAULT;
     Limits {
@@ -451,12 +461,12 @@ fn over(parent: &[u8], s: &Spec) -> ! {
     refuse_over(parent, s.name, cap(s), s.cap < FIRST_NUMBER_CAP)
 }
 
-/// `[1, 2, 3]` of whole numbers: for `Kind::Bytes` each 0..=255 and at most
-/// `s`'s cap of them, kept as bytes; for `Kind::Ids` at most `bound`'s number
-/// of them, kept as 8-byte LE words (no Vec<u64> type in the wasm).
-fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, bound: Bound) -> Bytes {
+/// `[1, 2, 3]` of whole numbers, at most `s`'s cap of them: for `Kind::Bytes`
+/// each 0..=255, kept as bytes; for `Kind::Ids` kept as 8-byte LE words (no
+/// Vec<u64> type in the wasm).
+fn number_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
     let ids = s.kind == Kind::Ids;
-    let max = if ids { bound.0 } else { cap(s) };
+    let max = cap(s);
     let (mut v, mut open, mut n) = (Bytes::new(), false, 0);
     while r.next_item(&mut open) {
         let x = r.u64();
@@ -465,7 +475,7 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, bound: Bound) -> Bytes 
         }
         if n == max {
             if ids {
-                r.refuse(bound.1);
+                r.refuse(ERR_BULK_IDS_CAP);
             }
             over(parent, s);
         }
@@ -480,11 +490,12 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, bound: Bound) -> Bytes 
 }
 
 /// `{"Text": s}`, `{"Json": value}` or `{"Bytes": [..]}`, at most 32 KiB; the
-/// store ids are 3, 4, 5.
+/// store ids are 3, 4, 5. In `Format`'s order: a `response_format` is looked
+/// up here by name.
 static OUTPUT: [Spec; 3] = [
+    spec(b"Bytes", Kind::Bytes, 5, 0, C_OUTPUT),
     spec(b"Text", Kind::Raw, 3, 0, C_OUTPUT),
     spec(b"Json", Kind::Json, 4, 0, C_OUTPUT),
-    spec(b"Bytes", Kind::Bytes, 5, 0, C_OUTPUT),
 ];
 
 /// The output given (at most one is).
@@ -603,7 +614,7 @@ static ESTIMATE: &[Spec] = REQUEST.split_at(1).1.split_at(1).0;
 /// `estimate_execution_cost`: `{"resource_limits": ...}`, all optional; empty
 /// input too.
 pub fn estimate(input: &[u8]) -> Limits {
-    limits_of(&parse_opt(input, &ESTIMATE, NO_BOUND))
+    limits_of(&parse_opt(input, &ESTIMATE))
 }
 
 static WITHDRAW: [Spec; 2] =
@@ -612,29 +623,30 @@ static WITHDRAW: [Spec; 2] =
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
 pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
-    let mut g = parse_opt(input, &WITHDRAW, NO_BOUND);
+    let mut g = parse_opt(input, &WITHDRAW);
     (g.given(0).then(|| g.amount(0)), g.opt_take(1))
 }
 
-static PAGE: [Spec; 2] =
-    [spec(b"limit", Kind::Limit, 0, NULLABLE, NO_CAP), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
+static PAGE_FROM: [Spec; 2] =
+    [spec(b"limit", Kind::Limit, 0, NULLABLE, C_PAGE), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
 
-static PAGE_FROM: &[Spec] = &PAGE;
-static PAGE_LIMIT: &[Spec] = PAGE.split_at(1).0;
+static PAGE_LIMIT: [Spec; 1] = [spec(b"limit", Kind::Limit, 0, NULLABLE, C_BULK)];
 
-/// `{"from_id"?, "limit"?}` (get_pending_requests) or `{"limit"?}`
-/// (clear_all_pending_requests): each `None` when missing or null; a limit
-/// must be 1 to `max`.
-pub fn from_and_limit(input: &[u8], with_from: bool, max: u64, over: &str) -> (Option<u64>, Option<u64>) {
-    let g = parse_opt(input, if with_from { &PAGE_FROM } else { &PAGE_LIMIT }, (max, over));
-    // A limit given is at least 1: 0 is none.
-    let limit = g.num(0);
-    (g.given(1).then(|| g.num(1)), (limit != 0).then_some(limit))
+/// `{"from_id"?, "limit"?}` (get_pending_requests, a limit 1 to
+/// `MAX_PENDING_PAGE`) or `{"limit"?}` (clear_all_pending_requests, 1 to
+/// `MAX_BULK_CANCEL`): the start, `None` when missing or null, and the
+/// limit, its cap when missing or null.
+pub fn from_and_limit(input: &[u8], with_from: bool) -> (Option<u64>, u64) {
+    let specs: &[Spec] = if with_from { &PAGE_FROM } else { &PAGE_LIMIT };
+    let g = parse_opt(input, specs);
+    let max = specs.first().map_or(0, cap);
+    (g.given(1).then(|| g.num(1)), g.num_or(0, max))
 }
 
-/// `cancel_pending_requests {"request_ids": [..]}`: at most `max` ids.
-pub fn request_ids(input: &[u8], max: usize, over: &str) -> Bytes {
-    one(input, b"request_ids", Kind::Ids, REQUIRED, (max as u64, over)).take(0)
+/// `cancel_pending_requests {"request_ids": [..]}`: at most `MAX_BULK_CANCEL`
+/// ids.
+pub fn request_ids(input: &[u8]) -> Bytes {
+    one(input, b"request_ids", Kind::Ids, REQUIRED, C_BULK).take(0)
 }
 
 static SUBMIT_AND_RESOLVE: [Spec; 5] = [
@@ -658,21 +670,33 @@ pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
 /// set_keystore_account; `nullable` lets the account be null (None).
 pub fn account_field(input: &[u8], field: &'static [u8], nullable: bool) -> Option<Bytes> {
     let flags = if nullable { REQUIRED | NULLABLE } else { REQUIRED };
-    one(input, field, Kind::Account, flags, NO_BOUND).opt_take(0)
+    one(input, field, Kind::Account, flags, NO_CAP).opt_take(0)
 }
 
 /// `{"paused": bool}`.
 pub fn paused(input: &[u8]) -> bool {
-    one(input, b"paused", Kind::Bool, REQUIRED, NO_BOUND).num(0) != 0
+    one(input, b"paused", Kind::Bool, REQUIRED, NO_CAP).num(0) != 0
 }
 
 /// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase
 /// hex characters, the form it is stored and shown in.
 pub fn pubkey(input: &[u8]) -> Bytes {
-    one(input, b"pubkey", Kind::Pubkey, REQUIRED, NO_BOUND).take(0)
+    one(input, b"pubkey", Kind::Pubkey, REQUIRED, NO_CAP).take(0)
 }
 
 /// The ids `request_ids` read, in order (8-byte LE words).
 pub fn ids(words: &[u8]) -> impl Iterator<Item = u64> + '_ {
     words.chunks_exact(8).map(|w| w.try_into().map_or(u64::MAX, u64::from_le_bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names_are_in_the_formats_order() {
+        for f in [Format::Bytes, Format::Text, Format::Json] {
+            assert_eq!(find(&OUTPUT, f.name()), f as usize);
+        }
+    }
 }

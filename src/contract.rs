@@ -7,7 +7,7 @@ use crate::error::*;
 use crate::events::{self, Settled};
 use crate::host;
 use crate::json::Writer;
-use crate::limits::{self, MAX_BULK_CANCEL, MAX_PENDING_PAGE, MIGRATE_SCAN};
+use crate::limits::{self, MIGRATE_SCAN};
 use crate::payload;
 use crate::pricing;
 use crate::state::{self, Accounts, Config, Request, CONFIG_KEY};
@@ -416,7 +416,7 @@ fn return_bool(v: bool) {
 /// unknown and ended ids are skipped. Returns how many it ended.
 pub fn cancel_pending_requests() {
     owner_config();
-    let ids = args::request_ids(&host::input(), MAX_BULK_CANCEL, ERR_BULK_IDS_CAP);
+    let ids = args::request_ids(&host::input());
     let mut n = 0;
     for id in args::ids(&ids) {
         n += owner_cancel(id) as u64;
@@ -431,8 +431,7 @@ pub fn clear_all_pending_requests() {
     // The window is fixed before any cancel: each one settles through the
     // config, which is why it is read again at the end.
     let (mut id, stop) = owner_config().clear_window();
-    let (_, limit) = args::from_and_limit(&host::input(), false, MAX_BULK_CANCEL as u64, ERR_BULK_LIMIT);
-    let limit = limit.unwrap_or(MAX_BULK_CANCEL as u64);
+    let (_, limit) = args::from_and_limit(&host::input(), false);
     let mut n = 0;
     while id < stop && n < limit {
         n += owner_cancel(id) as u64;
@@ -619,10 +618,10 @@ pub fn estimate_execution_cost() {
 /// ended requests below it cost nothing.
 pub fn get_pending_requests() {
     no_deposit();
-    let (from, limit) = args::from_and_limit(&host::input(), true, MAX_PENDING_PAGE, ERR_PAGE_LIMIT);
+    let (from, limit) = args::from_and_limit(&host::input(), true);
     let cfg = load_config();
     let mut id = cfg.page_start(from);
-    let (end, limit) = (cfg.next_request_id(), limit.unwrap_or(MAX_PENDING_PAGE));
+    let end = cfg.next_request_id();
     let mut w = Writer::new();
     w.raw(b"[");
     let mut n = 0;

@@ -67,9 +67,9 @@ pub fn parse_pubkey(s: &[u8]) -> Option<Bytes> {
             return None;
         }
     }
-    // In base58 each leading '1' stands for a leading zero byte: the digits
-    // must account for exactly 32 bytes.
-    if b58.is_some() && zeros + key.iter().skip_while(|&&b| b == 0).count() != 32 {
+    // In base58 each leading '1' stands for a leading zero byte: the key must
+    // start with exactly as many zero bytes as the digits with '1's.
+    if b58.is_some() && zeros != key.iter().take_while(|&&b| b == 0).count() {
         return None;
     }
     let mut out = Bytes::with_capacity(64);

@@ -150,9 +150,8 @@ pub const ERR_BYTE: &str = "elements must be 0 to 255";
 /// (`refuse_over`).
 pub const ERR_AT_MOST: &str = "at most ";
 pub const ERR_BYTES: &str = " bytes";
-/// For src/contract.rs, which passes these to `args::request_ids` and
-/// `args::from_and_limit`; it still has its own copies of the texts until its
-/// engineer switches to these (the numbers here come from the caps themselves).
+/// The page and batch refusals of `args::request_ids` and
+/// `args::from_and_limit` (the numbers here come from the caps themselves).
 pub const ERR_BULK_IDS_CAP: &str = concat!("at most ", cap!(bulk_cancel), " ids per call");
 pub const ERR_BULK_LIMIT: &str = concat!("must be 1 to ", cap!(bulk_cancel));
 pub const ERR_PAGE_LIMIT: &str = concat!("must be 1 to ", cap!(pending_page));
