@@ -47,7 +47,7 @@ fn admin_deposit() {
 fn owner_config() -> Config {
     admin_deposit();
     let c = load_config();
-    if host::predecessor_account_id()[..] != *c.accounts().owner {
+    if !caller_is(c.accounts().owner) {
         refuse(ERR_OWNER_ONLY);
     }
     c
@@ -65,7 +65,13 @@ fn only_operator() {
 }
 
 fn from_self() -> bool {
-    host::predecessor_account_id() == host::current_account_id()
+    caller_is(&host::current_account_id())
+}
+
+/// Whether this call's predecessor is `account`. Compared as slices by value:
+/// `a != b` on references goes through two more functions in the wasm.
+fn caller_is(account: &[u8]) -> bool {
+    *host::predecessor_account_id() == *account
 }
 
 fn private() {
@@ -363,7 +369,7 @@ pub fn cancel_stale_execution() {
     let id = request_id_no_deposit();
     let stored = read_pending(id);
     let req = pending(&stored);
-    if host::predecessor_account_id()[..] != *req.sender {
+    if !caller_is(req.sender) {
         refuse(ERR_SENDER_ONLY);
     }
     if !limits::is_stale(req.timestamp(), host::block_timestamp()) {
@@ -479,7 +485,7 @@ fn set_account(field: &'static [u8], role: Role) {
         // A required account is always given: the reader refuses null for it.
         _ => {}
     }
-    if *a.operator != *old.operator {
+    if !(*a.operator == *old.operator) {
         host::storage_remove(old.operator);
         host::storage_write(a.operator, state::OPERATOR_MARK);
     }
@@ -521,9 +527,8 @@ pub fn set_pricing() {
 pub fn set_keystore_pubkey() {
     admin_deposit();
     let c = load_config();
-    let caller = host::predecessor_account_id();
     let a = c.accounts();
-    if caller[..] != *a.owner && a.keystore != Some(&caller[..]) {
+    if !(caller_is(a.owner) || a.keystore.is_some_and(caller_is)) {
         refuse(ERR_PUBKEY_SETTER_ONLY);
     }
     host::storage_write(state::PUBKEY_KEY, &args::pubkey(&host::input()));
