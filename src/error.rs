@@ -38,8 +38,8 @@ pub fn refuse_in(parent: &[u8], field: &[u8], msg: &str) -> ! {
 /// `bytes` (a length), "resource_limits.max_memory_mb: at most 1024" otherwise.
 /// Written out here from the cap itself, so no cap has a text of its own.
 pub fn refuse_over(parent: &[u8], field: &[u8], cap: u64, bytes: bool) -> ! {
-    let unit = if bytes { ERR_BYTES.as_bytes() } else { b"" };
-    refuse_with(parent, field, ERR_AT_MOST.as_bytes(), Some(cap as u128), unit)
+    let unit = if bytes { ERR_BYTES } else { b"" };
+    refuse_with(parent, field, ERR_AT_MOST, Some(cap as u128), unit)
 }
 
 /// Refuses with a message that says how much: "`around.0``amount``around.1`".
@@ -148,8 +148,8 @@ pub const ERR_PUBKEY: &str = "expected 64 hex chars or ed25519:<base58 of 32 byt
 pub const ERR_BYTE: &str = "elements must be 0 to 255";
 /// A cap's refusal is "at most <cap>", " bytes" after it for a length
 /// (`refuse_over`).
-pub const ERR_AT_MOST: &str = "at most ";
-pub const ERR_BYTES: &str = " bytes";
+pub const ERR_AT_MOST: &[u8] = crate::within!(ERR_BULK_IDS_CAP.as_bytes(), b"at most ");
+pub const ERR_BYTES: &[u8] = crate::within!(ERR_PUBKEY.as_bytes(), b" bytes");
 /// The page and batch refusals of `args::request_ids` and
 /// `args::from_and_limit` (the numbers here come from the caps themselves).
 pub const ERR_BULK_IDS_CAP: &str = concat!("at most ", cap!(bulk_cancel), " ids per call");
