@@ -39,55 +39,63 @@ impl Out {
     }
 }
 
+/// The u64 at byte `at` of `b`, 0 when `b` is too short: the fixed-offset
+/// reads of the records and every `In` read share it.
+#[inline(never)]
+pub fn u64_at(b: &[u8], at: usize) -> u64 {
+    b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u64::from_le_bytes(*c))
+}
+
+/// The u128 at byte `at` of `b`, 0 when `b` is too short.
+#[inline(never)]
+pub fn u128_at(b: &[u8], at: usize) -> u128 {
+    b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u128::from_le_bytes(*c))
+}
+
 /// Reads a layout back. A short or malformed record does not stop the reads
 /// (they return zeros and empty slices, which keeps each read a plain call);
 /// `finish` then says whether the whole record was well-formed.
 pub struct In<'a> {
-    rest: &'a [u8],
-    ok: bool,
+    b: &'a [u8],
+    /// Where the next read starts; `usize::MAX` once the record is known bad,
+    /// where every later read finds nothing.
+    pos: usize,
 }
 
 impl<'a> In<'a> {
     pub fn new(b: &'a [u8]) -> Self {
-        In { rest: b, ok: true }
+        In { b, pos: 0 }
     }
+    /// Where the next `n` bytes start (past the end: the record is bad).
     #[inline(never)]
-    fn take(&mut self, n: usize) -> &'a [u8] {
-        match (self.rest.get(..n), self.rest.get(n..)) {
-            (Some(head), Some(tail)) => {
-                self.rest = tail;
-                head
-            }
-            _ => {
-                self.ok = false;
-                &[]
-            }
-        }
-    }
-    fn array<const N: usize>(&mut self) -> [u8; N] {
-        self.take(N).try_into().unwrap_or([0; N])
+    fn take(&mut self, n: usize) -> usize {
+        let at = self.pos;
+        self.pos = at.checked_add(n).filter(|&end| end <= self.b.len()).unwrap_or(usize::MAX);
+        at
     }
     pub fn u8(&mut self) -> u8 {
-        self.array::<1>()[0]
+        let at = self.take(1);
+        self.b.get(at).copied().unwrap_or(0)
     }
     /// A tag byte that must be 0 or 1.
     pub fn flag(&mut self) -> bool {
         let v = self.u8();
-        self.ok &= v <= 1;
+        if v > 1 {
+            self.pos = usize::MAX;
+        }
         v == 1
     }
-    #[inline(never)]
     pub fn u64(&mut self) -> u64 {
-        u64::from_le_bytes(self.array())
-    }
-    #[inline(never)]
-    pub fn u128(&mut self) -> u128 {
-        u128::from_le_bytes(self.array())
+        let at = self.take(8);
+        u64_at(self.b, at)
     }
     #[inline(never)]
     pub fn bytes(&mut self) -> &'a [u8] {
-        let len = u32::from_le_bytes(self.array()) as usize;
-        self.take(len)
+        let at = self.take(4);
+        let len = self.b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u32::from_le_bytes(*c)) as usize;
+        let at = self.take(len);
+        // After a failed take this range is out of bounds or reversed.
+        self.b.get(at..at.wrapping_add(len)).unwrap_or(&[])
     }
     #[inline(never)]
     pub fn bytes_into(&mut self, dst: &mut &'a [u8]) {
@@ -103,6 +111,6 @@ impl<'a> In<'a> {
     }
     /// True when every read fitted and nothing is left over.
     pub fn finish(&self) -> bool {
-        self.ok && self.rest.is_empty()
+        self.pos == self.b.len()
     }
 }

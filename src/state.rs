@@ -52,15 +52,7 @@ fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
     k
 }
 
-#[inline(never)]
-fn get_u64(b: &[u8], at: usize) -> u64 {
-    b.get(at..at + 8).and_then(|s| s.try_into().ok()).map_or(0, u64::from_le_bytes)
-}
-
-#[inline(never)]
-fn get_u128(b: &[u8], at: usize) -> u128 {
-    b.get(at..at + 16).and_then(|s| s.try_into().ok()).map_or(0, u128::from_le_bytes)
-}
+use crate::borsh::{u128_at as get_u128, u64_at as get_u64};
 
 #[inline(never)]
 fn get_pricing(b: &[u8], at: usize) -> Pricing {
