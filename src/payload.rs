@@ -35,7 +35,9 @@ pub fn encode(id: u64, r: &Response) -> Bytes {
             o.u8(out.kind() as u8);
             o.bytes(out.body());
         }
-        None => o.u8(NO_OUTPUT),
+        None => {
+            o.u8(NO_OUTPUT);
+        }
     }
     // A failure can always be reported: it carries no output, and its error is
     // shortened to what fits after its tag and length. (A success's error,

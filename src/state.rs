@@ -65,11 +65,8 @@ fn get_pricing(b: &[u8], at: usize) -> Pricing {
 }
 
 #[inline(never)]
-fn put_pricing(o: &mut Out, p: &Pricing) {
-    o.u128(p.base_fee);
-    o.u128(p.per_instruction_fee);
-    o.u128(p.per_mb_fee);
-    o.u128(p.per_second_fee);
+fn put_pricing<'o>(o: &'o mut Out, p: &Pricing) -> &'o mut Out {
+    o.u128(p.base_fee).u128(p.per_instruction_fee).u128(p.per_mb_fee).u128(p.per_second_fee)
 }
 
 /// Adds to an amount in place, saturating: no total the contract keeps can
