@@ -439,6 +439,14 @@ impl Writer {
         self
     }
 
+    /// One byte (a bracket, a comma): an immediate argument, where `raw`
+    /// takes an address and a length.
+    #[inline(never)]
+    pub fn byte(&mut self, c: u8) -> &mut Self {
+        self.0.push(c);
+        self
+    }
+
     /// `,"name":`, without the comma right after an object's `{`. Keys are
     /// written from their bare names, which the argument tables hold too: one
     /// constant serves both.
