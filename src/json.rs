@@ -489,7 +489,7 @@ impl Writer {
     }
 
     pub fn u64(&mut self, v: u64) -> &mut Self {
-        write_u64(&mut self.0, v, 0);
+        write_u128(&mut self.0, v as u128);
         self
     }
 
@@ -588,36 +588,41 @@ pub fn escape_into(out: &mut Bytes, mut s: &[u8]) {
     }
 }
 
-/// Decimal digits of `v`. A u128 division costs hundreds of wasm instructions,
-/// so only the part above u64::MAX is split off, 9 digits at a time (2^128 /
-/// 10^27 < 2^64: at most three times), and the rest is written with native u64
-/// arithmetic.
-pub fn write_u128(out: &mut Bytes, v: u128) {
-    match u64::try_from(v) {
-        Ok(small) => write_u64(out, small, 0),
-        Err(_) => {
-            let (q, r) = crate::num::div_rem(v, 1_000_000_000);
-            write_u128(out, q);
-            write_u64(out, r as u64, 9);
+/// Decimal digits of `v`, lowest first into a stack buffer, copied out in
+/// one call. A u128 division costs hundreds of wasm instructions, so only the
+/// part above u64::MAX is split off, 9 digits at a time (2^128 / 10^27 <
+/// 2^64: at most three times); every digit comes from native u64 arithmetic.
+pub fn write_u128(out: &mut Bytes, mut v: u128) {
+    // u128::MAX has 39 digits.
+    let mut buf = [0; 39];
+    let mut n = buf.len();
+    loop {
+        // The next digits: all that are left once they fit in a u64 (at least
+        // one), else the low nine, zero-padded.
+        let (rest, mut chunk, width) = match u64::try_from(v) {
+            Ok(small) => (0, small, 1),
+            Err(_) => {
+                let (q, r) = crate::num::div_rem(v, 1_000_000_000);
+                (q, r as u64, 9)
+            }
+        };
+        let stop = n.saturating_sub(width);
+        loop {
+            n -= 1;
+            if let Some(slot) = buf.get_mut(n) {
+                *slot = b'0' + (chunk % 10) as u8;
+            }
+            chunk /= 10;
+            if chunk == 0 && n <= stop {
+                break;
+            }
         }
-    }
-}
-
-/// Decimal digits of `v`, left-padded with zeros to at least `width`.
-fn write_u64(out: &mut Bytes, mut v: u64, width: usize) {
-    const MAX: usize = 20;
-    // Every byte copied out is written below, so the buffer needs no '0's.
-    let mut buf = [0; MAX];
-    let mut n = 0;
-    for slot in buf.iter_mut().rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
-        n += 1;
-        if v == 0 && n >= width {
+        v = rest;
+        if v == 0 {
             break;
         }
     }
-    out.extend_from_slice(buf.get(MAX - n..).unwrap_or(&[]));
+    out.extend_from_slice(buf.get(n..).unwrap_or(&[]));
 }
 
 #[cfg(test)]
