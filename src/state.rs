@@ -449,6 +449,8 @@ pub fn set_has_output(rec: &mut [u8]) {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Request<'a> {
     rec: &'a [u8],
+    payment: u128,
+    limits: Limits,
     pub format: Format,
     pub sender: &'a [u8],
     pub code: CodeSource<'a>,
@@ -470,6 +472,12 @@ impl<'a> Request<'a> {
         // call goes through the stack, and then would be copied here.
         let mut r = Request {
             rec: b,
+            payment: get_u128(b, PAYMENT),
+            limits: Limits {
+                max_instructions: get_u64(b, LIMITS),
+                max_memory_mb: get_u64(b, LIMITS + 8),
+                max_execution_seconds: get_u64(b, LIMITS + 16),
+            },
             format,
             sender: &[],
             code: CodeSource { repo: Raw(&[]), commit: Raw(&[]), build_target: None },
@@ -503,7 +511,7 @@ impl<'a> Request<'a> {
     }
 
     pub fn payment(&self) -> u128 {
-        get_u128(self.rec, PAYMENT)
+        self.payment
     }
 
     pub fn timestamp(&self) -> u64 {
@@ -518,12 +526,8 @@ impl<'a> Request<'a> {
         get_pricing(self.rec, REQ_PRICING)
     }
 
-    pub fn limits(&self) -> Limits {
-        Limits {
-            max_instructions: get_u64(self.rec, LIMITS),
-            max_memory_mb: get_u64(self.rec, LIMITS + 8),
-            max_execution_seconds: get_u64(self.rec, LIMITS + 16),
-        }
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 }
 
