@@ -579,13 +579,12 @@ pub fn escape_into(out: &mut Bytes, mut s: &[u8]) {
             return;
         };
         s = tail;
-        match c {
-            b'\n' => out.extend_from_slice(b"\\n"),
-            0..0x20 => {
-                out.extend_from_slice(b"\\u00");
-                crate::encoding::hex_into(out, &[c]);
-            }
-            _ => out.extend_from_slice(&[b'\\', c]),
+        if c < 0x20 && c != b'\n' {
+            out.extend_from_slice(b"\\u00");
+            crate::encoding::hex_into(out, &[c]);
+        } else {
+            out.push(b'\\');
+            out.push(if c == b'\n' { b'n' } else { c });
         }
     }
 }
