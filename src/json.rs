@@ -541,8 +541,6 @@ pub struct Staged<'a> {
 }
 
 impl<'a> Staged<'a> {
-    /// Not inlined: the zeroing of the stage is then one copy for its users.
-    #[inline(never)]
     pub fn new(out: &'a mut Bytes) -> Self {
         Staged { out, buf: [0; 32], n: 0 }
     }
