@@ -46,17 +46,11 @@ impl Out {
     }
 }
 
-/// The u64 at byte `at` of `b`, 0 when `b` is too short: the fixed-offset
-/// reads of the records and every `In` read share it.
+/// The u64 at byte `at` of `b`, 0 when `b` is too short: every `In` read of
+/// a u64 and the records' reads of a slice share it.
 #[inline(never)]
 pub fn u64_at(b: &[u8], at: usize) -> u64 {
     b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u64::from_le_bytes(*c))
-}
-
-/// The u128 at byte `at` of `b`, 0 when `b` is too short.
-#[inline(never)]
-pub fn u128_at(b: &[u8], at: usize) -> u128 {
-    b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u128::from_le_bytes(*c))
 }
 
 /// Reads a layout back. A short or malformed record does not stop the reads

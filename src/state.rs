@@ -6,7 +6,7 @@
 //! record leads with a version byte so a later migration can tell layouts apart.
 //!
 //! Both records put their fixed-size fields first. A request is read in place
-//! at fixed offsets (its payment, limits and variable fields decoded once); the config is decoded
+//! at fixed offsets (its limits and variable fields decoded once); the config is decoded
 //! into plain fields when loaded and encoded when saved, which costs less wasm
 //! than reading and writing its bytes in place at every use.
 //!
@@ -52,15 +52,35 @@ fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
     k
 }
 
-use crate::borsh::{u128_at as get_u128, u64_at as get_u64};
+use crate::borsh::u64_at as get_u64;
+
+/// `N` bytes of a record's fixed part at a constant offset: inlined, a plain
+/// load (the array's length leaves no bounds check to make).
+#[inline(always)]
+fn field<const N: usize, const M: usize>(fixed: &[u8; M], at: usize) -> [u8; N] {
+    fixed.get(at..).and_then(<[u8]>::first_chunk).copied().unwrap_or([0; N])
+}
+
+fn u64_field<const M: usize>(fixed: &[u8; M], at: usize) -> u64 {
+    u64::from_le_bytes(field(fixed, at))
+}
+
+fn u128_field<const M: usize>(fixed: &[u8; M], at: usize) -> u128 {
+    u128::from_le_bytes(field(fixed, at))
+}
+
+/// The four fees at byte `at` of a record's fixed part.
+fn get_pricing<const M: usize>(fixed: &[u8; M], at: usize) -> Pricing {
+    pricing_of(fixed.get(at..).and_then(<[u8]>::first_chunk).unwrap_or(&[0; 64]))
+}
 
 #[inline(never)]
-fn get_pricing(b: &[u8], at: usize) -> Pricing {
+fn pricing_of(p: &[u8; 64]) -> Pricing {
     Pricing {
-        base_fee: get_u128(b, at),
-        per_instruction_fee: get_u128(b, at + 16),
-        per_mb_fee: get_u128(b, at + 32),
-        per_second_fee: get_u128(b, at + 48),
+        base_fee: u128_field(p, 0),
+        per_instruction_fee: u128_field(p, 16),
+        per_mb_fee: u128_field(p, 32),
+        per_second_fee: u128_field(p, 48),
     }
 }
 
@@ -175,27 +195,32 @@ impl Config {
         i.bytes();
         i.bytes();
         i.opt_bytes();
-        let [v, paused] = *b.first_chunk()?;
+        // Both layouts' common fixed part.
+        let f: &[u8; V1_FIXED] = b.first_chunk()?;
+        let [v, paused] = *f.first_chunk()?;
         if !(i.finish() && v == version && paused <= 1) {
             return None;
         }
         let (pending, withdrawn) = match v1 {
             Some(p) => (*p, 0),
-            None => (
-                Pending {
-                    payments: get_u128(b, PENDING_PAYMENTS),
-                    low: get_u64(b, PENDING_LOW),
-                    count: get_u64(b, PENDING_COUNT),
-                },
-                get_u128(b, WITHDRAWN),
-            ),
+            None => {
+                let f: &[u8; CONFIG_FIXED] = b.first_chunk()?;
+                (
+                    Pending {
+                        payments: u128_field(f, PENDING_PAYMENTS),
+                        low: u64_field(f, PENDING_LOW),
+                        count: u64_field(f, PENDING_COUNT),
+                    },
+                    u128_field(f, WITHDRAWN),
+                )
+            }
         };
         Some(Config {
             paused: paused == 1,
-            next_request_id: get_u64(b, NEXT_ID),
-            executions: get_u64(b, EXECUTIONS),
-            fees: get_u128(b, FEES),
-            pricing: get_pricing(b, PRICING),
+            next_request_id: u64_field(f, NEXT_ID),
+            executions: u64_field(f, EXECUTIONS),
+            fees: u128_field(f, FEES),
+            pricing: get_pricing(f, PRICING),
             pending,
             withdrawn,
             tail: Bytes::from(tail),
@@ -444,13 +469,13 @@ pub fn set_has_output(rec: &mut [u8]) {
     }
 }
 
-/// A stored request, read in place: most fixed fields through accessors at
-/// their offsets; the payment and limits, which most users read, and the
-/// variable fields decoded once (measured smaller than an accessor each).
+/// A stored request, read in place: its fixed part through accessors at their
+/// offsets (plain loads), the limits, which most users read, and the variable
+/// fields decoded once.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Request<'a> {
-    rec: &'a [u8],
-    payment: u128,
+    /// The fixed part: every read of it is a load at a known offset.
+    rec: &'a [u8; REQUEST_FIXED],
     limits: Limits,
     pub format: Format,
     pub sender: &'a [u8],
@@ -463,21 +488,21 @@ pub struct Request<'a> {
 impl<'a> Request<'a> {
     /// `None` unless `b` is a well-formed request record of a known layout.
     pub fn decode(b: &'a [u8]) -> Option<Request<'a>> {
-        let format = Format::from_u8(*b.get(FORMAT)?)?;
-        let flags = *b.get(HAS_OUTPUT_OFFSET)?;
+        let (b, rest) = b.split_first_chunk::<REQUEST_FIXED>()?;
+        let format = Format::from_u8(u8::from_le_bytes(field(b, FORMAT)))?;
+        let flags = u8::from_le_bytes(field(b, HAS_OUTPUT_OFFSET));
         if flags & !(FLAG_OUTPUT | LAYOUT_PAYER) != 0 {
             return None;
         }
-        let mut i = In::new(b.get(REQUEST_FIXED..)?);
+        let mut i = In::new(rest);
         // Each field is read straight into its place: a slice returned by a
         // call goes through the stack, and then would be copied here.
         let mut r = Request {
             rec: b,
-            payment: get_u128(b, PAYMENT),
             limits: Limits {
-                max_instructions: get_u64(b, LIMITS),
-                max_memory_mb: get_u64(b, LIMITS + 8),
-                max_execution_seconds: get_u64(b, LIMITS + 16),
+                max_instructions: u64_field(b, LIMITS),
+                max_memory_mb: u64_field(b, LIMITS + 8),
+                max_execution_seconds: u64_field(b, LIMITS + 16),
             },
             format,
             sender: &[],
@@ -504,7 +529,7 @@ impl<'a> Request<'a> {
     }
 
     pub fn id(&self) -> u64 {
-        get_u64(self.rec, 0)
+        u64_field(self.rec, 0)
     }
 
     pub fn has_output(&self) -> bool {
@@ -512,15 +537,15 @@ impl<'a> Request<'a> {
     }
 
     pub fn payment(&self) -> u128 {
-        self.payment
+        u128_field(self.rec, PAYMENT)
     }
 
     pub fn timestamp(&self) -> u64 {
-        get_u64(self.rec, TIMESTAMP)
+        u64_field(self.rec, TIMESTAMP)
     }
 
     pub fn data_id(&self) -> &'a [u8] {
-        data_id(self.rec)
+        data_id(&self.rec[..])
     }
 
     pub fn pricing(&self) -> Pricing {
