@@ -53,6 +53,21 @@ pub fn u64_at(b: &[u8], at: usize) -> u64 {
     b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u64::from_le_bytes(*c))
 }
 
+/// `N` bytes at a constant offset of a record's fixed part, read as an array:
+/// inlined, a plain load (the array's length leaves no bounds check to make).
+#[inline(always)]
+pub fn field<const N: usize, const M: usize>(fixed: &[u8; M], at: usize) -> [u8; N] {
+    fixed.get(at..).and_then(<[u8]>::first_chunk).copied().unwrap_or([0; N])
+}
+
+pub fn u64_field<const M: usize>(fixed: &[u8; M], at: usize) -> u64 {
+    u64::from_le_bytes(field(fixed, at))
+}
+
+pub fn u128_field<const M: usize>(fixed: &[u8; M], at: usize) -> u128 {
+    u128::from_le_bytes(field(fixed, at))
+}
+
 /// Reads a layout back. A short or malformed record does not stop the reads
 /// (they return zeros and empty slices, which keeps each read a plain call);
 /// `finish` then says whether the whole record was well-formed.

@@ -52,22 +52,7 @@ fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
     k
 }
 
-use crate::borsh::u64_at as get_u64;
-
-/// `N` bytes of a record's fixed part at a constant offset: inlined, a plain
-/// load (the array's length leaves no bounds check to make).
-#[inline(always)]
-fn field<const N: usize, const M: usize>(fixed: &[u8; M], at: usize) -> [u8; N] {
-    fixed.get(at..).and_then(<[u8]>::first_chunk).copied().unwrap_or([0; N])
-}
-
-fn u64_field<const M: usize>(fixed: &[u8; M], at: usize) -> u64 {
-    u64::from_le_bytes(field(fixed, at))
-}
-
-fn u128_field<const M: usize>(fixed: &[u8; M], at: usize) -> u128 {
-    u128::from_le_bytes(field(fixed, at))
-}
+use crate::borsh::{field, u128_field, u64_at as get_u64, u64_field};
 
 /// The four fees at byte `at` of a record's fixed part.
 fn get_pricing<const M: usize>(fixed: &[u8; M], at: usize) -> Pricing {
