@@ -145,7 +145,12 @@ impl<'a> Accounts<'a> {
     /// keystore Option<String>`), already checked by `Config::parse`.
     pub fn decode(tail: &'a [u8]) -> Accounts<'a> {
         let mut i = In::new(tail);
-        Accounts { owner: i.bytes(), operator: i.bytes(), keystore: i.opt_bytes() }
+        // Read into place, as `Request::decode` does.
+        let mut a = Accounts { owner: &[], operator: &[], keystore: None };
+        i.bytes_into(&mut a.owner);
+        i.bytes_into(&mut a.operator);
+        a.keystore = i.opt_bytes();
+        a
     }
 }
 
