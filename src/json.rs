@@ -452,7 +452,7 @@ impl Writer {
     /// constant serves both.
     #[inline(never)]
     pub fn key(&mut self, name: &[u8]) -> &mut Self {
-        if self.0.last() != Some(&b'{') {
+        if self.0.last().copied() != Some(b'{') {
             self.0.push(b',');
         }
         self.0.push(b'"');
