@@ -29,7 +29,12 @@ impl Format {
     }
 
     pub fn from_u8(v: u8) -> Option<Format> {
-        [Format::Bytes, Format::Text, Format::Json].get(v as usize).copied()
+        match v {
+            0 => Some(Format::Bytes),
+            1 => Some(Format::Text),
+            2 => Some(Format::Json),
+            _ => None,
+        }
     }
 }
 
