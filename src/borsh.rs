@@ -4,7 +4,9 @@
 //! bytes equal the crate's.
 //!
 //! Small helpers here are `#[inline(never)]`: inlined at each of their many call
-//! sites they cost more wasm than the call (measured with build.sh).
+//! sites they cost more wasm than the call (measured with build.sh); that
+//! includes `Out::u8` and `In::new`, whose inlined pushes and stores are larger
+//! than a call.
 
 use crate::Bytes;
 
@@ -16,6 +18,7 @@ impl Out {
     pub fn with_capacity(n: usize) -> Self {
         Out(Bytes::with_capacity(n))
     }
+    #[inline(never)]
     pub fn u8(&mut self, v: u8) -> &mut Self {
         self.0.push(v);
         self
@@ -48,7 +51,6 @@ impl Out {
 
 /// The u64 at byte `at` of `b`, 0 when `b` is too short: every `In` read of
 /// a u64 and the records' reads of a slice share it.
-#[inline(never)]
 pub fn u64_at(b: &[u8], at: usize) -> u64 {
     b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u64::from_le_bytes(*c))
 }
@@ -79,6 +81,7 @@ pub struct In<'a> {
 }
 
 impl<'a> In<'a> {
+    #[inline(never)]
     pub fn new(b: &'a [u8]) -> Self {
         In { b, pos: 0 }
     }

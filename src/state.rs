@@ -11,7 +11,10 @@
 //! than reading and writing its bytes in place at every use.
 //!
 //! Small helpers here are `#[inline(never)]`: inlined at each of their many call
-//! sites they cost more wasm than the call (measured with build.sh).
+//! sites they cost more wasm than the call (measured with build.sh). Encoders
+//! and decoders with a caller or two are `#[inline(always)]`: inlined by LLVM,
+//! rather than later by wasm-opt, what they return is built in place in the
+//! caller with no copy (measured smaller).
 
 use crate::borsh::{In, Out};
 use crate::json::Raw;
@@ -41,6 +44,7 @@ pub fn request_key(id: u64) -> [u8; 9] {
     prefixed(b'r', id)
 }
 
+#[inline(always)]
 pub fn output_key(id: u64) -> [u8; 9] {
     prefixed(b'o', id)
 }
@@ -172,6 +176,7 @@ impl Config {
     }
 
     /// `None` unless the bytes are a well-formed record of this version.
+    #[inline(always)]
     pub fn parse(b: Bytes) -> Option<Config> {
         Config::decode(&b, None)
     }
@@ -218,6 +223,7 @@ impl Config {
     }
 
     /// The record as stored.
+    #[inline(always)]
     pub fn encode(&self) -> Bytes {
         let mut o = Out::with_capacity(CONFIG_FIXED + self.tail.len());
         o.u8(CONFIG_VERSION);
@@ -252,6 +258,7 @@ impl Config {
     }
 
     /// Rewrites the accounts part, keeping the fixed fields.
+    #[inline(always)]
     pub fn set_accounts(&mut self, a: &Accounts) {
         let mut o = Out::with_capacity(a.owner.len() + a.operator.len() + 80);
         o.bytes(a.owner);
@@ -415,6 +422,7 @@ impl NewRequest<'_> {
     /// encrypted_secrets Option<Vec<u8>>` (layout 1: then `payer String`). The
     /// data id starts zeroed: the yield that provides it is only created once
     /// the record's size is known.
+    #[inline(always)]
     pub fn encode(&self) -> Bytes {
         let mut o = Out::with_capacity(REQUEST_FIXED + 256);
         o.u64(self.id);
@@ -440,7 +448,9 @@ impl NewRequest<'_> {
     }
 }
 
-/// Puts the data id of the request's yield into its record.
+/// Puts the data id of the request's yield into its record. Not inlined
+/// (measured smaller as a call).
+#[inline(never)]
 pub fn set_data_id(rec: &mut [u8], data_id: &[u8; 32]) {
     if let Some(slot) = rec.get_mut(DATA_ID_OFFSET..).and_then(<[u8]>::first_chunk_mut) {
         *slot = *data_id;
@@ -514,6 +524,7 @@ impl<'a> Request<'a> {
     }
 
     /// Where every refund of this request goes: the payer, else the sender.
+    #[inline(always)]
     pub fn refund_to(&self) -> &'a [u8] {
         self.payer.unwrap_or(self.sender)
     }
@@ -549,6 +560,7 @@ impl<'a> Request<'a> {
 
 /// A submitted output: its kind, then the bytes (`Text`: the JSON string body as
 /// sent; `Json`: the JSON value; `Bytes`: the raw bytes).
+#[inline(always)]
 pub fn encode_output(kind: Format, body: &[u8]) -> Bytes {
     let mut v = Bytes::with_capacity(body.len() + 1);
     v.push(kind as u8);
