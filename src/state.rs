@@ -160,6 +160,7 @@ impl<'a> Accounts<'a> {
 
 impl Config {
     /// A fresh config: not paused, default pricing, no requests yet.
+    #[inline(always)]
     pub fn new(owner: &[u8], operator: &[u8]) -> Config {
         let mut c = Config {
             paused: false,
@@ -298,6 +299,7 @@ impl Config {
 
     /// Books one more execution and its fee; saturating, so statistics can never
     /// make a callback fail.
+    #[inline(always)]
     pub fn add_execution(&mut self, fee: u128) {
         self.executions = self.executions.saturating_add(1);
         add_to(&mut self.fees, fee);
