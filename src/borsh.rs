@@ -4,90 +4,117 @@
 //! bytes equal the crate's.
 //!
 //! Small helpers here are `#[inline(never)]`: inlined at each of their many call
-//! sites they cost more wasm than the call (measured with build.sh).
+//! sites they cost more wasm than the call (measured with build.sh); that
+//! includes `Out::u8` and `In::new`, whose inlined pushes and stores are larger
+//! than a call.
 
 use crate::Bytes;
 
 pub struct Out(pub Bytes);
 
+/// Every write returns the buffer, which lets a run of writes chain (as
+/// `put_pricing` does); measured smaller even where the calls do not chain.
 impl Out {
     pub fn with_capacity(n: usize) -> Self {
         Out(Bytes::with_capacity(n))
     }
-    pub fn u8(&mut self, v: u8) {
+    #[inline(never)]
+    pub fn u8(&mut self, v: u8) -> &mut Self {
         self.0.push(v);
+        self
     }
     #[inline(never)]
-    pub fn u64(&mut self, v: u64) {
+    pub fn u64(&mut self, v: u64) -> &mut Self {
         self.0.extend_from_slice(&v.to_le_bytes());
+        self
     }
     #[inline(never)]
-    pub fn u128(&mut self, v: u128) {
+    pub fn u128(&mut self, v: u128) -> &mut Self {
         self.0.extend_from_slice(&v.to_le_bytes());
+        self
     }
     #[inline(never)]
-    pub fn bytes(&mut self, v: &[u8]) {
+    pub fn bytes(&mut self, v: &[u8]) -> &mut Self {
         self.0.extend_from_slice(&(v.len() as u32).to_le_bytes());
         self.0.extend_from_slice(v);
+        self
     }
     #[inline(never)]
-    pub fn opt_bytes(&mut self, v: Option<&[u8]>) {
+    pub fn opt_bytes(&mut self, v: Option<&[u8]>) -> &mut Self {
         self.u8(v.is_some() as u8);
         if let Some(v) = v {
             self.bytes(v);
         }
+        self
     }
+}
+
+/// The u64 at byte `at` of `b`, 0 when `b` is too short: every `In` read of
+/// a u64 and the records' reads of a slice share it.
+pub fn u64_at(b: &[u8], at: usize) -> u64 {
+    b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u64::from_le_bytes(*c))
+}
+
+/// `N` bytes at a constant offset of a record's fixed part, read as an array:
+/// inlined, a plain load (the array's length leaves no bounds check to make).
+#[inline(always)]
+pub fn field<const N: usize, const M: usize>(fixed: &[u8; M], at: usize) -> [u8; N] {
+    fixed.get(at..).and_then(<[u8]>::first_chunk).copied().unwrap_or([0; N])
+}
+
+pub fn u64_field<const M: usize>(fixed: &[u8; M], at: usize) -> u64 {
+    u64::from_le_bytes(field(fixed, at))
+}
+
+pub fn u128_field<const M: usize>(fixed: &[u8; M], at: usize) -> u128 {
+    u128::from_le_bytes(field(fixed, at))
 }
 
 /// Reads a layout back. A short or malformed record does not stop the reads
 /// (they return zeros and empty slices, which keeps each read a plain call);
 /// `finish` then says whether the whole record was well-formed.
 pub struct In<'a> {
-    rest: &'a [u8],
-    ok: bool,
+    b: &'a [u8],
+    /// Where the next read starts; `usize::MAX` once the record is known bad,
+    /// where every later read finds nothing.
+    pos: usize,
 }
 
 impl<'a> In<'a> {
-    pub fn new(b: &'a [u8]) -> Self {
-        In { rest: b, ok: true }
-    }
     #[inline(never)]
-    fn take(&mut self, n: usize) -> &'a [u8] {
-        match (self.rest.get(..n), self.rest.get(n..)) {
-            (Some(head), Some(tail)) => {
-                self.rest = tail;
-                head
-            }
-            _ => {
-                self.ok = false;
-                &[]
-            }
-        }
+    pub fn new(b: &'a [u8]) -> Self {
+        In { b, pos: 0 }
     }
-    fn array<const N: usize>(&mut self) -> [u8; N] {
-        self.take(N).try_into().unwrap_or([0; N])
+    /// Where the next `n` bytes start (past the end: the record is bad).
+    #[inline(never)]
+    fn take(&mut self, n: usize) -> usize {
+        let at = self.pos;
+        self.pos = at.checked_add(n).filter(|&end| end <= self.b.len()).unwrap_or(usize::MAX);
+        at
     }
     pub fn u8(&mut self) -> u8 {
-        self.array::<1>()[0]
+        let at = self.take(1);
+        self.b.get(at).copied().unwrap_or(0)
     }
     /// A tag byte that must be 0 or 1.
     pub fn flag(&mut self) -> bool {
         let v = self.u8();
-        self.ok &= v <= 1;
+        if v > 1 {
+            self.pos = usize::MAX;
+        }
         v == 1
     }
-    #[inline(never)]
     pub fn u64(&mut self) -> u64 {
-        u64::from_le_bytes(self.array())
-    }
-    #[inline(never)]
-    pub fn u128(&mut self) -> u128 {
-        u128::from_le_bytes(self.array())
+        let at = self.take(8);
+        u64_at(self.b, at)
     }
     #[inline(never)]
     pub fn bytes(&mut self) -> &'a [u8] {
-        let len = u32::from_le_bytes(self.array()) as usize;
-        self.take(len)
+        let at = self.take(4);
+        let len = self.b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u32::from_le_bytes(*c)) as usize;
+        let at = self.take(len);
+        // After a failed take this range is out of bounds or reversed.
+        self.b.get(at..at.wrapping_add(len)).unwrap_or(&[])
     }
     #[inline(never)]
     pub fn bytes_into(&mut self, dst: &mut &'a [u8]) {
@@ -103,6 +130,6 @@ impl<'a> In<'a> {
     }
     /// True when every read fitted and nothing is left over.
     pub fn finish(&self) -> bool {
-        self.ok && self.rest.is_empty()
+        self.pos == self.b.len()
     }
 }

@@ -85,7 +85,9 @@ pub fn split_payment(payment: u128, charged: Option<u128>) -> (u128, u128) {
 /// refunded in full and all its storage stays staked (`locked`: the staking of
 /// its storage).
 pub fn withdrawable(balance: u128, pending_payments: u128, locked: u128) -> u128 {
-    balance.saturating_sub(pending_payments).saturating_sub(locked)
+    // One subtraction of the sum: the same as one after the other, since a
+    // sum that saturates is above any balance.
+    balance.saturating_sub(pending_payments.saturating_add(locked))
 }
 
 /// How much the balance falls short of staking the contract's storage while

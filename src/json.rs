@@ -436,12 +436,20 @@ impl Writer {
         self
     }
 
+    /// One byte (a bracket, a comma): an immediate argument, where `raw`
+    /// takes an address and a length.
+    #[inline(never)]
+    pub fn byte(&mut self, c: u8) -> &mut Self {
+        self.0.push(c);
+        self
+    }
+
     /// `,"name":`, without the comma right after an object's `{`. Keys are
     /// written from their bare names, which the argument tables hold too: one
     /// constant serves both.
     #[inline(never)]
     pub fn key(&mut self, name: &[u8]) -> &mut Self {
-        if self.0.last() != Some(&b'{') {
+        if self.0.last().copied() != Some(b'{') {
             self.0.push(b',');
         }
         self.0.push(b'"');
@@ -470,6 +478,8 @@ impl Writer {
         self
     }
 
+    // Inlined by LLVM rather than later by wasm-opt (measured smaller).
+    #[inline(always)]
     pub fn opt_raw_str(&mut self, s: Option<Raw>) -> &mut Self {
         match s {
             Some(s) => self.raw_str(s),
@@ -478,7 +488,7 @@ impl Writer {
     }
 
     pub fn u64(&mut self, v: u64) -> &mut Self {
-        write_u64(&mut self.0, v, 0);
+        write_u128(&mut self.0, v as u128);
         self
     }
 
@@ -546,8 +556,10 @@ impl<'a> Staged<'a> {
         self.n += len;
     }
 
-    /// Copies out what is staged; also to be called when done.
-    #[inline(never)]
+    /// Copies out what is staged; also to be called when done. Inlined: its
+    /// users' loops then keep the stage's length in a local (less wasm, and
+    /// less gas per staged word).
+    #[inline(always)]
     pub fn flush(&mut self) {
         self.out.extend_from_slice(self.buf.get(..self.n).unwrap_or(&[]));
         self.n = 0;
@@ -566,47 +578,51 @@ pub fn escape_into(out: &mut Bytes, mut s: &[u8]) {
             return;
         };
         s = tail;
-        match c {
-            b'\n' => out.extend_from_slice(b"\\n"),
-            0..0x20 => {
-                out.extend_from_slice(b"\\u00");
-                crate::encoding::hex_into(out, &[c]);
+        if c < 0x20 && c != b'\n' {
+            out.extend_from_slice(b"\\u00");
+            crate::encoding::hex_into(out, &[c]);
+        } else {
+            out.push(b'\\');
+            out.push(if c == b'\n' { b'n' } else { c });
+        }
+    }
+}
+
+/// Decimal digits of `v`, lowest first into a stack buffer, copied out in
+/// one call. A u128 division costs hundreds of wasm instructions, so only the
+/// part above u64::MAX is split off, 9 digits at a time (2^128 / 10^27 <
+/// 2^64: at most three times); every digit comes from native u64 arithmetic.
+pub fn write_u128(out: &mut Bytes, mut v: u128) {
+    // u128::MAX has 39 digits.
+    let mut buf = [0; 39];
+    let mut n = buf.len();
+    loop {
+        // The next digits: all that are left once they fit in a u64 (at least
+        // one), else the low nine, zero-padded.
+        let (rest, mut chunk, width) = match u64::try_from(v) {
+            Ok(small) => (0, small, 1),
+            Err(_) => {
+                let (q, r) = crate::num::div_rem(v, 1_000_000_000);
+                (q, r as u64, 9)
             }
-            _ => out.extend_from_slice(&[b'\\', c]),
+        };
+        let stop = n.saturating_sub(width);
+        loop {
+            n -= 1;
+            if let Some(slot) = buf.get_mut(n) {
+                *slot = b'0' + (chunk % 10) as u8;
+            }
+            chunk /= 10;
+            if chunk == 0 && n <= stop {
+                break;
+            }
         }
-    }
-}
-
-/// Decimal digits of `v`. A u128 division costs hundreds of wasm instructions,
-/// so only the part above u64::MAX is split off, 9 digits at a time (2^128 /
-/// 10^27 < 2^64: at most three times), and the rest is written with native u64
-/// arithmetic.
-pub fn write_u128(out: &mut Bytes, v: u128) {
-    match u64::try_from(v) {
-        Ok(small) => write_u64(out, small, 0),
-        Err(_) => {
-            let (q, r) = crate::num::div_rem(v, 1_000_000_000);
-            write_u128(out, q);
-            write_u64(out, r as u64, 9);
-        }
-    }
-}
-
-/// Decimal digits of `v`, left-padded with zeros to at least `width`.
-fn write_u64(out: &mut Bytes, mut v: u64, width: usize) {
-    const MAX: usize = 20;
-    // Every byte copied out is written below, so the buffer needs no '0's.
-    let mut buf = [0; MAX];
-    let mut n = 0;
-    for slot in buf.iter_mut().rev() {
-        *slot = b'0' + (v % 10) as u8;
-        v /= 10;
-        n += 1;
-        if v == 0 && n >= width {
+        v = rest;
+        if v == 0 {
             break;
         }
     }
-    out.extend_from_slice(buf.get(MAX - n..).unwrap_or(&[]));
+    out.extend_from_slice(buf.get(n..).unwrap_or(&[]));
 }
 
 #[cfg(test)]

@@ -6,12 +6,15 @@
 //! record leads with a version byte so a later migration can tell layouts apart.
 //!
 //! Both records put their fixed-size fields first. A request is read in place
-//! at fixed offsets (its variable fields decoded once); the config is decoded
+//! at fixed offsets (its limits and variable fields decoded once); the config is decoded
 //! into plain fields when loaded and encoded when saved, which costs less wasm
 //! than reading and writing its bytes in place at every use.
 //!
 //! Small helpers here are `#[inline(never)]`: inlined at each of their many call
-//! sites they cost more wasm than the call (measured with build.sh).
+//! sites they cost more wasm than the call (measured with build.sh). Encoders
+//! and decoders with a caller or two are `#[inline(always)]`: inlined by LLVM,
+//! rather than later by wasm-opt, what they return is built in place in the
+//! caller with no copy (measured smaller).
 
 use crate::borsh::{In, Out};
 use crate::json::Raw;
@@ -41,6 +44,7 @@ pub fn request_key(id: u64) -> [u8; 9] {
     prefixed(b'r', id)
 }
 
+#[inline(always)]
 pub fn output_key(id: u64) -> [u8; 9] {
     prefixed(b'o', id)
 }
@@ -52,32 +56,26 @@ fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
     k
 }
 
-#[inline(never)]
-fn get_u64(b: &[u8], at: usize) -> u64 {
-    b.get(at..at + 8).and_then(|s| s.try_into().ok()).map_or(0, u64::from_le_bytes)
+use crate::borsh::{field, u128_field, u64_at as get_u64, u64_field};
+
+/// The four fees at byte `at` of a record's fixed part.
+fn get_pricing<const M: usize>(fixed: &[u8; M], at: usize) -> Pricing {
+    pricing_of(fixed.get(at..).and_then(<[u8]>::first_chunk).unwrap_or(&[0; 64]))
 }
 
 #[inline(never)]
-fn get_u128(b: &[u8], at: usize) -> u128 {
-    b.get(at..at + 16).and_then(|s| s.try_into().ok()).map_or(0, u128::from_le_bytes)
-}
-
-#[inline(never)]
-fn get_pricing(b: &[u8], at: usize) -> Pricing {
+fn pricing_of(p: &[u8; 64]) -> Pricing {
     Pricing {
-        base_fee: get_u128(b, at),
-        per_instruction_fee: get_u128(b, at + 16),
-        per_mb_fee: get_u128(b, at + 32),
-        per_second_fee: get_u128(b, at + 48),
+        base_fee: u128_field(p, 0),
+        per_instruction_fee: u128_field(p, 16),
+        per_mb_fee: u128_field(p, 32),
+        per_second_fee: u128_field(p, 48),
     }
 }
 
 #[inline(never)]
-fn put_pricing(o: &mut Out, p: &Pricing) {
-    o.u128(p.base_fee);
-    o.u128(p.per_instruction_fee);
-    o.u128(p.per_mb_fee);
-    o.u128(p.per_second_fee);
+fn put_pricing<'o>(o: &'o mut Out, p: &Pricing) -> &'o mut Out {
+    o.u128(p.base_fee).u128(p.per_instruction_fee).u128(p.per_mb_fee).u128(p.per_second_fee)
 }
 
 /// Adds to an amount in place, saturating: no total the contract keeps can
@@ -151,12 +149,18 @@ impl<'a> Accounts<'a> {
     /// keystore Option<String>`), already checked by `Config::parse`.
     pub fn decode(tail: &'a [u8]) -> Accounts<'a> {
         let mut i = In::new(tail);
-        Accounts { owner: i.bytes(), operator: i.bytes(), keystore: i.opt_bytes() }
+        // Read into place, as `Request::decode` does.
+        let mut a = Accounts { owner: &[], operator: &[], keystore: None };
+        i.bytes_into(&mut a.owner);
+        i.bytes_into(&mut a.operator);
+        a.keystore = i.opt_bytes();
+        a
     }
 }
 
 impl Config {
     /// A fresh config: not paused, default pricing, no requests yet.
+    #[inline(always)]
     pub fn new(owner: &[u8], operator: &[u8]) -> Config {
         let mut c = Config {
             paused: false,
@@ -173,6 +177,7 @@ impl Config {
     }
 
     /// `None` unless the bytes are a well-formed record of this version.
+    #[inline(always)]
     pub fn parse(b: Bytes) -> Option<Config> {
         Config::decode(&b, None)
     }
@@ -186,27 +191,32 @@ impl Config {
         i.bytes();
         i.bytes();
         i.opt_bytes();
-        let [v, paused] = *b.first_chunk()?;
+        // Both layouts' common fixed part.
+        let f: &[u8; V1_FIXED] = b.first_chunk()?;
+        let [v, paused] = *f.first_chunk()?;
         if !(i.finish() && v == version && paused <= 1) {
             return None;
         }
         let (pending, withdrawn) = match v1 {
             Some(p) => (*p, 0),
-            None => (
-                Pending {
-                    payments: get_u128(b, PENDING_PAYMENTS),
-                    low: get_u64(b, PENDING_LOW),
-                    count: get_u64(b, PENDING_COUNT),
-                },
-                get_u128(b, WITHDRAWN),
-            ),
+            None => {
+                let f: &[u8; CONFIG_FIXED] = b.first_chunk()?;
+                (
+                    Pending {
+                        payments: u128_field(f, PENDING_PAYMENTS),
+                        low: u64_field(f, PENDING_LOW),
+                        count: u64_field(f, PENDING_COUNT),
+                    },
+                    u128_field(f, WITHDRAWN),
+                )
+            }
         };
         Some(Config {
             paused: paused == 1,
-            next_request_id: get_u64(b, NEXT_ID),
-            executions: get_u64(b, EXECUTIONS),
-            fees: get_u128(b, FEES),
-            pricing: get_pricing(b, PRICING),
+            next_request_id: u64_field(f, NEXT_ID),
+            executions: u64_field(f, EXECUTIONS),
+            fees: u128_field(f, FEES),
+            pricing: get_pricing(f, PRICING),
             pending,
             withdrawn,
             tail: Bytes::from(tail),
@@ -214,6 +224,7 @@ impl Config {
     }
 
     /// The record as stored.
+    #[inline(always)]
     pub fn encode(&self) -> Bytes {
         let mut o = Out::with_capacity(CONFIG_FIXED + self.tail.len());
         o.u8(CONFIG_VERSION);
@@ -248,6 +259,7 @@ impl Config {
     }
 
     /// Rewrites the accounts part, keeping the fixed fields.
+    #[inline(always)]
     pub fn set_accounts(&mut self, a: &Accounts) {
         let mut o = Out::with_capacity(a.owner.len() + a.operator.len() + 80);
         o.bytes(a.owner);
@@ -287,6 +299,7 @@ impl Config {
 
     /// Books one more execution and its fee; saturating, so statistics can never
     /// make a callback fail.
+    #[inline(always)]
     pub fn add_execution(&mut self, fee: u128) {
         self.executions = self.executions.saturating_add(1);
         add_to(&mut self.fees, fee);
@@ -411,6 +424,7 @@ impl NewRequest<'_> {
     /// encrypted_secrets Option<Vec<u8>>` (layout 1: then `payer String`). The
     /// data id starts zeroed: the yield that provides it is only created once
     /// the record's size is known.
+    #[inline(always)]
     pub fn encode(&self) -> Bytes {
         let mut o = Out::with_capacity(REQUEST_FIXED + 256);
         o.u64(self.id);
@@ -436,7 +450,9 @@ impl NewRequest<'_> {
     }
 }
 
-/// Puts the data id of the request's yield into its record.
+/// Puts the data id of the request's yield into its record. Not inlined
+/// (measured smaller as a call).
+#[inline(never)]
 pub fn set_data_id(rec: &mut [u8], data_id: &[u8; 32]) {
     if let Some(slot) = rec.get_mut(DATA_ID_OFFSET..).and_then(<[u8]>::first_chunk_mut) {
         *slot = *data_id;
@@ -455,11 +471,14 @@ pub fn set_has_output(rec: &mut [u8]) {
     }
 }
 
-/// A stored request, read in place: fixed fields through accessors, the
-/// variable ones decoded once.
+/// A stored request, read in place: its fixed part through accessors at their
+/// offsets (plain loads), the limits, which most users read, and the variable
+/// fields decoded once.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Request<'a> {
-    rec: &'a [u8],
+    /// The fixed part: every read of it is a load at a known offset.
+    rec: &'a [u8; REQUEST_FIXED],
+    limits: Limits,
     pub format: Format,
     pub sender: &'a [u8],
     pub code: CodeSource<'a>,
@@ -471,16 +490,22 @@ pub struct Request<'a> {
 impl<'a> Request<'a> {
     /// `None` unless `b` is a well-formed request record of a known layout.
     pub fn decode(b: &'a [u8]) -> Option<Request<'a>> {
-        let format = Format::from_u8(*b.get(FORMAT)?)?;
-        let flags = *b.get(HAS_OUTPUT_OFFSET)?;
+        let (b, rest) = b.split_first_chunk::<REQUEST_FIXED>()?;
+        let format = Format::from_u8(u8::from_le_bytes(field(b, FORMAT)))?;
+        let flags = u8::from_le_bytes(field(b, HAS_OUTPUT_OFFSET));
         if flags & !(FLAG_OUTPUT | LAYOUT_PAYER) != 0 {
             return None;
         }
-        let mut i = In::new(b.get(REQUEST_FIXED..)?);
+        let mut i = In::new(rest);
         // Each field is read straight into its place: a slice returned by a
         // call goes through the stack, and then would be copied here.
         let mut r = Request {
             rec: b,
+            limits: Limits {
+                max_instructions: u64_field(b, LIMITS),
+                max_memory_mb: u64_field(b, LIMITS + 8),
+                max_execution_seconds: u64_field(b, LIMITS + 16),
+            },
             format,
             sender: &[],
             code: CodeSource { repo: Raw(&[]), commit: Raw(&[]), build_target: None },
@@ -501,12 +526,13 @@ impl<'a> Request<'a> {
     }
 
     /// Where every refund of this request goes: the payer, else the sender.
+    #[inline(always)]
     pub fn refund_to(&self) -> &'a [u8] {
         self.payer.unwrap_or(self.sender)
     }
 
     pub fn id(&self) -> u64 {
-        get_u64(self.rec, 0)
+        u64_field(self.rec, 0)
     }
 
     pub fn has_output(&self) -> bool {
@@ -514,32 +540,29 @@ impl<'a> Request<'a> {
     }
 
     pub fn payment(&self) -> u128 {
-        get_u128(self.rec, PAYMENT)
+        u128_field(self.rec, PAYMENT)
     }
 
     pub fn timestamp(&self) -> u64 {
-        get_u64(self.rec, TIMESTAMP)
+        u64_field(self.rec, TIMESTAMP)
     }
 
     pub fn data_id(&self) -> &'a [u8] {
-        data_id(self.rec)
+        data_id(&self.rec[..])
     }
 
     pub fn pricing(&self) -> Pricing {
         get_pricing(self.rec, REQ_PRICING)
     }
 
-    pub fn limits(&self) -> Limits {
-        Limits {
-            max_instructions: get_u64(self.rec, LIMITS),
-            max_memory_mb: get_u64(self.rec, LIMITS + 8),
-            max_execution_seconds: get_u64(self.rec, LIMITS + 16),
-        }
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 }
 
 /// A submitted output: its kind, then the bytes (`Text`: the JSON string body as
 /// sent; `Json`: the JSON value; `Bytes`: the raw bytes).
+#[inline(always)]
 pub fn encode_output(kind: Format, body: &[u8]) -> Bytes {
     let mut v = Bytes::with_capacity(body.len() + 1);
     v.push(kind as u8);

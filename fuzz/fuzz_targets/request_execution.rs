@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
     let max = Pricing { base_fee: u128::MAX, per_instruction_fee: u128::MAX, per_mb_fee: u128::MAX, per_second_fee: u128::MAX };
     let rec = a.record(u64::MAX, u128::MAX, u64::MAX, &max, &sender).encode();
     let r = Request::decode(&rec).expect("a freshly encoded request must decode");
-    assert_eq!((r.code, r.input_data, r.secrets, r.format, r.limits()), (a.code, a.input_data, a.secrets.as_deref(), a.format, a.limits));
+    assert_eq!((r.code, r.input_data, r.secrets, r.format, *r.limits()), (a.code, a.input_data, a.secrets.as_deref(), a.format, a.limits));
 
     let event = check_event(&events::execution_requested(&r));
     let data = &event["data"][0];

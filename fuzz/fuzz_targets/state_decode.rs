@@ -40,7 +40,7 @@ fn request(data: &[u8]) {
         payment: r.payment(),
         timestamp: r.timestamp(),
         pricing: &r.pricing(),
-        limits: &r.limits(),
+        limits: r.limits(),
         format: r.format,
         sender: r.sender,
         code: r.code,

@@ -52,7 +52,7 @@ fuzz_target!(|x: Input| {
     }
     .encode();
     let r = Request::decode(&rec).expect("an encoded request must decode");
-    assert_eq!((r.id(), r.payment(), r.timestamp(), r.pricing(), r.limits()), (x.id, x.payment, x.timestamp, pricing, limits));
+    assert_eq!((r.id(), r.payment(), r.timestamp(), r.pricing(), *r.limits()), (x.id, x.payment, x.timestamp, pricing, limits));
     assert_eq!((r.format, r.sender, r.code, r.input_data, r.secrets), (format, x.sender, code, x.input_data.map(Raw), x.secrets));
     assert!(!r.has_output());
     assert_eq!(r.data_id(), &[0u8; 32]);
