@@ -43,9 +43,7 @@ readonly RUST_BUILD_FLAGS="-Ctarget-feature=+bulk-memory,+sign-ext -Clink-arg=-z
 #   nesting deeper than MAX_DEPTH (32) in json.rs; one more for a leaf value.
 # - args::walk: one level per object in an argument table; the deepest tables
 #   (resolve_execution: response, then output) are three deep.
-# - write_u128: splits off 9 digits per level until the rest fits in a u64;
-#   u128::MAX takes three splits, so four levels.
-readonly -a RECURSION=(--recursion json::Reader::value=33 --recursion args::walk=3 --recursion json::write_u128=4)
+readonly -a RECURSION=(--recursion json::Reader::value=33 --recursion args::walk=3)
 # `strip = true` in the release profile also drops the target_features section,
 # so wasm-opt cannot see which features the code may use: name them.
 readonly -a WASM_OPT_FEATURES=(--mvp-features --enable-bulk-memory --enable-sign-ext)
