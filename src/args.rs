@@ -12,6 +12,7 @@
 //! The walker is not generic over the entry points on purpose: one copy of it
 //! in the wasm instead of one per entry point.
 
+use crate::names;
 use crate::Bytes;
 
 use crate::error::*;
@@ -389,26 +390,26 @@ impl<'a> RequestArgs<'a> {
 }
 
 static CODE_SOURCE: [Spec; 3] = [
-    spec(b"repo", Kind::Raw, 0, REQUIRED | NONEMPTY, C_REPO),
-    spec(b"commit", Kind::Raw, 1, REQUIRED | NONEMPTY, C_COMMIT),
-    spec(b"build_target", Kind::Raw, 2, NULLABLE, C_BUILD_TARGET),
+    spec(names::REPO, Kind::Raw, 0, REQUIRED | NONEMPTY, C_REPO),
+    spec(names::COMMIT, Kind::Raw, 1, REQUIRED | NONEMPTY, C_COMMIT),
+    spec(names::BUILD_TARGET, Kind::Raw, 2, NULLABLE, C_BUILD_TARGET),
 ];
 
 /// Missing or null limits take their defaults.
 static RESOURCE_LIMITS: [Spec; 3] = [
-    spec(b"max_instructions", Kind::U64, 3, NULLABLE, C_INSTRUCTIONS),
-    spec(b"max_memory_mb", Kind::U64, 4, NULLABLE, C_MEMORY_MB),
-    spec(b"max_execution_seconds", Kind::U64, 5, NULLABLE, C_SECONDS),
+    spec(names::MAX_INSTRUCTIONS, Kind::U64, 3, NULLABLE, C_INSTRUCTIONS),
+    spec(names::MAX_MEMORY_MB, Kind::U64, 4, NULLABLE, C_MEMORY_MB),
+    spec(names::MAX_EXECUTION_SECONDS, Kind::U64, 5, NULLABLE, C_SECONDS),
 ];
 
 /// request_execution's arguments; `sender_id` (the last) is
 /// estimate_required_deposit's only.
 static REQUEST: [Spec; 7] = [
     spec(b"code_source", Kind::Object, 0, REQUIRED, O_CODE_SOURCE),
-    spec(b"resource_limits", Kind::Object, 0, NULLABLE, O_RESOURCE_LIMITS),
-    spec(b"input_data", Kind::Raw, 6, NULLABLE, C_INPUT_DATA),
-    spec(b"encrypted_secrets", Kind::Bytes, 7, NULLABLE, C_SECRETS),
-    spec(b"response_format", Kind::Format, 8, NULLABLE, NO_CAP),
+    spec(names::RESOURCE_LIMITS, Kind::Object, 0, NULLABLE, O_RESOURCE_LIMITS),
+    spec(names::INPUT_DATA, Kind::Raw, 6, NULLABLE, C_INPUT_DATA),
+    spec(names::ENCRYPTED_SECRETS, Kind::Bytes, 7, NULLABLE, C_SECRETS),
+    spec(names::RESPONSE_FORMAT, Kind::Format, 8, NULLABLE, NO_CAP),
     spec(b"payer_account_id", Kind::Account, 9, NULLABLE, NO_CAP),
     spec(b"sender_id", Kind::Account, 10, NULLABLE, NO_CAP),
 ];
@@ -511,9 +512,9 @@ fn output<'a>(g: &mut Got<'a>) -> Option<Output<'a>> {
 
 /// `resources_used`: store ids 6, 7, 8.
 static USAGE: [Spec; 3] = [
-    spec(b"instructions", Kind::U64, 6, REQUIRED, NO_CAP),
+    spec(names::INSTRUCTIONS, Kind::U64, 6, REQUIRED, NO_CAP),
     spec(b"time_ms", Kind::U64, 7, REQUIRED, NO_CAP),
-    spec(b"memory_mb", Kind::U64, 8, NULLABLE, NO_CAP),
+    spec(names::MEMORY_MB, Kind::U64, 8, NULLABLE, NO_CAP),
 ];
 
 /// The response's fields but its output: `success` (1), `error` (2) and
@@ -525,13 +526,13 @@ fn response<'a>(g: &mut Got<'a>, output: Option<Output<'a>>) -> Response<'a> {
 
 static RESPONSE: [Spec; 4] = [
     spec(b"success", Kind::Bool, 1, REQUIRED, NO_CAP),
-    spec(b"output", Kind::OneOf, 0, NULLABLE, O_OUTPUT),
-    spec(b"error", Kind::Text, 2, NULLABLE, NO_CAP),
+    spec(names::OUTPUT, Kind::OneOf, 0, NULLABLE, O_OUTPUT),
+    spec(names::ERROR, Kind::Text, 2, NULLABLE, NO_CAP),
     spec(b"resources_used", Kind::Object, 0, REQUIRED, O_USAGE),
 ];
 
 static RESOLVE: [Spec; 2] =
-    [spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP), spec(b"response", Kind::Object, 0, REQUIRED, O_RESPONSE)];
+    [spec(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP), spec(names::RESPONSE, Kind::Object, 0, REQUIRED, O_RESPONSE)];
 
 /// The operator's three calls on a pending request.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -558,7 +559,7 @@ pub fn operator(input: &[u8], call: Operator) -> (u64, Option<Output<'_>>, Optio
     let mut g = parse(input, table);
     let mut out = output(&mut g);
     // A submit's output is required, so it is always there.
-    let store = (call != Operator::Resolve).then(|| out.take().unwrap_or(Output::Json(b"null")));
+    let store = (call != Operator::Resolve).then(|| out.take().unwrap_or(Output::Json(names::NULL)));
     let resume = (call != Operator::Submit).then(|| response(&mut g, out));
     (g.num(0), store, resume)
 }
@@ -585,7 +586,7 @@ pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
 }
 
 static NEW: [Spec; 2] =
-    [spec(b"owner_id", Kind::Account, 0, REQUIRED, NO_CAP), spec(b"operator_id", Kind::Account, 1, NULLABLE, NO_CAP)];
+    [spec(names::OWNER_ID, Kind::Account, 0, REQUIRED, NO_CAP), spec(names::OPERATOR_ID, Kind::Account, 1, NULLABLE, NO_CAP)];
 
 pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {
     let mut g = parse(input, &NEW);
@@ -618,7 +619,7 @@ pub fn estimate(input: &[u8]) -> Limits {
 }
 
 static WITHDRAW: [Spec; 2] =
-    [spec(b"amount", Kind::Amount, 0, NULLABLE, NO_CAP), spec(b"receiver_id", Kind::Account, 1, NULLABLE, NO_CAP)];
+    [spec(names::AMOUNT, Kind::Amount, 0, NULLABLE, NO_CAP), spec(b"receiver_id", Kind::Account, 1, NULLABLE, NO_CAP)];
 
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
@@ -628,9 +629,9 @@ pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
 }
 
 static PAGE_FROM: [Spec; 2] =
-    [spec(b"limit", Kind::Limit, 0, NULLABLE, C_PAGE), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
+    [spec(names::LIMIT, Kind::Limit, 0, NULLABLE, C_PAGE), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
 
-static PAGE_LIMIT: [Spec; 1] = [spec(b"limit", Kind::Limit, 0, NULLABLE, C_BULK)];
+static PAGE_LIMIT: [Spec; 1] = [spec(names::LIMIT, Kind::Limit, 0, NULLABLE, C_BULK)];
 
 /// `{"from_id"?, "limit"?}` (get_pending_requests, a limit 1 to
 /// `MAX_PENDING_PAGE`) or `{"limit"?}` (clear_all_pending_requests, 1 to
@@ -646,14 +647,14 @@ pub fn from_and_limit(input: &[u8], with_from: bool) -> (Option<u64>, u64) {
 /// `cancel_pending_requests {"request_ids": [..]}`: at most `MAX_BULK_CANCEL`
 /// ids.
 pub fn request_ids(input: &[u8]) -> Bytes {
-    one(input, b"request_ids", Kind::Ids, REQUIRED, C_BULK).take(0)
+    one(input, names::REQUEST_IDS, Kind::Ids, REQUIRED, C_BULK).take(0)
 }
 
 static SUBMIT_AND_RESOLVE: [Spec; 5] = [
-    spec(b"request_id", Kind::U64, 0, REQUIRED, NO_CAP),
-    spec(b"output", Kind::OneOf, 0, REQUIRED, O_OUTPUT),
+    spec(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP),
+    spec(names::OUTPUT, Kind::OneOf, 0, REQUIRED, O_OUTPUT),
     spec(b"success", Kind::Bool, 1, REQUIRED, NO_CAP),
-    spec(b"error", Kind::Text, 2, NULLABLE, NO_CAP),
+    spec(names::ERROR, Kind::Text, 2, NULLABLE, NO_CAP),
     spec(b"resources_used", Kind::Object, 0, REQUIRED, O_USAGE),
 ];
 
@@ -675,7 +676,7 @@ pub fn account_field(input: &[u8], field: &'static [u8], nullable: bool) -> Opti
 
 /// `{"paused": bool}`.
 pub fn paused(input: &[u8]) -> bool {
-    one(input, b"paused", Kind::Bool, REQUIRED, NO_CAP).num(0) != 0
+    one(input, names::PAUSED, Kind::Bool, REQUIRED, NO_CAP).num(0) != 0
 }
 
 /// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase

@@ -1,6 +1,7 @@
 //! NEP-297 events (`EVENT_JSON:` logs, standard "near-offshore" 1.0.0) and the
 //! request's JSON form, which `get_request` returns and `request_data` carries.
 
+use crate::names;
 use crate::Bytes;
 
 use crate::json::Writer;
@@ -13,30 +14,30 @@ const PREFIX: &[u8] = b"EVENT_JSON:{\"standard\":\"near-offshore\",\"version\":\
 /// `"request_id":..,"sender_id":..,"code_source":{..}`: how both the request
 /// and the completed event begin, right after their object's `{`.
 fn request_head(w: &mut Writer, r: &Request) {
-    w.key(b"request_id").u64(r.id());
+    w.key(names::REQUEST_ID).u64(r.id());
     w.key(b"sender_id").str(r.sender);
-    w.key(b"code_source").byte(b'{').key(b"repo").raw_str(r.code.repo);
-    w.key(b"commit").raw_str(r.code.commit);
-    w.key(b"build_target").opt_raw_str(r.code.build_target).byte(b'}');
+    w.key(b"code_source").byte(b'{').key(names::REPO).raw_str(r.code.repo);
+    w.key(names::COMMIT).raw_str(r.code.commit);
+    w.key(names::BUILD_TARGET).opt_raw_str(r.code.build_target).byte(b'}');
 }
 
 pub fn request_json(w: &mut Writer, r: &Request) {
     let limits = r.limits();
     w.byte(b'{');
     request_head(w, r);
-    w.key(b"resource_limits").byte(b'{').key(b"max_instructions").u64(limits.max_instructions);
-    w.key(b"max_memory_mb").u64(limits.max_memory_mb);
-    w.key(b"max_execution_seconds").u64(limits.max_execution_seconds).byte(b'}');
+    w.key(names::RESOURCE_LIMITS).byte(b'{').key(names::MAX_INSTRUCTIONS).u64(limits.max_instructions);
+    w.key(names::MAX_MEMORY_MB).u64(limits.max_memory_mb);
+    w.key(names::MAX_EXECUTION_SECONDS).u64(limits.max_execution_seconds).byte(b'}');
     // Always a string (`""` when none was given), as the near-sdk version
     // writes it: workers read it into a plain `String`.
-    w.key(b"input_data").raw_str(r.input_data.unwrap_or(crate::json::Raw(b"")));
-    w.key(b"encrypted_secrets");
+    w.key(names::INPUT_DATA).raw_str(r.input_data.unwrap_or(crate::json::Raw(b"")));
+    w.key(names::ENCRYPTED_SECRETS);
     match r.secrets {
         Some(s) => w.byte_array(s),
-        None => w.raw(b"null"),
+        None => w.raw(names::NULL),
     };
-    w.key(b"response_format").str(r.format.name());
-    w.key(b"payment").u128_str(r.payment());
+    w.key(names::RESPONSE_FORMAT).str(r.format.name());
+    w.key(names::PAYMENT).u128_str(r.payment());
     if let Some(p) = r.payer {
         w.key(b"payer_account_id").str(p);
     }
@@ -73,16 +74,16 @@ pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, mon
     let mut w = Writer(Bytes::with_capacity(512));
     w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{");
     request_head(&mut w, r);
-    w.key(b"resources_used").byte(b'{').key(b"instructions").u64(usage.instructions);
+    w.key(b"resources_used").byte(b'{').key(names::INSTRUCTIONS).u64(usage.instructions);
     w.key(b"time_ms").u64(usage.time_ms);
     if let Some(m) = usage.memory_mb {
-        w.key(b"memory_mb").u64(m);
+        w.key(names::MEMORY_MB).u64(m);
     }
     w.byte(b'}').key(b"success").bool(error.is_none());
     if let Some(e) = error {
-        w.key(b"error_message").str(truncate_utf8(e, MAX_LOGGED_ERROR));
+        w.key(names::ERROR_MESSAGE).str(truncate_utf8(e, MAX_LOGGED_ERROR));
     }
-    w.key(b"payment_charged").u128_str(money.charged);
+    w.key(names::PAYMENT_CHARGED).u128_str(money.charged);
     w.key(b"payment_refunded").u128_str(money.refunded);
     w.key(b"timestamp").u64(timestamp).raw(b"}]}");
     w.0

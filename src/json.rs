@@ -15,6 +15,11 @@ use crate::Bytes;
 
 use crate::error::*;
 
+/// The JSON literals, as slices of refusal texts that spell them (`within!`).
+pub const NULL: &[u8] = crate::within!(ERR_OUTPUT_STORED_RESOLVE_NULL, b"null");
+pub const TRUE: &[u8] = crate::within!(ERR_BOOL.as_bytes(), b"true");
+pub const FALSE: &[u8] = crate::within!(ERR_BOOL.as_bytes(), b"false");
+
 /// Nesting deeper than this is refused: it bounds recursion and gas.
 const MAX_DEPTH: u32 = 32;
 
@@ -84,7 +89,7 @@ impl<'a> Reader<'a> {
 
     /// Consumes `null` if it is next.
     pub fn null(&mut self) -> bool {
-        self.literal(b"null")
+        self.literal(NULL)
     }
 
     /// Only whitespace may follow the top-level value.
@@ -304,9 +309,9 @@ impl<'a> Reader<'a> {
     }
 
     pub fn bool(&mut self) -> bool {
-        if self.literal(b"true") {
+        if self.literal(TRUE) {
             true
-        } else if self.literal(b"false") {
+        } else if self.literal(FALSE) {
             false
         } else {
             self.refuse(ERR_BOOL)
@@ -483,7 +488,7 @@ impl Writer {
     pub fn opt_raw_str(&mut self, s: Option<Raw>) -> &mut Self {
         match s {
             Some(s) => self.raw_str(s),
-            None => self.raw(b"null"),
+            None => self.raw(NULL),
         }
     }
 
@@ -502,7 +507,7 @@ impl Writer {
     }
 
     pub fn bool(&mut self, v: bool) -> &mut Self {
-        self.raw(if v { b"true" } else { b"false" })
+        self.raw(if v { TRUE } else { FALSE })
     }
 
     /// `[1,2,3]`

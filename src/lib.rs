@@ -42,6 +42,8 @@ pub mod budget;
 pub mod limits;
 pub mod pricing;
 pub mod types;
+// The JSON field names the tables, views and events share.
+pub mod names;
 
 // State: the stored records and their layouts.
 pub mod state;
