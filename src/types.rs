@@ -24,13 +24,8 @@ impl Format {
         NAMES.get(self as usize).copied().unwrap_or(b"")
     }
 
-    // Inlined (as is from_u8) by LLVM rather than later by wasm-opt: the
-    // `Option` then folds into each caller's own check (measured smaller).
-    #[inline(always)]
-    pub fn from_name(n: &[u8]) -> Option<Format> {
-        Format::from_u8(NAMES.iter().position(|&x| x == n)? as u8)
-    }
-
+    // Inlined by LLVM rather than later by wasm-opt: the `Option` then folds
+    // into each caller's own check (measured smaller).
     #[inline(always)]
     pub fn from_u8(v: u8) -> Option<Format> {
         match v {
