@@ -46,18 +46,29 @@ pub fn current_account_id() -> Buf {
 }
 
 pub fn attached_deposit() -> u128 {
-    let mut buf = [0u8; 16];
-    // SAFETY: the host writes exactly 16 bytes into `buf`.
-    unsafe { sys::attached_deposit(buf.as_mut_ptr() as u64) };
-    u128::from_le_bytes(buf)
+    amount(false)
 }
 
 /// The contract account's balance, attached deposit included.
 pub fn account_balance() -> u128 {
-    let mut buf = [0u8; 16];
-    // SAFETY: the host writes exactly 16 bytes into `buf`.
-    unsafe { sys::account_balance(buf.as_mut_ptr() as u64) };
-    u128::from_le_bytes(buf)
+    amount(true)
+}
+
+/// The two amounts the host writes into guest memory (16 bytes, little-endian:
+/// a wasm u128's own layout), through one body, straight into the result.
+#[inline(never)]
+fn amount(balance: bool) -> u128 {
+    let mut v = core::mem::MaybeUninit::<u128>::uninit();
+    let at = v.as_mut_ptr() as u64;
+    // SAFETY: the host writes all 16 bytes at `at`, so `v` is initialised.
+    unsafe {
+        if balance {
+            sys::account_balance(at)
+        } else {
+            sys::attached_deposit(at)
+        }
+        v.assume_init()
+    }
 }
 
 /// Bytes the contract account stakes storage for (code and state included).
