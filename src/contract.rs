@@ -31,16 +31,19 @@ fn save_config(c: &Config) {
 /// A raw contract has no automatic payable check: every non-payable method
 /// rejects deposits itself.
 fn no_deposit() {
-    if host::attached_deposit() != 0 {
-        refuse(ERR_NO_DEPOSIT);
-    }
+    deposit_at_most(0, ERR_NO_DEPOSIT);
 }
 
 /// Admin calls take no deposit, or exactly 1 yoctoNEAR for owners who want the
 /// full-access-key guarantee.
 fn admin_deposit() {
-    if host::attached_deposit() > 1 {
-        refuse(ERR_ADMIN_DEPOSIT);
+    deposit_at_most(1, ERR_ADMIN_DEPOSIT);
+}
+
+#[inline(never)]
+fn deposit_at_most(max: u64, msg: &[u8]) {
+    if host::attached_deposit() > max as u128 {
+        refuse(msg);
     }
 }
 
