@@ -706,17 +706,21 @@ pub fn migrate() {
     let Some(mut raw) = host::storage_read(CONFIG_KEY) else {
         refuse(ERR_NOT_INITIALIZED);
     };
-    let cfg = match raw.first().copied().unwrap_or(0) {
-        state::CONFIG_VERSION => {
-            // Current already: only check that it reads, as every call would.
-            Config::parse(raw).unwrap_or_else(|| refuse(ERR_CONFIG_UNREADABLE));
-            return;
-        }
-        state::CONFIG_V2 => {
-            if let Some(version) = raw.first_mut() {
-                *version = state::CONFIG_VERSION;
+    let version = raw.first().copied().unwrap_or(0);
+    let cfg = match version {
+        // Version 2 is version 3's record: only its version byte changes. One
+        // parse for both.
+        state::CONFIG_VERSION | state::CONFIG_V2 => {
+            if let Some(v) = raw.first_mut() {
+                *v = state::CONFIG_VERSION;
             }
-            Config::parse(raw)
+            let cfg = Config::parse(raw);
+            if version == state::CONFIG_VERSION {
+                // Current already: only check that it reads, as every call would.
+                cfg.unwrap_or_else(|| refuse(ERR_CONFIG_UNREADABLE));
+                return;
+            }
+            cfg
         }
         state::CONFIG_V1 => {
             let next = Config::v1_next_request_id(&raw);
