@@ -480,7 +480,7 @@ fn set_account(field: &'static [u8], role: Role) {
     // One copy of the accounts to borrow the old ones from while `c` changes.
     let before = c.accounts_copy();
     let old = Accounts::decode(&before);
-    let mut a = Accounts { ..old };
+    let mut a = Accounts::decode(&before);
     match (role, new.as_deref()) {
         (Role::Keystore, v) => a.keystore = v,
         (Role::Owner, Some(v)) => a.owner = v,
