@@ -407,14 +407,14 @@ fn owner_cancel(id: u64) -> bool {
 fn return_u64(n: u64) {
     let mut w = Writer::new();
     w.u64(n);
-    view(w);
+    view(&w);
 }
 
 /// An amount as a view's JSON result: a decimal string.
 fn return_u128(v: u128) {
     let mut w = Writer::new();
     w.u128_str(v);
-    view(w);
+    view(&w);
 }
 
 fn return_bool(v: bool) {
@@ -541,7 +541,7 @@ pub fn set_keystore_pubkey() {
 // ---- views: one storage read at most, JSON out. They refuse deposits too:
 // called as a transaction, a view would otherwise keep what was attached.
 
-fn view(w: Writer) {
+fn view(w: &Writer) {
     host::value_return(&w.0);
 }
 
@@ -554,7 +554,7 @@ pub fn get_request() {
             w.raw(b"null");
         }
     }
-    view(w);
+    view(&w);
 }
 
 pub fn get_stats() {
@@ -563,7 +563,7 @@ pub fn get_stats() {
     let mut w = Writer::new();
     w.raw(b"{").key(b"total_executions").u64(executions);
     w.key(b"total_fees_collected").u128_str(fees).raw(b"}");
-    view(w);
+    view(&w);
 }
 
 pub fn get_pricing() {
@@ -583,7 +583,7 @@ fn amounts_view(names: &[&[u8]], amounts: &[u128]) {
         w.key(name).u128_str(*v);
     }
     w.raw(b"}");
-    view(w);
+    view(&w);
 }
 
 pub fn get_config() {
@@ -600,7 +600,7 @@ pub fn get_config() {
         None => w.raw(b"null"),
     };
     w.raw(b"}");
-    view(w);
+    view(&w);
 }
 
 pub fn get_keystore_pubkey() {
@@ -610,7 +610,7 @@ pub fn get_keystore_pubkey() {
         Some(k) => w.str(&k),
         None => w.raw(b"null"),
     };
-    view(w);
+    view(&w);
 }
 
 pub fn estimate_execution_cost() {
@@ -645,7 +645,7 @@ pub fn get_pending_requests() {
         id += 1;
     }
     w.raw(b"]");
-    view(w);
+    view(&w);
 }
 
 /// The treasury, in `SHEET_NAMES` order.
@@ -782,7 +782,7 @@ pub fn get_pending_output() {
             w.raw(b"null");
         }
     }
-    view(w);
+    view(&w);
 }
 
 pub fn has_pending_output() {
