@@ -283,7 +283,7 @@ pub fn on_execution_response() {
         // A stored output is returned by a receipt of its own: its per-byte cost
         // for every waiting receipt can then never undo the refund and clean-up
         // committed here, however many receipts a contract caller chains.
-        host::call_self_and_return(b"return_output", &saved, RETURN_OUTPUT_GAS, 1);
+        host::call_self_and_return(b"", b"return_output", &saved, RETURN_OUTPUT_GAS, 1);
     }
 }
 
@@ -332,7 +332,7 @@ fn complete(req: &Request, charged: Option<u128>, usage: &Usage, error: Option<&
 /// Makes the caller's final result a failure carrying `msg`, in a receipt of its
 /// own so the refund and clean-up of this one stay committed.
 fn report_failure(msg: &[u8]) {
-    host::call_self_and_return(b"fail_execution", events::truncate_utf8(msg, 1024), FAIL_GAS, 0);
+    host::call_self_and_return(b"", b"fail_execution", events::truncate_utf8(msg, 1024), FAIL_GAS, 0);
 }
 
 /// Text as a JSON string, Json as the value itself, Bytes as a base64 string.
@@ -752,7 +752,8 @@ pub fn upgrade() {
     if !code.starts_with(b"\0asm") {
         refuse(ERR_NOT_WASM);
     }
-    host::deploy_and_call_self(&code, MIGRATE, MIGRATE_GAS);
+    // All the gas this call leaves unused goes to migrate (weight 1).
+    host::call_self_and_return(&code, MIGRATE, b"", MIGRATE_GAS, 1);
 }
 
 pub fn get_max_limits() {

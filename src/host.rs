@@ -207,13 +207,17 @@ pub fn transfer(receiver: &[u8], amount: u128) {
 
 /// Calls `method(args)` on this contract with `gas`, plus a share of this
 /// call's unused gas by `weight`, and makes its outcome the outcome of the
-/// current call.
-pub fn call_self_and_return(method: &[u8], args: &[u8], gas: u64, weight: u64) {
+/// current call. Non-empty `code` is deployed first, in the same batch (no wasm
+/// is empty), so a failed call reverts the deploy too.
+pub fn call_self_and_return(code: &[u8], method: &[u8], args: &[u8], gas: u64, weight: u64) {
     // SAFETY: the current account id goes straight from its register into the
     // host call (FROM_REGISTER); the rest are live slices.
     unsafe {
         sys::current_account_id(REG_ACCOUNT);
         let p = sys::promise_batch_create(FROM_REGISTER, REG_ACCOUNT);
+        if !code.is_empty() {
+            sys::promise_batch_action_deploy_contract(p, code.len() as u64, code.as_ptr() as u64);
+        }
         let zero = 0u128.to_le_bytes();
         sys::promise_batch_action_function_call_weight(
             p,
@@ -224,30 +228,6 @@ pub fn call_self_and_return(method: &[u8], args: &[u8], gas: u64, weight: u64) {
             zero.as_ptr() as u64,
             gas,
             weight,
-        );
-        sys::promise_return(p);
-    }
-}
-
-/// One batch on this contract account: deploy `code`, then call `method`
-/// (no arguments) with `gas` plus all the gas this call leaves unused; its
-/// outcome becomes this call's.
-pub fn deploy_and_call_self(code: &[u8], method: &[u8], gas: u64) {
-    // SAFETY: as in `call_self_and_return`.
-    unsafe {
-        sys::current_account_id(REG_ACCOUNT);
-        let p = sys::promise_batch_create(FROM_REGISTER, REG_ACCOUNT);
-        sys::promise_batch_action_deploy_contract(p, code.len() as u64, code.as_ptr() as u64);
-        let zero = 0u128.to_le_bytes();
-        sys::promise_batch_action_function_call_weight(
-            p,
-            method.len() as u64,
-            method.as_ptr() as u64,
-            0,
-            0,
-            zero.as_ptr() as u64,
-            gas,
-            1,
         );
         sys::promise_return(p);
     }
