@@ -209,6 +209,10 @@ pub fn transfer(receiver: &[u8], amount: u128) {
 /// call's unused gas by `weight`, and makes its outcome the outcome of the
 /// current call. Non-empty `code` is deployed first, in the same batch (no wasm
 /// is empty), so a failed call reverts the deploy too.
+/// The call's attached deposit, a u128 the host reads from memory: a static,
+/// so no call builds it on the stack.
+static NO_DEPOSIT: [u8; 16] = [0; 16];
+
 pub fn call_self_and_return(code: &[u8], method: &[u8], args: &[u8], gas: u64, weight: u64) {
     // SAFETY: the current account id goes straight from its register into the
     // host call (FROM_REGISTER); the rest are live slices.
@@ -218,14 +222,13 @@ pub fn call_self_and_return(code: &[u8], method: &[u8], args: &[u8], gas: u64, w
         if !code.is_empty() {
             sys::promise_batch_action_deploy_contract(p, code.len() as u64, code.as_ptr() as u64);
         }
-        let zero = 0u128.to_le_bytes();
         sys::promise_batch_action_function_call_weight(
             p,
             method.len() as u64,
             method.as_ptr() as u64,
             args.len() as u64,
             args.as_ptr() as u64,
-            zero.as_ptr() as u64,
+            NO_DEPOSIT.as_ptr() as u64,
             gas,
             weight,
         );
