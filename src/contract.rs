@@ -635,12 +635,14 @@ pub fn get_pending_requests() {
     let mut n = 0;
     while id < end && n < limit {
         // A record that fails to decode is left out (get_request reports it).
-        if let Some(req) = host::storage_read(&state::request_key(id)).as_deref().and_then(Request::decode) {
-            if n > 0 {
-                w.raw(b",");
+        if let Some(stored) = host::storage_read(&state::request_key(id)) {
+            if let Some(req) = Request::decode(&stored) {
+                if n > 0 {
+                    w.raw(b",");
+                }
+                events::request_json(&mut w, &req);
+                n += 1;
             }
-            events::request_json(&mut w, &req);
-            n += 1;
         }
         id += 1;
     }
