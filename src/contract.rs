@@ -250,32 +250,42 @@ pub fn on_execution_response() {
     };
     let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
-    let Some(payload) = result else {
-        return end_unsuccessful(req, None, &Usage::ZERO, ERR_TIMED_OUT, now);
+    // Every ending goes through one `complete`. A request that produced no
+    // output has an `error` (reported after the clean-up commits) and is charged
+    // `Some(fee)` when it ran and failed (it counts as an execution), `None`
+    // when nothing ran (timeout, malformed result): a full refund.
+    let mut decoded = None;
+    let (charged, usage, error) = 'ended: {
+        let Some(payload) = &result else {
+            break 'ended (None, &Usage::ZERO, Some(ERR_TIMED_OUT));
+        };
+        // Matched by reference: moving the decoded payload out would copy it.
+        decoded = payload::decode(payload);
+        let p = match &decoded {
+            Some(p) if p.id == id => p,
+            _ => break 'ended (None, &Usage::ZERO, Some(ERR_MALFORMED_RESULT)),
+        };
+        let prices = req.pricing();
+        if !p.success {
+            // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
+            let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
+            break 'ended (Some(prices.base_fee), &p.usage, Some(error));
+        }
+        let cost = pricing::charge(
+            &prices,
+            &req.limits(),
+            req.payment(),
+            p.usage.instructions,
+            p.usage.time_ms,
+            p.usage.memory_mb,
+        );
+        (Some(cost), &p.usage, None)
     };
-    // Matched by reference: moving the decoded payload out would copy it.
-    let decoded = payload::decode(&payload);
-    let p = match &decoded {
-        Some(p) if p.id == id => p,
-        _ => return end_unsuccessful(req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now),
-    };
-    let payment = req.payment();
-    let prices = req.pricing();
-    if !p.success {
-        // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
-        let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
-        return end_unsuccessful(req, Some(prices.base_fee), &p.usage, error, now);
+    complete(req, charged, usage, error, now);
+    if let Some(error) = error {
+        return report_failure(error);
     }
-    let cost = pricing::charge(
-        &prices,
-        &req.limits(),
-        payment,
-        p.usage.instructions,
-        p.usage.time_ms,
-        p.usage.memory_mb,
-    );
-    complete(req, Some(cost), &p.usage, None, now);
-    if let Some((kind, body)) = p.output {
+    if let Some((kind, body)) = decoded.as_ref().and_then(|p| p.output) {
         // Inline outputs are small (under NEAR's 1 KiB yield payload): returning
         // them here costs ~46 Ggas for each receipt waiting on the result.
         host::value_return(&return_value(kind, body));
@@ -313,14 +323,6 @@ fn settle(req: &Request, charged: Option<u128>) -> Settled {
     cfg.end_pending(req.id(), payment);
     save_config(&cfg);
     Settled { charged: kept, refunded }
-}
-
-/// Ends a request that produced no output. `charged` is `Some(fee)` when the
-/// execution ran and failed (it counts as an execution), `None` when nothing ran
-/// (timeout, malformed result): a full refund.
-fn end_unsuccessful(req: &Request, charged: Option<u128>, usage: &Usage, error: &[u8], now: u64) {
-    complete(req, charged, usage, Some(error), now);
-    report_failure(error);
 }
 
 /// Settles a request that ends (see `settle`) and logs its `execution_completed`.
