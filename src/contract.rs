@@ -570,7 +570,8 @@ pub fn get_stats() {
 
 pub fn get_pricing() {
     no_deposit();
-    let p = *load_config().pricing();
+    let c = load_config();
+    let p = c.pricing();
     amounts_view(
         &[b"base_fee", b"per_instruction_fee", b"per_mb_fee", b"per_second_fee"],
         &[p.base_fee, p.per_instruction_fee, p.per_mb_fee, p.per_second_fee],
