@@ -368,10 +368,14 @@ impl core::ops::DerefMut for Buf {
 }
 
 impl From<&[u8]> for Buf {
+    /// Exactly `s`, copied straight into a fresh allocation of its size.
+    #[inline(never)]
     fn from(s: &[u8]) -> Self {
-        let mut b = Buf::with_capacity(s.len());
-        b.extend_from_slice(s);
-        b
+        let ptr = bump::alloc(s.len());
+        // SAFETY: the allocation is fresh and `s.len()` bytes long, so it
+        // cannot overlap `s`.
+        unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), ptr.as_ptr(), s.len()) };
+        Buf { ptr, len: s.len(), cap: s.len() }
     }
 }
 
