@@ -399,10 +399,12 @@ fn owner_cancel(id: u64) -> bool {
     let Some(stored) = host::storage_read(&state::request_key(id)) else {
         return false;
     };
-    let Some(req) = Request::decode(&stored) else {
+    // Matched by reference: moving the request out would copy it.
+    let decoded = Request::decode(&stored);
+    let Some(req) = &decoded else {
         return false;
     };
-    cancel(id, &req, OWNER_CANCEL);
+    cancel(id, req, OWNER_CANCEL);
     true
 }
 
