@@ -193,8 +193,9 @@ pub fn submit_execution_output_and_resolve() {
 fn operator_entry(call: args::Operator) {
     only_operator();
     let input = host::input();
-    let (id, out, resp) = args::operator(&input, call);
-    operator_call(id, out.as_ref(), resp.as_ref());
+    // Used in place: destructuring would move the response out, a copy.
+    let a = args::operator(&input, call);
+    operator_call(a.0, a.1.as_ref(), a.2.as_ref());
 }
 
 /// The operator's calls on pending request `id`: stores a large output (`out`),
