@@ -600,23 +600,22 @@ pub fn get_config() {
     w.raw(b"{").key(b"owner_id").str(a.owner);
     w.key(b"operator_id").str(a.operator);
     w.key(b"paused").bool(c.paused());
-    w.key(b"keystore_account_id");
-    match a.keystore {
-        Some(k) => w.str(k),
-        None => w.raw(b"null"),
-    };
-    w.raw(b"}");
+    str_or_null(w.key(b"keystore_account_id"), a.keystore).raw(b"}");
     view(&w);
 }
 
 pub fn get_keystore_pubkey() {
     no_deposit();
     let mut w = Writer::new();
-    match host::storage_read(state::PUBKEY_KEY) {
-        Some(k) => w.str(&k),
-        None => w.raw(b"null"),
-    };
+    str_or_null(&mut w, host::storage_read(state::PUBKEY_KEY).as_deref());
     view(&w);
+}
+
+fn str_or_null<'w>(w: &'w mut Writer, s: Option<&[u8]>) -> &'w mut Writer {
+    match s {
+        Some(s) => w.str(s),
+        None => w.raw(b"null"),
+    }
 }
 
 pub fn estimate_execution_cost() {
