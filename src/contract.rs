@@ -779,10 +779,11 @@ pub fn get_pending_output() {
     match host::storage_read(&state::output_key(id)).as_deref().and_then(state::decode_output) {
         Some((kind, body)) => {
             w.raw(b"{").key(kind.name());
+            // Text is its JSON string body as sent: quoted, it is the string.
+            let quote: &[u8] = if kind == Format::Text { b"\"" } else { b"" };
             match kind {
-                Format::Text => w.raw(b"\"").raw(body).raw(b"\""),
-                Format::Json => w.raw(body),
                 Format::Bytes => w.byte_array(body),
+                _ => w.raw(quote).raw(body).raw(quote),
             };
             w.raw(b"}");
         }
