@@ -161,6 +161,7 @@ fn request_id_arg() -> u64 {
 }
 
 /// The same for the methods that also refuse a deposit (checked first).
+#[inline(always)]
 fn request_id_no_deposit() -> u64 {
     no_deposit();
     request_id_arg()
