@@ -31,16 +31,19 @@ fn save_config(c: &Config) {
 /// A raw contract has no automatic payable check: every non-payable method
 /// rejects deposits itself.
 fn no_deposit() {
-    if host::attached_deposit() != 0 {
-        refuse(ERR_NO_DEPOSIT);
-    }
+    deposit_at_most(0, ERR_NO_DEPOSIT);
 }
 
 /// Admin calls take no deposit, or exactly 1 yoctoNEAR for owners who want the
 /// full-access-key guarantee.
 fn admin_deposit() {
-    if host::attached_deposit() > 1 {
-        refuse(ERR_ADMIN_DEPOSIT);
+    deposit_at_most(1, ERR_ADMIN_DEPOSIT);
+}
+
+#[inline(never)]
+fn deposit_at_most(max: u64, msg: &[u8]) {
+    if host::attached_deposit() > max as u128 {
+        refuse(msg);
     }
 }
 
@@ -158,6 +161,7 @@ fn request_id_arg() -> u64 {
 }
 
 /// The same for the methods that also refuse a deposit (checked first).
+#[inline(always)]
 fn request_id_no_deposit() -> u64 {
     no_deposit();
     request_id_arg()
@@ -190,8 +194,9 @@ pub fn submit_execution_output_and_resolve() {
 fn operator_entry(call: args::Operator) {
     only_operator();
     let input = host::input();
-    let (id, out, resp) = args::operator(&input, call);
-    operator_call(id, out.as_ref(), resp.as_ref());
+    // Used in place: destructuring would move the response out, a copy.
+    let a = args::operator(&input, call);
+    operator_call(a.0, a.1.as_ref(), a.2.as_ref());
 }
 
 /// The operator's calls on pending request `id`: stores a large output (`out`),
@@ -247,32 +252,42 @@ pub fn on_execution_response() {
     };
     let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
     let now = host::block_timestamp();
-    let Some(payload) = result else {
-        return end_unsuccessful(req, None, &Usage::ZERO, ERR_TIMED_OUT, now);
+    // Every ending goes through one `complete`. A request that produced no
+    // output has an `error` (reported after the clean-up commits) and is charged
+    // `Some(fee)` when it ran and failed (it counts as an execution), `None`
+    // when nothing ran (timeout, malformed result): a full refund.
+    let mut decoded = None;
+    let (charged, usage, error) = 'ended: {
+        let Some(payload) = &result else {
+            break 'ended (None, &Usage::ZERO, Some(ERR_TIMED_OUT));
+        };
+        // Matched by reference: moving the decoded payload out would copy it.
+        decoded = payload::decode(payload);
+        let p = match &decoded {
+            Some(p) if p.id == id => p,
+            _ => break 'ended (None, &Usage::ZERO, Some(ERR_MALFORMED_RESULT)),
+        };
+        let prices = req.pricing();
+        if !p.success {
+            // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
+            let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
+            break 'ended (Some(prices.base_fee), &p.usage, Some(error));
+        }
+        let cost = pricing::charge(
+            &prices,
+            &req.limits(),
+            req.payment(),
+            p.usage.instructions,
+            p.usage.time_ms,
+            p.usage.memory_mb,
+        );
+        (Some(cost), &p.usage, None)
     };
-    // Matched by reference: moving the decoded payload out would copy it.
-    let decoded = payload::decode(&payload);
-    let p = match &decoded {
-        Some(p) if p.id == id => p,
-        _ => return end_unsuccessful(req, None, &Usage::ZERO, ERR_MALFORMED_RESULT, now),
-    };
-    let payment = req.payment();
-    let prices = req.pricing();
-    if !p.success {
-        // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
-        let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
-        return end_unsuccessful(req, Some(prices.base_fee), &p.usage, error, now);
+    complete(req, charged, usage, error, now);
+    if let Some(error) = error {
+        return report_failure(error);
     }
-    let cost = pricing::charge(
-        &prices,
-        &req.limits(),
-        payment,
-        p.usage.instructions,
-        p.usage.time_ms,
-        p.usage.memory_mb,
-    );
-    complete(req, Some(cost), &p.usage, None, now);
-    if let Some((kind, body)) = p.output {
+    if let Some((kind, body)) = decoded.as_ref().and_then(|p| p.output) {
         // Inline outputs are small (under NEAR's 1 KiB yield payload): returning
         // them here costs ~46 Ggas for each receipt waiting on the result.
         host::value_return(&return_value(kind, body));
@@ -280,7 +295,7 @@ pub fn on_execution_response() {
         // A stored output is returned by a receipt of its own: its per-byte cost
         // for every waiting receipt can then never undo the refund and clean-up
         // committed here, however many receipts a contract caller chains.
-        host::call_self_and_return(b"return_output", &saved, RETURN_OUTPUT_GAS, 1);
+        host::call_self_and_return(b"", b"return_output", &saved, RETURN_OUTPUT_GAS, 1);
     }
 }
 
@@ -312,14 +327,6 @@ fn settle(req: &Request, charged: Option<u128>) -> Settled {
     Settled { charged: kept, refunded }
 }
 
-/// Ends a request that produced no output. `charged` is `Some(fee)` when the
-/// execution ran and failed (it counts as an execution), `None` when nothing ran
-/// (timeout, malformed result): a full refund.
-fn end_unsuccessful(req: &Request, charged: Option<u128>, usage: &Usage, error: &[u8], now: u64) {
-    complete(req, charged, usage, Some(error), now);
-    report_failure(error);
-}
-
 /// Settles a request that ends (see `settle`) and logs its `execution_completed`.
 fn complete(req: &Request, charged: Option<u128>, usage: &Usage, error: Option<&[u8]>, now: u64) {
     let money = settle(req, charged);
@@ -329,7 +336,7 @@ fn complete(req: &Request, charged: Option<u128>, usage: &Usage, error: Option<&
 /// Makes the caller's final result a failure carrying `msg`, in a receipt of its
 /// own so the refund and clean-up of this one stay committed.
 fn report_failure(msg: &[u8]) {
-    host::call_self_and_return(b"fail_execution", events::truncate_utf8(msg, 1024), FAIL_GAS, 0);
+    host::call_self_and_return(b"", b"fail_execution", events::truncate_utf8(msg, 1024), FAIL_GAS, 0);
 }
 
 /// Text as a JSON string, Json as the value itself, Bytes as a base64 string.
@@ -394,24 +401,26 @@ fn owner_cancel(id: u64) -> bool {
     let Some(stored) = host::storage_read(&state::request_key(id)) else {
         return false;
     };
-    let Some(req) = Request::decode(&stored) else {
+    // Matched by reference: moving the request out would copy it.
+    let decoded = Request::decode(&stored);
+    let Some(req) = &decoded else {
         return false;
     };
-    cancel(id, &req, OWNER_CANCEL);
+    cancel(id, req, OWNER_CANCEL);
     true
 }
 
 fn return_u64(n: u64) {
     let mut w = Writer::new();
     w.u64(n);
-    view(w);
+    view(&w);
 }
 
 /// An amount as a view's JSON result: a decimal string.
 fn return_u128(v: u128) {
     let mut w = Writer::new();
     w.u128_str(v);
-    view(w);
+    view(&w);
 }
 
 fn return_bool(v: bool) {
@@ -477,7 +486,7 @@ fn set_account(field: &'static [u8], role: Role) {
     // One copy of the accounts to borrow the old ones from while `c` changes.
     let before = c.accounts_copy();
     let old = Accounts::decode(&before);
-    let mut a = Accounts { ..old };
+    let mut a = Accounts::decode(&before);
     match (role, new.as_deref()) {
         (Role::Keystore, v) => a.keystore = v,
         (Role::Owner, Some(v)) => a.owner = v,
@@ -538,7 +547,7 @@ pub fn set_keystore_pubkey() {
 // ---- views: one storage read at most, JSON out. They refuse deposits too:
 // called as a transaction, a view would otherwise keep what was attached.
 
-fn view(w: Writer) {
+fn view(w: &Writer) {
     host::value_return(&w.0);
 }
 
@@ -551,7 +560,7 @@ pub fn get_request() {
             w.raw(b"null");
         }
     }
-    view(w);
+    view(&w);
 }
 
 pub fn get_stats() {
@@ -560,12 +569,13 @@ pub fn get_stats() {
     let mut w = Writer::new();
     w.raw(b"{").key(b"total_executions").u64(executions);
     w.key(b"total_fees_collected").u128_str(fees).raw(b"}");
-    view(w);
+    view(&w);
 }
 
 pub fn get_pricing() {
     no_deposit();
-    let p = *load_config().pricing();
+    let c = load_config();
+    let p = c.pricing();
     amounts_view(
         &[b"base_fee", b"per_instruction_fee", b"per_mb_fee", b"per_second_fee"],
         &[p.base_fee, p.per_instruction_fee, p.per_mb_fee, p.per_second_fee],
@@ -580,7 +590,7 @@ fn amounts_view(names: &[&[u8]], amounts: &[u128]) {
         w.key(name).u128_str(*v);
     }
     w.raw(b"}");
-    view(w);
+    view(&w);
 }
 
 pub fn get_config() {
@@ -591,23 +601,22 @@ pub fn get_config() {
     w.raw(b"{").key(b"owner_id").str(a.owner);
     w.key(b"operator_id").str(a.operator);
     w.key(b"paused").bool(c.paused());
-    w.key(b"keystore_account_id");
-    match a.keystore {
-        Some(k) => w.str(k),
-        None => w.raw(b"null"),
-    };
-    w.raw(b"}");
-    view(w);
+    str_or_null(w.key(b"keystore_account_id"), a.keystore).raw(b"}");
+    view(&w);
 }
 
 pub fn get_keystore_pubkey() {
     no_deposit();
     let mut w = Writer::new();
-    match host::storage_read(state::PUBKEY_KEY) {
-        Some(k) => w.str(&k),
+    str_or_null(&mut w, host::storage_read(state::PUBKEY_KEY).as_deref());
+    view(&w);
+}
+
+fn str_or_null<'w>(w: &'w mut Writer, s: Option<&[u8]>) -> &'w mut Writer {
+    match s {
+        Some(s) => w.str(s),
         None => w.raw(b"null"),
-    };
-    view(w);
+    }
 }
 
 pub fn estimate_execution_cost() {
@@ -632,17 +641,19 @@ pub fn get_pending_requests() {
     let mut n = 0;
     while id < end && n < limit {
         // A record that fails to decode is left out (get_request reports it).
-        if let Some(req) = host::storage_read(&state::request_key(id)).as_deref().and_then(Request::decode) {
-            if n > 0 {
-                w.raw(b",");
+        if let Some(stored) = host::storage_read(&state::request_key(id)) {
+            if let Some(req) = Request::decode(&stored) {
+                if n > 0 {
+                    w.raw(b",");
+                }
+                events::request_json(&mut w, &req);
+                n += 1;
             }
-            events::request_json(&mut w, &req);
-            n += 1;
         }
         id += 1;
     }
     w.raw(b"]");
-    view(w);
+    view(&w);
 }
 
 /// The treasury, in `SHEET_NAMES` order.
@@ -703,17 +714,21 @@ pub fn migrate() {
     let Some(mut raw) = host::storage_read(CONFIG_KEY) else {
         refuse(ERR_NOT_INITIALIZED);
     };
-    let cfg = match raw.first().copied().unwrap_or(0) {
-        state::CONFIG_VERSION => {
-            // Current already: only check that it reads, as every call would.
-            Config::parse(raw).unwrap_or_else(|| refuse(ERR_CONFIG_UNREADABLE));
-            return;
-        }
-        state::CONFIG_V2 => {
-            if let Some(version) = raw.first_mut() {
-                *version = state::CONFIG_VERSION;
+    let version = raw.first().copied().unwrap_or(0);
+    let cfg = match version {
+        // Version 2 is version 3's record: only its version byte changes. One
+        // parse for both.
+        state::CONFIG_VERSION | state::CONFIG_V2 => {
+            if let Some(v) = raw.first_mut() {
+                *v = state::CONFIG_VERSION;
             }
-            Config::parse(raw)
+            let cfg = Config::parse(raw);
+            if version == state::CONFIG_VERSION {
+                // Current already: only check that it reads, as every call would.
+                cfg.unwrap_or_else(|| refuse(ERR_CONFIG_UNREADABLE));
+                return;
+            }
+            cfg
         }
         state::CONFIG_V1 => {
             let next = Config::v1_next_request_id(&raw);
@@ -745,7 +760,8 @@ pub fn upgrade() {
     if !code.starts_with(b"\0asm") {
         refuse(ERR_NOT_WASM);
     }
-    host::deploy_and_call_self(&code, MIGRATE, MIGRATE_GAS);
+    // All the gas this call leaves unused goes to migrate (weight 1).
+    host::call_self_and_return(&code, MIGRATE, b"", MIGRATE_GAS, 1);
 }
 
 pub fn get_max_limits() {
@@ -764,10 +780,11 @@ pub fn get_pending_output() {
     match host::storage_read(&state::output_key(id)).as_deref().and_then(state::decode_output) {
         Some((kind, body)) => {
             w.raw(b"{").key(kind.name());
+            // Text is its JSON string body as sent: quoted, it is the string.
+            let quote: &[u8] = if kind == Format::Text { b"\"" } else { b"" };
             match kind {
-                Format::Text => w.raw(b"\"").raw(body).raw(b"\""),
-                Format::Json => w.raw(body),
                 Format::Bytes => w.byte_array(body),
+                _ => w.raw(quote).raw(body).raw(quote),
             };
             w.raw(b"}");
         }
@@ -775,7 +792,7 @@ pub fn get_pending_output() {
             w.raw(b"null");
         }
     }
-    view(w);
+    view(&w);
 }
 
 pub fn has_pending_output() {

@@ -46,18 +46,29 @@ pub fn current_account_id() -> Buf {
 }
 
 pub fn attached_deposit() -> u128 {
-    let mut buf = [0u8; 16];
-    // SAFETY: the host writes exactly 16 bytes into `buf`.
-    unsafe { sys::attached_deposit(buf.as_mut_ptr() as u64) };
-    u128::from_le_bytes(buf)
+    amount(false)
 }
 
 /// The contract account's balance, attached deposit included.
 pub fn account_balance() -> u128 {
-    let mut buf = [0u8; 16];
-    // SAFETY: the host writes exactly 16 bytes into `buf`.
-    unsafe { sys::account_balance(buf.as_mut_ptr() as u64) };
-    u128::from_le_bytes(buf)
+    amount(true)
+}
+
+/// The two amounts the host writes into guest memory (16 bytes, little-endian:
+/// a wasm u128's own layout), through one body, straight into the result.
+#[inline(never)]
+fn amount(balance: bool) -> u128 {
+    let mut v = core::mem::MaybeUninit::<u128>::uninit();
+    let at = v.as_mut_ptr() as u64;
+    // SAFETY: the host writes all 16 bytes at `at`, so `v` is initialised.
+    unsafe {
+        if balance {
+            sys::account_balance(at)
+        } else {
+            sys::attached_deposit(at)
+        }
+        v.assume_init()
+    }
 }
 
 /// Bytes the contract account stakes storage for (code and state included).
@@ -196,47 +207,30 @@ pub fn transfer(receiver: &[u8], amount: u128) {
 
 /// Calls `method(args)` on this contract with `gas`, plus a share of this
 /// call's unused gas by `weight`, and makes its outcome the outcome of the
-/// current call.
-pub fn call_self_and_return(method: &[u8], args: &[u8], gas: u64, weight: u64) {
+/// current call. Non-empty `code` is deployed first, in the same batch (no wasm
+/// is empty), so a failed call reverts the deploy too.
+/// The call's attached deposit, a u128 the host reads from memory: a static,
+/// so no call builds it on the stack.
+static NO_DEPOSIT: [u8; 16] = [0; 16];
+
+pub fn call_self_and_return(code: &[u8], method: &[u8], args: &[u8], gas: u64, weight: u64) {
     // SAFETY: the current account id goes straight from its register into the
     // host call (FROM_REGISTER); the rest are live slices.
     unsafe {
         sys::current_account_id(REG_ACCOUNT);
         let p = sys::promise_batch_create(FROM_REGISTER, REG_ACCOUNT);
-        let zero = 0u128.to_le_bytes();
+        if !code.is_empty() {
+            sys::promise_batch_action_deploy_contract(p, code.len() as u64, code.as_ptr() as u64);
+        }
         sys::promise_batch_action_function_call_weight(
             p,
             method.len() as u64,
             method.as_ptr() as u64,
             args.len() as u64,
             args.as_ptr() as u64,
-            zero.as_ptr() as u64,
+            NO_DEPOSIT.as_ptr() as u64,
             gas,
             weight,
-        );
-        sys::promise_return(p);
-    }
-}
-
-/// One batch on this contract account: deploy `code`, then call `method`
-/// (no arguments) with `gas` plus all the gas this call leaves unused; its
-/// outcome becomes this call's.
-pub fn deploy_and_call_self(code: &[u8], method: &[u8], gas: u64) {
-    // SAFETY: as in `call_self_and_return`.
-    unsafe {
-        sys::current_account_id(REG_ACCOUNT);
-        let p = sys::promise_batch_create(FROM_REGISTER, REG_ACCOUNT);
-        sys::promise_batch_action_deploy_contract(p, code.len() as u64, code.as_ptr() as u64);
-        let zero = 0u128.to_le_bytes();
-        sys::promise_batch_action_function_call_weight(
-            p,
-            method.len() as u64,
-            method.as_ptr() as u64,
-            0,
-            0,
-            zero.as_ptr() as u64,
-            gas,
-            1,
         );
         sys::promise_return(p);
     }
@@ -374,10 +368,14 @@ impl core::ops::DerefMut for Buf {
 }
 
 impl From<&[u8]> for Buf {
+    /// Exactly `s`, copied straight into a fresh allocation of its size.
+    #[inline(never)]
     fn from(s: &[u8]) -> Self {
-        let mut b = Buf::with_capacity(s.len());
-        b.extend_from_slice(s);
-        b
+        let ptr = bump::alloc(s.len());
+        // SAFETY: the allocation is fresh and `s.len()` bytes long, so it
+        // cannot overlap `s`.
+        unsafe { core::ptr::copy_nonoverlapping(s.as_ptr(), ptr.as_ptr(), s.len()) };
+        Buf { ptr, len: s.len(), cap: s.len() }
     }
 }
 
