@@ -1,6 +1,7 @@
 //! The contract's methods: each reads its input through `host`, calls the pure
 //! logic in the other modules and writes the result. Only compiled for wasm.
 
+use crate::names;
 use crate::args;
 use crate::budget::{self, FAIL_GAS, MIGRATE_GAS, RETURN_OUTPUT_GAS};
 use crate::error::*;
@@ -424,7 +425,7 @@ fn return_u128(v: u128) {
 }
 
 fn return_bool(v: bool) {
-    host::value_return(if v { b"true" } else { b"false" });
+    host::value_return(if v { names::TRUE } else { names::FALSE });
 }
 
 /// `cancel_pending_requests {"request_ids": [..]}` (owner): full refunds;
@@ -504,11 +505,11 @@ fn set_account(field: &'static [u8], role: Role) {
 }
 
 pub fn set_operator() {
-    set_account(b"new_operator_id", Role::Operator);
+    set_account(names::NEW_OPERATOR_ID, Role::Operator);
 }
 
 pub fn set_owner() {
-    set_account(b"new_owner_id", Role::Owner);
+    set_account(names::NEW_OWNER_ID, Role::Owner);
 }
 
 pub fn set_keystore_account() {
@@ -557,7 +558,7 @@ pub fn get_request() {
     match host::storage_read(&state::request_key(id)) {
         Some(stored) => events::request_json(&mut w, &pending(&stored)),
         None => {
-            w.raw(b"null");
+            w.raw(names::NULL);
         }
     }
     view(&w);
@@ -567,8 +568,8 @@ pub fn get_stats() {
     no_deposit();
     let (executions, fees) = load_config().stats();
     let mut w = Writer::new();
-    w.raw(b"{").key(b"total_executions").u64(executions);
-    w.key(b"total_fees_collected").u128_str(fees).raw(b"}");
+    w.byte(b'{').key(b"total_executions").u64(executions);
+    w.key(b"total_fees_collected").u128_str(fees).byte(b'}');
     view(&w);
 }
 
@@ -585,11 +586,11 @@ pub fn get_pricing() {
 /// `{"<name>": "<amount>", ...}`: the views whose fields are all amounts.
 fn amounts_view(names: &[&[u8]], amounts: &[u128]) {
     let mut w = Writer::new();
-    w.raw(b"{");
+    w.byte(b'{');
     for (name, v) in names.iter().zip(amounts) {
         w.key(name).u128_str(*v);
     }
-    w.raw(b"}");
+    w.byte(b'}');
     view(&w);
 }
 
@@ -598,10 +599,10 @@ pub fn get_config() {
     let c = load_config();
     let a = c.accounts();
     let mut w = Writer::new();
-    w.raw(b"{").key(b"owner_id").str(a.owner);
-    w.key(b"operator_id").str(a.operator);
-    w.key(b"paused").bool(c.paused());
-    str_or_null(w.key(b"keystore_account_id"), a.keystore).raw(b"}");
+    w.byte(b'{').key(names::OWNER_ID).str(a.owner);
+    w.key(names::OPERATOR_ID).str(a.operator);
+    w.key(names::PAUSED).bool(c.paused());
+    str_or_null(w.key(b"keystore_account_id"), a.keystore).byte(b'}');
     view(&w);
 }
 
@@ -615,7 +616,7 @@ pub fn get_keystore_pubkey() {
 fn str_or_null<'w>(w: &'w mut Writer, s: Option<&[u8]>) -> &'w mut Writer {
     match s {
         Some(s) => w.str(s),
-        None => w.raw(b"null"),
+        None => w.raw(names::NULL),
     }
 }
 
@@ -637,14 +638,14 @@ pub fn get_pending_requests() {
     let mut id = cfg.page_start(from);
     let end = cfg.next_request_id();
     let mut w = Writer::new();
-    w.raw(b"[");
+    w.byte(b'[');
     let mut n = 0;
     while id < end && n < limit {
         // A record that fails to decode is left out (get_request reports it).
         if let Some(stored) = host::storage_read(&state::request_key(id)) {
             if let Some(req) = Request::decode(&stored) {
                 if n > 0 {
-                    w.raw(b",");
+                    w.byte(b',');
                 }
                 events::request_json(&mut w, &req);
                 n += 1;
@@ -652,7 +653,7 @@ pub fn get_pending_requests() {
         }
         id += 1;
     }
-    w.raw(b"]");
+    w.byte(b']');
     view(&w);
 }
 
@@ -779,17 +780,17 @@ pub fn get_pending_output() {
     let mut w = Writer::new();
     match host::storage_read(&state::output_key(id)).as_deref().and_then(state::decode_output) {
         Some((kind, body)) => {
-            w.raw(b"{").key(kind.name());
+            w.byte(b'{').key(kind.name());
             // Text is its JSON string body as sent: quoted, it is the string.
             let quote: &[u8] = if kind == Format::Text { b"\"" } else { b"" };
             match kind {
                 Format::Bytes => w.byte_array(body),
                 _ => w.raw(quote).raw(body).raw(quote),
             };
-            w.raw(b"}");
+            w.byte(b'}');
         }
         None => {
-            w.raw(b"null");
+            w.raw(names::NULL);
         }
     }
     view(&w);
