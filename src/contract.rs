@@ -129,9 +129,12 @@ pub fn request_execution() {
     if host::prepaid_gas() < needed {
         refuse_amount(ERR_GAS_TOO_LOW, budget::tgas_rounded_up(needed));
     }
-    let mut data_id = [0; 32];
-    let promise = host::promise_yield_create(CALLBACK, &payload::callback_args(id), callback_gas, &mut data_id);
-    state::set_data_id(&mut record, &data_id);
+    let promise = host::promise_yield_create(
+        CALLBACK,
+        &payload::callback_args(id),
+        callback_gas,
+        state::data_id_mut(&mut record),
+    );
     host::storage_write(&state::request_key(id), &record);
     if !cfg.advance_request_id() {
         refuse(ERR_IDS_EXHAUSTED);

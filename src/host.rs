@@ -147,8 +147,9 @@ pub fn value_return(value: &[u8]) {
 }
 
 /// Creates the yield whose callback is `method(args)`, writes into `data_id`
-/// what `promise_yield_resume` needs later and returns the promise index.
-pub fn promise_yield_create(method: &[u8], args: &[u8], gas: u64, data_id: &mut [u8; 32]) -> u64 {
+/// (when given) what `promise_yield_resume` needs later and returns the
+/// promise index.
+pub fn promise_yield_create(method: &[u8], args: &[u8], gas: u64, data_id: Option<&mut [u8; 32]>) -> u64 {
     // SAFETY: pointers and lengths come from live slices; the data id register
     // always holds exactly 32 bytes after a successful yield.
     unsafe {
@@ -162,7 +163,9 @@ pub fn promise_yield_create(method: &[u8], args: &[u8], gas: u64, data_id: &mut 
             1,
             REG_DATA_ID,
         );
-        sys::read_register(REG_DATA_ID, data_id.as_mut_ptr() as u64);
+        if let Some(d) = data_id {
+            sys::read_register(REG_DATA_ID, d.as_mut_ptr() as u64);
+        }
         index
     }
 }
