@@ -527,13 +527,12 @@ pub fn set_paused() {
 
 pub fn set_pricing() {
     let mut c = owner_config();
-    let mut p = *c.pricing();
-    args::set_pricing(&host::input(), &mut p);
+    let p = c.pricing_mut();
+    args::set_pricing(&host::input(), p);
     // With this bound no request can ever overflow its estimate.
     if p.estimate(&crate::limits::Limits::CAP).is_none() {
         refuse(ERR_PRICING_OVERFLOW);
     }
-    c.set_pricing(&p);
     save_config(&c);
 }
 

@@ -292,6 +292,12 @@ impl Config {
         self.pricing = *p;
     }
 
+    /// The prices, changed in place by `set_pricing` (a refusal aborts the
+    /// call, so a half-changed config is never saved).
+    pub fn pricing_mut(&mut self) -> &mut Pricing {
+        &mut self.pricing
+    }
+
     /// (total executions, total fees collected).
     pub fn stats(&self) -> (u64, u128) {
         (self.executions, self.fees)
