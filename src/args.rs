@@ -593,6 +593,7 @@ pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
 static NEW: [Spec; 2] =
     [spec(names::OWNER_ID, Kind::Account, 0, REQUIRED, NO_CAP), spec(names::OPERATOR_ID, Kind::Account, 1, NULLABLE, NO_CAP)];
 
+#[inline(always)]
 pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {
     let mut g = parse(input, &NEW);
     (g.take(0), g.opt_take(1))
@@ -606,6 +607,7 @@ static PRICING: [Spec; 4] = [
 ];
 
 /// `set_pricing`: any subset of the four fees.
+#[inline(always)]
 pub fn set_pricing(input: &[u8], p: &mut Pricing) {
     let g = parse(input, &PRICING);
     g.amount_into(0, &mut p.base_fee);
@@ -619,6 +621,7 @@ static ESTIMATE: &[Spec] = REQUEST.split_at(1).1.split_at(1).0;
 
 /// `estimate_execution_cost`: `{"resource_limits": ...}`, all optional; empty
 /// input too.
+#[inline(always)]
 pub fn estimate(input: &[u8]) -> Limits {
     limits_of(&parse_opt(input, &ESTIMATE))
 }
@@ -628,6 +631,7 @@ static WITHDRAW: [Spec; 2] =
 
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
+#[inline(always)]
 pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
     let mut g = parse_opt(input, &WITHDRAW);
     (g.given(0).then(|| g.amount(0)), g.opt_take(1))
@@ -642,6 +646,7 @@ static PAGE_LIMIT: [Spec; 1] = [spec(names::LIMIT, Kind::Limit, 0, NULLABLE, C_B
 /// `MAX_PENDING_PAGE`) or `{"limit"?}` (clear_all_pending_requests, 1 to
 /// `MAX_BULK_CANCEL`): the start, `None` when missing or null, and the
 /// limit, its cap when missing or null.
+#[inline(always)]
 pub fn from_and_limit(input: &[u8], with_from: bool) -> (Option<u64>, u64) {
     let specs: &[Spec] = if with_from { &PAGE_FROM } else { &PAGE_LIMIT };
     let g = parse_opt(input, specs);
@@ -651,6 +656,7 @@ pub fn from_and_limit(input: &[u8], with_from: bool) -> (Option<u64>, u64) {
 
 /// `cancel_pending_requests {"request_ids": [..]}`: at most `MAX_BULK_CANCEL`
 /// ids.
+#[inline(always)]
 pub fn request_ids(input: &[u8]) -> Bytes {
     one(input, names::REQUEST_IDS, Kind::Ids, REQUIRED, C_BULK).take(0)
 }
@@ -674,6 +680,7 @@ pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
 
 /// `{"<field>": "<account id>"}` for set_owner, set_operator and
 /// set_keystore_account; `nullable` lets the account be null (None).
+#[inline(always)]
 pub fn account_field(input: &[u8], field: &'static [u8], nullable: bool) -> Option<Bytes> {
     let flags = if nullable { REQUIRED | NULLABLE } else { REQUIRED };
     one(input, field, Kind::Account, flags, NO_CAP).opt_take(0)
@@ -686,6 +693,7 @@ pub fn paused(input: &[u8]) -> bool {
 
 /// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase
 /// hex characters, the form it is stored and shown in.
+#[inline(always)]
 pub fn pubkey(input: &[u8]) -> Bytes {
     one(input, b"pubkey", Kind::Pubkey, REQUIRED, NO_CAP).take(0)
 }
