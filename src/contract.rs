@@ -414,6 +414,8 @@ fn owner_cancel(id: u64) -> bool {
     true
 }
 
+/// Inlined into its callers (measured -9 bytes).
+#[inline(always)]
 fn return_u64(n: u64) {
     let mut w = Writer::new();
     w.u64(n);
