@@ -212,7 +212,7 @@ impl<'a> Got<'a> {
 }
 
 /// Parses a whole input as one object of `specs`; only whitespace may follow.
-/// Out of line, but the `pub fn` readers that call it, one caller each, are
+/// Out of line, but the `pub fn` readers that call it (one or two callers) are
 /// always inlined: LLVM then builds their results in place in the contract
 /// method, where wasm-opt's later inlining still copied them (-348 bytes).
 #[inline(never)]
