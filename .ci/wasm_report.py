@@ -192,6 +192,7 @@ class Module:
         self.sets_global = []  # per defined function: set of globals it writes
         self.indirect = []  # per defined function: whether it has a call_indirect
         self.call_counts = []  # per defined function: {callee: number of call sites}
+        self.call_sites = []  # per defined function: (start, end, callee) of each call's index LEB
         self.bodies = []  # (offset, size) of each defined function's body
         self.func_names = {}  # function index -> name, from the "name" section
         self.datacount = False
@@ -341,7 +342,7 @@ class Module:
             for _ in range(r.u32()):  # local declarations
                 r.u32()
                 self._valtype(r)
-            calls, sets, frame, indirect = {}, set(), 0, False
+            calls, sets, frame, indirect, sites = {}, set(), 0, False, []
             # The last two instructions with their immediate (None if other), to
             # spot the stack-frame idiom `global.get G; i32.const N; i32.sub`.
             prev2 = prev1 = (None, None)
@@ -355,8 +356,10 @@ class Module:
                         frame = max(frame, -prev1[1])
                 prev2, prev1 = prev1, (op, None)
                 if op == 0x10:
+                    at = r.pos
                     callee = r.u32()
                     calls[callee] = calls.get(callee, 0) + 1
+                    sites.append((at, r.pos, callee))
                     continue
                 if op in (0x23, 0x24):
                     g = r.u32()
@@ -408,6 +411,7 @@ class Module:
                     ops[name] = (feature, count + 1)
             self.calls.append(set(calls))
             self.call_counts.append(calls)
+            self.call_sites.append(sites)
             self.frames.append(frame)
             self.sets_global.append(sets)
             self.indirect.append(indirect)
@@ -703,46 +707,12 @@ def leb_u32(n):
             return bytes(out)
 
 
-def rewrite_calls(data, start, size, new_index):
-    """One function body with every call's callee mapped by `new_index`."""
-    r = Reader(data, start, start + size)
+def rewrite_calls(data, start, size, sites, new_index):
+    """One function body with every call's callee mapped by `new_index`
+    (`sites`: where each call's index is, from the module's own decoding)."""
     out = bytearray()
-    for _ in range(r.u32()):  # local declarations
-        r.u32()
-        r.byte()
     copied = start
-    calls = []
-    while not r.at_end():
-        op = r.byte()
-        if op in (0x02, 0x03, 0x04):
-            r.byte()
-            continue
-        if op == 0x0E:
-            for _ in range(r.u32() + 1):
-                r.u32()
-            continue
-        if op == 0x11:
-            r.u32()
-            r.zero()
-            continue
-        if op in SIGN_EXT_OPS:
-            continue
-        imm = FC_OPS[r.u32()][2] if op == 0xFC else MVP_IMMEDIATES[op]
-        if op == 0x10:
-            at = r.pos
-            callee = r.u32()
-            calls.append((at, r.pos, callee))
-            continue
-        if imm == "m":
-            r.u32(); r.u32()
-        elif imm in ("s32", "s64"):
-            r.leb(5 if imm == "s32" else 10)
-        elif imm in ("f4", "f8"):
-            r.bytes(int(imm[1]))
-        else:
-            for kind in imm:
-                r.u32() if kind == "u" else r.zero()
-    for at, end, callee in calls:
+    for at, end, callee in sites:
         out += data[copied:at] + leb_u32(new_index.get(callee, callee))
         copied = end
     out += data[copied:start + size]
@@ -775,7 +745,7 @@ def cmd_renumber(args):
         elif sid == 10:
             bodies = []
             for f in order:
-                b = rewrite_calls(m.data, *m.bodies[f - n0], new_index)
+                b = rewrite_calls(m.data, *m.bodies[f - n0], m.call_sites[f - n0], new_index)
                 bodies.append(leb_u32(len(b)) + b)
             payload = leb_u32(n) + b"".join(bodies)
         elif sid == 0 and cname == "name":
