@@ -208,14 +208,14 @@ pub fn transfer(receiver: &[u8], amount: u128) {
     }
 }
 
+/// The attached deposit of `call_self_and_return`'s call, a u128 the host reads
+/// from memory: a static, so no call builds it on the stack.
+static NO_DEPOSIT: [u8; 16] = [0; 16];
+
 /// Calls `method(args)` on this contract with `gas`, plus a share of this
 /// call's unused gas by `weight`, and makes its outcome the outcome of the
 /// current call. Non-empty `code` is deployed first, in the same batch (no wasm
 /// is empty), so a failed call reverts the deploy too.
-/// The call's attached deposit, a u128 the host reads from memory: a static,
-/// so no call builds it on the stack.
-static NO_DEPOSIT: [u8; 16] = [0; 16];
-
 pub fn call_self_and_return(code: &[u8], method: &[u8], args: &[u8], gas: u64, weight: u64) {
     // SAFETY: the current account id goes straight from its register into the
     // host call (FROM_REGISTER); the rest are live slices.
