@@ -16,7 +16,7 @@
 //! rather than later by wasm-opt, what they return is built in place in the
 //! caller with no copy (measured smaller).
 
-use crate::borsh::{In, Out};
+use crate::borsh::{field, u128_field, u64_at as get_u64, u64_field, In, Out};
 use crate::json::Raw;
 use crate::limits::Limits;
 use crate::pricing::Pricing;
@@ -55,8 +55,6 @@ fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
     k[1..].copy_from_slice(&id.to_le_bytes());
     k
 }
-
-use crate::borsh::{field, u128_field, u64_at as get_u64, u64_field};
 
 /// The four fees at byte `at` of a record's fixed part.
 fn get_pricing<const M: usize>(fixed: &[u8; M], at: usize) -> Pricing {
@@ -288,10 +286,6 @@ impl Config {
         &self.pricing
     }
 
-    pub fn set_pricing(&mut self, p: &Pricing) {
-        self.pricing = *p;
-    }
-
     /// The prices, changed in place by `set_pricing` (a refusal aborts the
     /// call, so a half-changed config is never saved).
     pub fn pricing_mut(&mut self) -> &mut Pricing {
@@ -460,14 +454,6 @@ impl NewRequest<'_> {
 /// place (no stack copy). None only for a record shorter than its fixed part.
 pub fn data_id_mut(rec: &mut [u8]) -> Option<&mut [u8; 32]> {
     rec.get_mut(DATA_ID_OFFSET..).and_then(<[u8]>::first_chunk_mut)
-}
-
-/// Puts a data id into a record (the contract reads it into place through
-/// `data_id_mut`; tests and fuzzers build records with this).
-pub fn set_data_id(rec: &mut [u8], data_id: &[u8; 32]) {
-    if let Some(slot) = data_id_mut(rec) {
-        *slot = *data_id;
-    }
 }
 
 /// The data id of the request's yield, read from its record (any layout).

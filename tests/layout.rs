@@ -59,7 +59,7 @@ fn config_layout_equals_borsh() {
     // every in-place update lands where borsh puts the field
     c.set_paused(true);
     c.set_next_request_id(0x0102_0304_0506_0708);
-    c.set_pricing(&odd_pricing());
+    *c.pricing_mut() = odd_pricing();
     c.add_execution(u128::MAX - 1);
     c.add_execution(5);
     c.add_pending(7);
@@ -144,7 +144,7 @@ fn data_id() -> [u8; 32] {
 /// A stored record as request_execution writes it: encoded, then the data id.
 fn stored(r: &NewRequest) -> Vec<u8> {
     let mut bytes = r.encode();
-    state::set_data_id(&mut bytes, &data_id());
+    *state::data_id_mut(&mut bytes).unwrap() = data_id();
     bytes
 }
 
@@ -515,7 +515,7 @@ fn largest_request_event_fits_near_log_limit() {
     r.payment = u128::MAX;
     r.timestamp = u64::MAX;
     let mut bytes = r.encode();
-    state::set_data_id(&mut bytes, &[255; 32]);
+    *state::data_id_mut(&mut bytes).unwrap() = [255; 32];
     let log = events::execution_requested(&Request::decode(&bytes).unwrap());
     assert!(log.len() <= 16_384, "event is {} bytes", log.len());
     event(&log);

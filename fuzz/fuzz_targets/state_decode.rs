@@ -27,7 +27,7 @@ fn config(data: &[u8]) {
     again.set_accounts(&Accounts { owner: &owner, operator: &operator, keystore: keystore.as_deref() });
     again.set_paused(paused);
     again.set_next_request_id(next);
-    again.set_pricing(&pricing);
+    *again.pricing_mut() = pricing;
     assert_eq!(again.encode(), data, "config record does not re-encode to itself");
     assert_eq!(again.stats(), stats);
     assert!(Config::parse(again.encode()).is_some());
@@ -52,7 +52,7 @@ fn request(data: &[u8]) {
     // encode() writes has_output = false and a zeroed data id: set them back.
     let mut want = data.to_vec();
     want[state::HAS_OUTPUT_OFFSET] &= 0x10; // the layout nibble stays
-    state::set_data_id(&mut want, &[0; 32]);
+    *state::data_id_mut(&mut want).unwrap() = [0; 32];
     assert_eq!(again, want, "request record does not re-encode to itself");
     assert_eq!(r.data_id().len(), 32);
     assert_eq!(Request::decode(&again).map(|q| (q.sender, q.code, q.input_data, q.secrets)), Some((r.sender, r.code, r.input_data, r.secrets)));

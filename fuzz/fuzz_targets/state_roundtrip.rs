@@ -61,7 +61,7 @@ fuzz_target!(|x: Input| {
     c.set_accounts(&Accounts { owner: x.owner, operator: x.operator, keystore: x.keystore });
     c.set_paused(x.paused);
     c.set_next_request_id(x.next_id);
-    c.set_pricing(&pricing);
+    *c.pricing_mut() = pricing;
     let mut fees = 0u128;
     for _ in 0..x.executions % 4 {
         c.add_execution(x.fee);
