@@ -539,8 +539,10 @@ static RESPONSE: [Spec; 4] = [
     spec(b"resources_used", Kind::Object, 0, REQUIRED, O_USAGE),
 ];
 
-static RESOLVE: [Spec; 2] =
-    [spec(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP), spec(names::RESPONSE, Kind::Object, 0, REQUIRED, O_RESPONSE)];
+static RESOLVE: [Spec; 2] = [
+    spec(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP),
+    spec(names::RESPONSE, Kind::Object, 0, REQUIRED, O_RESPONSE),
+];
 
 /// The operator's three calls on a pending request.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -594,8 +596,10 @@ pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
     }
 }
 
-static NEW: [Spec; 2] =
-    [spec(names::OWNER_ID, Kind::Account, 0, REQUIRED, NO_CAP), spec(names::OPERATOR_ID, Kind::Account, 1, NULLABLE, NO_CAP)];
+static NEW: [Spec; 2] = [
+    spec(names::OWNER_ID, Kind::Account, 0, REQUIRED, NO_CAP),
+    spec(names::OPERATOR_ID, Kind::Account, 1, NULLABLE, NO_CAP),
+];
 
 #[inline(always)]
 pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {

@@ -1,7 +1,6 @@
 //! The contract's methods: each reads its input through `host`, calls the pure
 //! logic in the other modules and writes the result. Only compiled for wasm.
 
-use crate::names;
 use crate::args;
 use crate::budget::{self, FAIL_GAS, MIGRATE_GAS, RETURN_OUTPUT_GAS};
 use crate::error::*;
@@ -9,6 +8,7 @@ use crate::events::{self, Settled};
 use crate::host;
 use crate::json::Writer;
 use crate::limits::{self, MIGRATE_SCAN};
+use crate::names;
 use crate::payload;
 use crate::pricing;
 use crate::state::{self, Accounts, Config, Request, CONFIG_KEY};

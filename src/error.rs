@@ -16,7 +16,6 @@
 
 use crate::limits::cap;
 
-
 /// Refuses the call with `msg`.
 pub fn refuse(msg: &[u8]) -> ! {
     refuse_with(b"", b"", msg, None, b"")

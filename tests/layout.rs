@@ -189,7 +189,10 @@ fn request_layout_equals_borsh() {
         assert_eq!(bytes, borsh::to_vec(&b).unwrap());
         let d = Request::decode(&bytes).unwrap();
         assert_eq!((d.id(), d.has_output(), d.payment(), d.timestamp()), (42, false, r.payment, r.timestamp));
-        assert_eq!((d.data_id(), d.pricing(), *d.limits(), d.format), (&data_id()[..], *r.pricing, *r.limits, r.format));
+        assert_eq!(
+            (d.data_id(), d.pricing(), *d.limits(), d.format),
+            (&data_id()[..], *r.pricing, *r.limits, r.format)
+        );
         assert_eq!((d.sender, d.code, d.input_data, d.secrets), (r.sender, r.code, r.input_data, r.secrets));
         let mut flagged = bytes.clone();
         state::set_has_output(&mut flagged);

@@ -82,18 +82,17 @@ impl Fuzz {
                 None => false,
             },
             // The store decides; the resume that follows carries no output, so it always fits.
-            Intent::Submit { id, output } | Intent::SubmitAndResolve { id, output, .. } => match (
-                env.live.get(id),
-                self.env.vm.storage(&request_key(*id)),
-            ) {
-                (Some(r), Some(rec)) => {
-                    let request_bytes = 9 + rec.len() as u64 + RECORD_EXTRA;
-                    r.output.is_none()
-                        && output.body_len() <= CAP_OUTPUT
-                        && output_fits_payment(request_bytes, output.body_len(), r.payment)
+            Intent::Submit { id, output } | Intent::SubmitAndResolve { id, output, .. } => {
+                match (env.live.get(id), self.env.vm.storage(&request_key(*id))) {
+                    (Some(r), Some(rec)) => {
+                        let request_bytes = 9 + rec.len() as u64 + RECORD_EXTRA;
+                        r.output.is_none()
+                            && output.body_len() <= CAP_OUTPUT
+                            && output_fits_payment(request_bytes, output.body_len(), r.payment)
+                    }
+                    _ => false,
                 }
-                _ => false,
-            },
+            }
             Intent::Cancel(id) => env
                 .live
                 .get(id)

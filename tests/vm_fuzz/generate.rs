@@ -188,7 +188,11 @@ impl Fuzz {
                 let output = self.output(max);
                 let success = self.rng.chance(80);
                 let error = self.rng.chance(30).then(|| "e".repeat(self.rng.upto(1200)));
-                let used = (self.rng.below(200_000_000), self.rng.below(70_000), self.rng.chance(50).then(|| self.rng.below(2000)));
+                let used = (
+                    self.rng.below(200_000_000),
+                    self.rng.below(70_000),
+                    self.rng.chance(50).then(|| self.rng.below(2000)),
+                );
                 (
                     submit_and_resolve_args(id, &output, success, error.as_deref(), used),
                     Intent::SubmitAndResolve { id, output, success, error, used },

@@ -122,7 +122,8 @@ pub fn submit_and_resolve_args(
     used: (u64, u64, Option<u64>),
 ) -> Vec<u8> {
     let ru = resources_used(used);
-    let v = json!({"request_id": id, "output": output.json(), "success": success, "error": error, "resources_used": ru});
+    let v =
+        json!({"request_id": id, "output": output.json(), "success": success, "error": error, "resources_used": ru});
     serde_json::to_vec(&v).unwrap()
 }
 
