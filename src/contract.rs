@@ -41,8 +41,9 @@ fn admin_deposit() {
     deposit_at_most(1, ERR_ADMIN_DEPOSIT);
 }
 
+// `max` a u32: the same wasm signature as other functions, one type fewer.
 #[inline(never)]
-fn deposit_at_most(max: u64, msg: &[u8]) {
+fn deposit_at_most(max: u32, msg: &[u8]) {
     if host::attached_deposit() > max as u128 {
         refuse(msg);
     }
@@ -68,8 +69,11 @@ fn only_operator() {
     }
 }
 
-fn from_self() -> bool {
-    caller_is(&host::current_account_id())
+/// Refuses with `msg` unless the contract account itself is calling.
+fn only_self(msg: &[u8]) {
+    if !caller_is(&host::current_account_id()) {
+        refuse(msg);
+    }
 }
 
 /// Whether this call's predecessor is `account`. Compared as slices by value:
@@ -79,16 +83,12 @@ fn caller_is(account: &[u8]) -> bool {
 }
 
 fn private() {
-    if !from_self() {
-        refuse(ERR_PRIVATE);
-    }
+    only_self(ERR_PRIVATE);
 }
 
 pub fn new() {
     no_deposit();
-    if !from_self() {
-        refuse(ERR_INIT_BY_SELF);
-    }
+    only_self(ERR_INIT_BY_SELF);
     if host::storage_has_key(CONFIG_KEY) {
         refuse(ERR_ALREADY_INITIALIZED);
     }
@@ -255,7 +255,6 @@ pub fn on_execution_response() {
         return report_failure(ERR_CORRUPT_REQUEST_KEPT);
     };
     let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
-    let now = host::block_timestamp();
     // Every ending goes through one `complete`. A request that produced no
     // output has an `error` (reported after the clean-up commits) and is charged
     // `Some(fee)` when it ran and failed (it counts as an execution), `None`
@@ -287,7 +286,7 @@ pub fn on_execution_response() {
         );
         (Some(cost), &p.usage, None)
     };
-    complete(req, charged, usage, error, now);
+    complete(req, charged, usage, error);
     if let Some(error) = error {
         return report_failure(error);
     }
@@ -332,9 +331,9 @@ fn settle(req: &Request, charged: Option<u128>) -> Settled {
 }
 
 /// Settles a request that ends (see `settle`) and logs its `execution_completed`.
-fn complete(req: &Request, charged: Option<u128>, usage: &Usage, error: Option<&[u8]>, now: u64) {
+fn complete(req: &Request, charged: Option<u128>, usage: &Usage, error: Option<&[u8]>) {
     let money = settle(req, charged);
-    host::log_utf8(&events::execution_completed(req, usage, error, money, now));
+    host::log_utf8(&events::execution_completed(req, usage, error, money, host::block_timestamp()));
 }
 
 /// Makes the caller's final result a failure carrying `msg`, in a receipt of its
@@ -362,9 +361,7 @@ fn return_value(kind: Format, body: &[u8]) -> Bytes {
 
 pub fn fail_execution() {
     private();
-    let mut msg = Bytes::from(&b"Execution failed: "[..]);
-    msg.extend_from_slice(&host::input());
-    refuse(&msg);
+    refuse_joined(b"Execution failed: ", &host::input());
 }
 
 /// Ends a pending request with a full refund to its payer (or sender).
@@ -373,7 +370,7 @@ fn cancel(id: u64, req: &Request, why: &[u8]) {
     if req.has_output() {
         host::storage_remove(&state::output_key(id));
     }
-    complete(req, None, &Usage::ZERO, Some(why), host::block_timestamp());
+    complete(req, None, &Usage::ZERO, Some(why));
 }
 
 pub fn cancel_stale_execution() {

@@ -41,6 +41,12 @@ pub fn refuse_over(parent: &[u8], field: &[u8], cap: u64, bytes: bool) -> ! {
     refuse_with(parent, field, ERR_AT_MOST, Some(cap as u128), unit)
 }
 
+/// Refuses with `head` then `tail`, with no separator: a fixed text in front
+/// of one the caller sent, with no buffer of the caller's own.
+pub fn refuse_joined(head: &[u8], tail: &[u8]) -> ! {
+    refuse_with(b"", b"", head, None, tail)
+}
+
 /// Refuses with a message that says how much: "`around.0``amount``around.1`".
 pub fn refuse_amount(around: Around, amount: u128) -> ! {
     refuse_with(b"", b"", around.0, Some(amount), around.1)
