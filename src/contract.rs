@@ -364,7 +364,7 @@ pub fn fail_execution() {
     private();
     let mut msg = Bytes::from(&b"Execution failed: "[..]);
     msg.extend_from_slice(&host::input());
-    refuse(&msg);
+    crate::error::refuse_plain(&msg);
 }
 
 /// Ends a pending request with a full refund to its payer (or sender).
