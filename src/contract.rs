@@ -361,7 +361,9 @@ fn return_value(kind: Format, body: &[u8]) -> Bytes {
 
 pub fn fail_execution() {
     private();
-    refuse_joined(b"Execution failed: ", &host::input());
+    let mut msg = Bytes::from(&b"Execution failed: "[..]);
+    msg.extend_from_slice(&host::input());
+    crate::error::refuse_plain(&msg);
 }
 
 /// Ends a pending request with a full refund to its payer (or sender).

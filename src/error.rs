@@ -44,10 +44,10 @@ pub fn refuse_over(parent: &[u8], field: &[u8], cap: u64, bytes: bool) -> ! {
     refuse_with(parent, field, ERR_AT_MOST, Some(cap as u128), unit)
 }
 
-/// Refuses with `head` then `tail`, with no separator: a fixed text in front
-/// of one the caller sent, with no buffer of the caller's own.
-pub fn refuse_joined(head: &[u8], tail: &[u8]) -> ! {
-    refuse_with(b"", b"", head, None, tail)
+/// Refuses with `msg` exactly as given, not unpacked: for a text made at run
+/// time, whose bytes may be anything (`fail_execution`).
+pub fn refuse_plain(msg: &[u8]) -> ! {
+    refuse_text(msg)
 }
 
 /// Refuses with a message that says how much: "`around.0``amount``around.1`".
@@ -68,11 +68,11 @@ fn refuse_with(parent: &[u8], field: &[u8], head: &[u8], n: Option<u128>, tail: 
     if !v.is_empty() {
         v.extend_from_slice(b": ");
     }
-    v.extend_from_slice(head);
+    crate::packed::unpack(&mut v, head);
     if let Some(n) = n {
         crate::json::write_u128(&mut v, n);
     }
-    v.extend_from_slice(tail);
+    crate::packed::unpack(&mut v, tail);
     refuse_text(&v)
 }
 
@@ -124,101 +124,107 @@ pub fn refusal<R>(f: impl FnOnce() -> R) -> Option<String> {
 // for `refuse`.
 
 // ---- json: the Reader
-pub const ERR_NOT_UTF8: &str = "arguments are not valid UTF-8";
-pub const ERR_TRAILING: &str = "trailing characters after the JSON";
-pub const ERR_TOO_DEEP: &str = "nested too deeply";
-pub const ERR_OBJECT: &str = "expected an object";
-pub const ERR_COLON: &str = "expected ':'";
-pub const ERR_OBJECT_SEP: &str = "expected ',' or '}'";
-pub const ERR_ARRAY: &str = "expected an array";
-pub const ERR_ARRAY_SEP: &str = "expected ',' or ']'";
-pub const ERR_STRING: &str = "expected a string";
-pub const ERR_UNTERMINATED: &str = "unterminated string";
-pub const ERR_CONTROL_CHAR: &str = "control character in string";
-pub const ERR_ESCAPE: &str = "invalid escape";
-pub const ERR_SURROGATE: &str = "lone surrogate in escape";
-pub const ERR_UNSIGNED: &str = "expected an unsigned integer";
-pub const ERR_OVER_U64: &str = "over u64::MAX";
-pub const ERR_LEADING_ZERO: &str = "leading zero in number";
-pub const ERR_NUMBER: &str = "invalid number";
-pub const ERR_VALUE: &str = "invalid JSON value";
+pub const ERR_NOT_UTF8: &str = crate::packed!(str "arguments are not valid UTF-8");
+pub const ERR_TRAILING: &str = crate::packed!(str "trailing characters after the JSON");
+pub const ERR_TOO_DEEP: &str = crate::packed!(str "nested too deeply");
+pub const ERR_OBJECT: &str = crate::packed!(str "expected an object");
+pub const ERR_COLON: &str = crate::packed!(str "expected ':'");
+pub const ERR_OBJECT_SEP: &str = crate::packed!(str "expected ',' or '}'");
+pub const ERR_ARRAY: &str = crate::packed!(str "expected an array");
+pub const ERR_ARRAY_SEP: &str = crate::packed!(str "expected ',' or ']'");
+pub const ERR_STRING: &str = crate::packed!(str "expected a string");
+pub const ERR_UNTERMINATED: &str = crate::packed!(str "unterminated string");
+pub const ERR_CONTROL_CHAR: &str = crate::packed!(str "control character in string");
+pub const ERR_ESCAPE: &str = crate::packed!(str "invalid escape");
+pub const ERR_SURROGATE: &str = crate::packed!(str "lone surrogate in escape");
+pub const ERR_UNSIGNED: &str = crate::packed!(str "expected an unsigned integer");
+pub const ERR_OVER_U64: &str = crate::packed!(str "over u64::MAX");
+pub const ERR_LEADING_ZERO: &str = crate::packed!(str "leading zero in number");
+pub const ERR_NUMBER: &str = crate::packed!(str "invalid number");
+pub const ERR_VALUE: &str = crate::packed!(str "invalid JSON value");
 pub const ERR_BOOL: &str = "expected true or false";
-pub const ERR_AMOUNT: &str = "expected a decimal string without sign or leading zeros, e.g. \"1000\"";
-pub const ERR_OVER_U128: &str = "over u128::MAX";
+pub const ERR_AMOUNT: &str =
+    crate::packed!(str "expected a decimal string without sign or leading zeros, e.g. \"1000\"");
+pub const ERR_OVER_U128: &str = crate::packed!(str "over u128::MAX");
 
 // ---- args
-pub const ERR_DUPLICATE: &str = "duplicate field";
-pub const ERR_MISSING: &str = "missing field";
-pub const ERR_EMPTY: &str = "must not be empty";
-pub const ERR_FORMAT: &str = "expected \"Bytes\", \"Text\" or \"Json\"";
-pub const ERR_OUTPUT_KIND: &str = "expected exactly one of Text, Json, Bytes";
-pub const ERR_PUBKEY: &str = "expected 64 hex chars or ed25519:<base58 of 32 bytes>";
-pub const ERR_BYTE: &str = "elements must be 0 to 255";
+pub const ERR_DUPLICATE: &str = crate::packed!(str "duplicate field");
+pub const ERR_MISSING: &str = crate::packed!(str "missing field");
+pub const ERR_EMPTY: &str = crate::packed!(str "must not be empty");
+pub const ERR_FORMAT: &str = crate::packed!(str "expected \"Bytes\", \"Text\" or \"Json\"");
+pub const ERR_OUTPUT_KIND: &str = crate::packed!(str "expected exactly one of Text, Json, Bytes");
+pub const ERR_PUBKEY: &str = crate::packed!(str "expected 64 hex chars or ed25519:<base58 of 32 bytes>");
+pub const ERR_BYTE: &str = crate::packed!(str "elements must be 0 to 255");
 /// A cap's refusal is "at most <cap>", " bytes" after it for a length
 /// (`refuse_over`).
-pub const ERR_AT_MOST: &[u8] = crate::within!(ERR_BULK_IDS_CAP.as_bytes(), b"at most ");
-pub const ERR_BYTES: &[u8] = crate::within!(ERR_PUBKEY.as_bytes(), b" bytes");
+pub const ERR_AT_MOST: &[u8] = crate::within!(ERR_BULK_IDS_CAP.as_bytes(), crate::packed!(b"at most "));
+pub const ERR_BYTES: &[u8] = crate::within!(ERR_PUBKEY.as_bytes(), crate::packed!(b" bytes"));
 /// The page and batch refusals of `args::request_ids` and
 /// `args::from_and_limit` (the numbers here come from the caps themselves).
-pub const ERR_BULK_IDS_CAP: &str = concat!("at most ", cap!(bulk_cancel), " ids per call");
-pub const ERR_BULK_LIMIT: &str = concat!("must be 1 to ", cap!(bulk_cancel));
-pub const ERR_PAGE_LIMIT: &str = concat!("must be 1 to ", cap!(pending_page));
+pub const ERR_BULK_IDS_CAP: &str = crate::packed!(str concat!("at most ", cap!(bulk_cancel), " ids per call"));
+pub const ERR_BULK_LIMIT: &str = crate::packed!(str concat!("must be 1 to ", cap!(bulk_cancel)));
+pub const ERR_PAGE_LIMIT: &str = crate::packed!(str concat!("must be 1 to ", cap!(pending_page)));
 
 // ---- account
-pub const ERR_ACCOUNT_LEN: &str = "invalid account id: 2 to 64 characters";
-pub const ERR_ACCOUNT_CHARS: &str = "invalid account id: only a-z, 0-9, '-', '_' and '.'";
-pub const ERR_ACCOUNT_SEPARATOR: &str = "invalid account id: misplaced separator";
+pub const ERR_ACCOUNT_LEN: &str = crate::packed!(str "invalid account id: 2 to 64 characters");
+pub const ERR_ACCOUNT_CHARS: &str = crate::packed!(str "invalid account id: only a-z, 0-9, '-', '_' and '.'");
+pub const ERR_ACCOUNT_SEPARATOR: &str = crate::packed!(str "invalid account id: misplaced separator");
 
 // ---- payload
-pub const ERR_PAYLOAD_OUTPUT: &str = concat!(
+pub const ERR_PAYLOAD_OUTPUT: &str = crate::packed!(str concat!(
     "over the ",
     cap!(yield_payload),
     "-byte yield payload: use submit_execution_output first, then \"output\": null"
-);
+));
 
 // ---- contract: the refusals of the entry points (src/contract.rs)
 
-pub const ERR_NOT_INITIALIZED: &[u8] = b"not initialized";
-pub const ERR_CONFIG_UNREADABLE: &[u8] = b"config: corrupt or an older layout (call migrate)";
-pub const ERR_NO_DEPOSIT: &[u8] = b"takes no deposit";
-pub const ERR_ADMIN_DEPOSIT: &[u8] = b"admin calls take 0 or 1 yoctoNEAR";
-pub const ERR_OWNER_ONLY: &[u8] = b"owner only";
-pub const ERR_OPERATOR_ONLY: &[u8] = b"operator only";
-pub const ERR_PRIVATE: &[u8] = b"private method";
-pub const ERR_INIT_BY_SELF: &[u8] = b"only the contract account may initialize";
-pub const ERR_ALREADY_INITIALIZED: &[u8] = b"already initialized";
-pub const ERR_COST_OVERFLOW: &[u8] = b"estimated cost overflows u128";
-pub const ERR_DEPOSIT_OVERFLOW: &[u8] = b"required deposit overflows u128";
-pub const ERR_PAUSED: &[u8] = b"paused: no new requests";
-pub const ERR_IDS_EXHAUSTED: &[u8] = b"request ids exhausted";
+pub const ERR_NOT_INITIALIZED: &[u8] = crate::packed!(b"not initialized");
+pub const ERR_CONFIG_UNREADABLE: &[u8] = crate::packed!(b"config: corrupt or an older layout (call migrate)");
+pub const ERR_NO_DEPOSIT: &[u8] = crate::packed!(b"takes no deposit");
+pub const ERR_ADMIN_DEPOSIT: &[u8] = crate::packed!(b"admin calls take 0 or 1 yoctoNEAR");
+pub const ERR_OWNER_ONLY: &[u8] = crate::packed!(b"owner only");
+pub const ERR_OPERATOR_ONLY: &[u8] = crate::packed!(b"operator only");
+pub const ERR_PRIVATE: &[u8] = crate::packed!(b"private method");
+pub const ERR_INIT_BY_SELF: &[u8] = crate::packed!(b"only the contract account may initialize");
+pub const ERR_ALREADY_INITIALIZED: &[u8] = crate::packed!(b"already initialized");
+pub const ERR_COST_OVERFLOW: &[u8] = crate::packed!(b"estimated cost overflows u128");
+pub const ERR_DEPOSIT_OVERFLOW: &[u8] = crate::packed!(b"required deposit overflows u128");
+pub const ERR_PAUSED: &[u8] = crate::packed!(b"paused: no new requests");
+pub const ERR_IDS_EXHAUSTED: &[u8] = crate::packed!(b"request ids exhausted");
 pub const ERR_CORRUPT_REQUEST: &[u8] = crate::within!(ERR_CORRUPT_REQUEST_KEPT, b"corrupt request record");
-pub const ERR_NO_PENDING_REQUEST: &[u8] = b"no pending request with this id";
-pub const ERR_OUTPUT_STORED_RESOLVE_NULL: &[u8] = b"output already stored: resolve with \"output\": null";
-pub const ERR_OUTPUT_STORED: &[u8] = crate::within!(ERR_OUTPUT_STORED_RESOLVE_NULL, b"output already stored");
-pub const ERR_YIELD_NOT_WAITING: &[u8] = b"yield not waiting: already resolved or timed out";
-pub const ERR_NOT_A_YIELD_CALLBACK: &[u8] = b"not a yield callback";
+pub const ERR_NO_PENDING_REQUEST: &[u8] = crate::packed!(b"no pending request with this id");
+pub const ERR_OUTPUT_STORED_RESOLVE_NULL: &[u8] =
+    crate::packed!(b"output already stored: resolve with \"output\": null");
+pub const ERR_OUTPUT_STORED: &[u8] =
+    crate::within!(ERR_OUTPUT_STORED_RESOLVE_NULL, crate::packed!(b"output already stored"));
+pub const ERR_YIELD_NOT_WAITING: &[u8] = crate::packed!(b"yield not waiting: already resolved or timed out");
+pub const ERR_NOT_A_YIELD_CALLBACK: &[u8] = crate::packed!(b"not a yield callback");
 pub const ERR_REQUEST_CANCELLED: &[u8] = b"request was cancelled";
 pub const ERR_CORRUPT_REQUEST_KEPT: &[u8] = b"corrupt request record: kept for the owner";
 pub const ERR_TIMED_OUT: &[u8] = b"execution timed out; deposit refunded";
 pub const ERR_MALFORMED_RESULT: &[u8] = b"malformed result; deposit refunded";
-pub const ERR_CORRUPT_OUTPUT: &[u8] = b"corrupt stored output";
-pub const ERR_SENDER_ONLY: &[u8] = b"sender only";
-pub const ERR_NOT_STALE: &[u8] = b"cancel allowed 10 minutes after the request";
-pub const ERR_PRICING_OVERFLOW: &[u8] = b"pricing too large: max limits' cost overflows u128";
-pub const ERR_PUBKEY_SETTER_ONLY: &[u8] = b"owner or keystore account only";
-pub const ERR_NOTHING_TO_WITHDRAW: &[u8] = b"nothing to withdraw";
-pub const ERR_UNKNOWN_CONFIG_LAYOUT: &[u8] = b"unknown config layout";
-pub const ERR_CORRUPT_CONFIG: &[u8] = b"corrupt config";
-pub const ERR_NOT_WASM: &[u8] = b"input is not wasm";
+pub const ERR_CORRUPT_OUTPUT: &[u8] = crate::packed!(b"corrupt stored output");
+pub const ERR_SENDER_ONLY: &[u8] = crate::packed!(b"sender only");
+pub const ERR_NOT_STALE: &[u8] = crate::packed!(b"cancel allowed 10 minutes after the request");
+pub const ERR_PRICING_OVERFLOW: &[u8] = crate::packed!(b"pricing too large: max limits' cost overflows u128");
+pub const ERR_PUBKEY_SETTER_ONLY: &[u8] = crate::packed!(b"owner or keystore account only");
+pub const ERR_NOTHING_TO_WITHDRAW: &[u8] = crate::packed!(b"nothing to withdraw");
+pub const ERR_UNKNOWN_CONFIG_LAYOUT: &[u8] = crate::packed!(b"unknown config layout");
+pub const ERR_CORRUPT_CONFIG: &[u8] = crate::packed!(b"corrupt config");
+pub const ERR_NOT_WASM: &[u8] = crate::packed!(b"input is not wasm");
 
 /// Refusals with an amount in the middle: (text before, text after).
 pub type Around = (&'static [u8], &'static [u8]);
 pub const ERR_DEPOSIT_TOO_SMALL: Around =
-    (b"deposit too small: attach at least ", b" yoctoNEAR (cost estimate + storage)");
-pub const ERR_GAS_TOO_LOW: Around = (b"not enough gas: attach at least ", b" Tgas");
-pub const ERR_OUTPUT_OVER_PAYMENT: Around = (b"output too large for the payment: storing it needs ", YOCTO);
-pub const ERR_NO_FREE_BALANCE: Around =
-    (b"not enough free balance to stake this: ", b" yoctoNEAR more needed (pending payments are not staked)");
+    (crate::packed!(b"deposit too small: attach at least "), crate::packed!(b" yoctoNEAR (cost estimate + storage)"));
+pub const ERR_GAS_TOO_LOW: Around = (crate::packed!(b"not enough gas: attach at least "), crate::packed!(b" Tgas"));
+pub const ERR_OUTPUT_OVER_PAYMENT: Around =
+    (crate::packed!(b"output too large for the payment: storing it needs "), YOCTO);
+pub const ERR_NO_FREE_BALANCE: Around = (
+    b"not enough free balance to stake this: ",
+    crate::packed!(b" yoctoNEAR more needed (pending payments are not staked)"),
+);
 pub const ERR_OVER_WITHDRAWABLE: Around = (b"amount over what is withdrawable: at most ", YOCTO);
 /// The unit after an amount, from a longer tail that has it.
-const YOCTO: &[u8] = crate::within!(ERR_DEPOSIT_TOO_SMALL.1, b" yoctoNEAR");
+const YOCTO: &[u8] = crate::within!(ERR_DEPOSIT_TOO_SMALL.1, crate::packed!(b" yoctoNEAR"));

@@ -33,6 +33,7 @@ pub mod borsh;
 pub mod encoding;
 pub mod json;
 pub mod num;
+pub mod packed;
 pub mod substr;
 
 // The domain: accounts, limits, prices and budgets, the values requests and

@@ -1,0 +1,193 @@
+//! Refusal texts are stored packed: each fragment of `FRAGMENTS` (the ones
+//! that occur most across the texts) is one control byte in them, which
+//! `unpack` writes out again when a call is refused. The data section is the
+//! largest part of the wasm after the code, and most of it is text.
+//!
+//! Only refusal texts are packed: they are unpacked on a path that ends the
+//! call anyway, so the few thousand instructions it takes never matter. Texts
+//! a call commits (events, the callback's error messages) stay plain.
+//!
+//! `packed!("text")` packs at compile time, in a `const` block: the packer
+//! never exists as code in the wasm (see `substr.rs` for what a `const fn`
+//! compiled as code did to the inlining of its neighbours).
+
+/// Fragment `k` (from 1) is written as byte `k`. Chosen greedily, by the
+/// bytes each one saves over the texts of `error.rs`. At most 31: codes 1 to
+/// 31 are the control bytes no text has (the packer refuses one at compile
+/// time), and they keep a packed text valid UTF-8.
+const FRAGMENTS: [&[u8]; 31] = [
+    b"expected ",
+    b"t ",
+    b" yoctoNEAR",
+    b"valid ",
+    b"ing ",
+    b"overflows u128",
+    b"e ",
+    b"outpu",
+    b"or",
+    b"er ",
+    b"already ",
+    b"request",
+    b"ed ",
+    b"accoun",
+    b"initialize",
+    b"st",
+    b"only",
+    b"no",
+    b": ",
+    b"th",
+    b"s ",
+    b"ield",
+    b"charact",
+    b": attach at leas",
+    b"in",
+    b"deposi",
+    b"config",
+    b"all",
+    b"must be 1 to 1",
+    b"too ",
+    b"ment",
+];
+
+/// The first byte that stands for itself.
+const PLAIN: u8 = FRAGMENTS.len() as u8 + 1;
+
+/// What the wasm keeps of `FRAGMENTS`: their bytes end to end, and where each
+/// ends (`ENDS[k]`; `ENDS[0]` is 0), so fragment `k` is `ALL[ENDS[k - 1]..ENDS[k]]`.
+const ALL_LEN: usize = ends()[FRAGMENTS.len()] as usize;
+static ALL: [u8; ALL_LEN] = all();
+static ENDS: [u8; FRAGMENTS.len() + 1] = ends();
+
+const fn ends() -> [u8; FRAGMENTS.len() + 1] {
+    let mut ends = [0u8; FRAGMENTS.len() + 1];
+    let mut k = 0;
+    while k < FRAGMENTS.len() {
+        ends[k + 1] = ends[k] + FRAGMENTS[k].len() as u8;
+        k += 1;
+    }
+    ends
+}
+
+const fn all() -> [u8; ALL_LEN] {
+    let mut all = [0u8; ALL_LEN];
+    let (mut k, mut n) = (0, 0);
+    while k < FRAGMENTS.len() {
+        let mut i = 0;
+        while i < FRAGMENTS[k].len() {
+            all[n] = FRAGMENTS[k][i];
+            (i, n) = (i + 1, n + 1);
+        }
+        k += 1;
+    }
+    all
+}
+
+/// `text` packed: the first `N` bytes of it and its whole length (the macro
+/// calls it once with `N = 0` for the length, then with that length). At each
+/// position the longest fragment that matches is taken, else the byte itself.
+pub const fn pack<const N: usize>(text: &[u8]) -> ([u8; N], usize) {
+    let mut out = [0u8; N];
+    let (mut at, mut n) = (0, 0);
+    while at < text.len() {
+        assert!(text[at] >= PLAIN, "packed!: a text with a control byte");
+        let (mut code, mut len) = (text[at], 1);
+        let mut k = 0;
+        while k < FRAGMENTS.len() {
+            let f = FRAGMENTS[k];
+            let mut i = 0;
+            while i < f.len() && at + i < text.len() && text[at + i] == f[i] {
+                i += 1;
+            }
+            if i == f.len() && f.len() > len {
+                (code, len) = (k as u8 + 1, f.len());
+            }
+            k += 1;
+        }
+        if n < N {
+            out[n] = code;
+        }
+        (at, n) = (at + len, n + 1);
+    }
+    (out, n)
+}
+
+/// A refusal text, packed at compile time: `packed!(b"text")` is a `&[u8]`,
+/// `packed!(str "text")` a `&str`.
+#[macro_export]
+macro_rules! packed {
+    (str $text:expr) => {
+        const {
+            match core::str::from_utf8($crate::packed!($text.as_bytes())) {
+                Ok(s) => s,
+                Err(_) => panic!("packed!: not UTF-8"),
+            }
+        }
+    };
+    ($text:expr) => {
+        const {
+            const TEXT: &[u8] = $text;
+            // The array alone: a reference into the pair would keep its
+            // length (and padding) in the data too.
+            const LEN: usize = $crate::packed::pack::<0>(TEXT).1;
+            const PACKED: [u8; LEN] = $crate::packed::pack::<LEN>(TEXT).0;
+            &PACKED
+        }
+    };
+}
+
+/// Appends `text` to `out` with its fragments written out.
+pub fn unpack(out: &mut crate::Bytes, text: &[u8]) {
+    for b in text {
+        let k = *b as usize;
+        // A plain byte is past the end of `ENDS`, and code 0 never occurs.
+        let piece = match (ENDS.get(k.wrapping_sub(1)), ENDS.get(k)) {
+            (Some(&start), Some(&end)) => ALL.get(start as usize..end as usize).unwrap_or_default(),
+            _ => core::slice::from_ref(b),
+        };
+        out.extend_from_slice(piece);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(packed: &[u8]) -> String {
+        let mut v = Vec::new();
+        unpack(&mut v, packed);
+        String::from_utf8(v).unwrap_or_default()
+    }
+
+    #[test]
+    fn texts_come_back_as_written() {
+        const A: &[u8] = crate::packed!(b"expected an unsigned integer");
+        const B: &str = crate::packed!(str "invalid account id: 2 to 64 characters");
+        const C: &[u8] = crate::packed!(b"");
+        assert_eq!(round_trip(A), "expected an unsigned integer");
+        assert_eq!(round_trip(B.as_bytes()), "invalid account id: 2 to 64 characters");
+        assert_eq!(round_trip(C), "");
+        // "expected " and "in"/"ing ": fragments are really used.
+        assert!(A.len() < "expected an unsigned integer".len() - 8);
+    }
+
+    #[test]
+    fn the_longest_fragment_wins() {
+        // "in" and "initialize" both match at 0: the longer one is taken.
+        const P: &[u8] = crate::packed!(b"initialized");
+        assert_eq!(P.len(), 2);
+        assert_eq!(round_trip(P), "initialized");
+    }
+
+    #[test]
+    fn plain_bytes_stay_as_they_are() {
+        const P: &[u8] = crate::packed!(b"XYZ 123");
+        assert_eq!(P, b"XYZ 123");
+    }
+
+    #[test]
+    fn fragments_fit_the_control_bytes() {
+        assert!(PLAIN <= b' ');
+        assert!(FRAGMENTS.iter().all(|f| f.len() > 1 && f.iter().all(|&c| (b' '..0x7f).contains(&c))));
+        assert_eq!(ALL.len(), FRAGMENTS.iter().map(|f| f.len()).sum::<usize>());
+    }
+}
