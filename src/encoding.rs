@@ -42,7 +42,7 @@ pub fn hex_into(out: &mut Bytes, data: &[u8]) {
 /// returned as lowercase hex. Both forms go through one big-number decoder to
 /// the key's bytes, and one hex encoder writes the answer.
 pub fn parse_pubkey(s: &[u8]) -> Option<Bytes> {
-    let b58 = s.strip_prefix(crate::within!(crate::error::ERR_PUBKEY.as_bytes(), b"ed25519:"));
+    let b58 = s.strip_prefix(crate::within!(crate::error::ERR_PUBKEY, b"ed25519:"));
     let (digits, alphabet) = match b58 {
         Some(b58) if !b58.is_empty() && b58.len() <= 64 => (b58, ALPHABET),
         // 64 digits: exactly 32 bytes, never more.

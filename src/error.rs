@@ -23,8 +23,8 @@ pub fn refuse(msg: &[u8]) -> ! {
 
 /// Refuses naming the argument being read: "`context`: `msg`" (just `msg`
 /// when `context` is empty).
-pub fn refuse_at(context: &[u8], msg: &str) -> ! {
-    refuse_with(b"", context, msg.as_bytes(), None, b"")
+pub fn refuse_at(context: &[u8], msg: &[u8]) -> ! {
+    refuse_with(b"", context, msg, None, b"")
 }
 
 /// `refuse_at` naming `field` of the object `parent` ("code_source.repo"), or
@@ -32,8 +32,8 @@ pub fn refuse_at(context: &[u8], msg: &str) -> ! {
 // Inlined: its two callers pushing refuse_with's arguments cost less than a
 // function with a signature of its own.
 #[inline(always)]
-pub fn refuse_in(parent: &[u8], field: &[u8], msg: &str) -> ! {
-    refuse_with(parent, field, msg.as_bytes(), None, b"")
+pub fn refuse_in(parent: &[u8], field: &[u8], msg: &[u8]) -> ! {
+    refuse_with(parent, field, msg, None, b"")
 }
 
 /// Refuses a value over its cap: "code_source.repo: at most 512 bytes" when
@@ -124,58 +124,58 @@ pub fn refusal<R>(f: impl FnOnce() -> R) -> Option<String> {
 // for `refuse`.
 
 // ---- json: the Reader
-pub const ERR_NOT_UTF8: &str = crate::packed!(str "arguments are not valid UTF-8");
-pub const ERR_TRAILING: &str = crate::packed!(str "trailing characters after the JSON");
-pub const ERR_TOO_DEEP: &str = crate::packed!(str "nested too deeply");
-pub const ERR_OBJECT: &str = crate::packed!(str "expected an object");
-pub const ERR_COLON: &str = crate::packed!(str "expected ':'");
-pub const ERR_OBJECT_SEP: &str = crate::packed!(str "expected ',' or '}'");
-pub const ERR_ARRAY: &str = crate::packed!(str "expected an array");
-pub const ERR_ARRAY_SEP: &str = crate::packed!(str "expected ',' or ']'");
-pub const ERR_STRING: &str = crate::packed!(str "expected a string");
-pub const ERR_UNTERMINATED: &str = crate::packed!(str "unterminated string");
-pub const ERR_CONTROL_CHAR: &str = crate::packed!(str "control character in string");
-pub const ERR_ESCAPE: &str = crate::packed!(str "invalid escape");
-pub const ERR_SURROGATE: &str = crate::packed!(str "lone surrogate in escape");
-pub const ERR_UNSIGNED: &str = crate::packed!(str "expected an unsigned integer");
-pub const ERR_OVER_U64: &str = crate::packed!(str "over u64::MAX");
-pub const ERR_LEADING_ZERO: &str = crate::packed!(str "leading zero in number");
-pub const ERR_NUMBER: &str = crate::packed!(str "invalid number");
-pub const ERR_VALUE: &str = crate::packed!(str "invalid JSON value");
-pub const ERR_BOOL: &str = "expected true or false";
-pub const ERR_AMOUNT: &str =
-    crate::packed!(str "expected a decimal string without sign or leading zeros, e.g. \"1000\"");
-pub const ERR_OVER_U128: &str = crate::packed!(str "over u128::MAX");
+pub const ERR_NOT_UTF8: &[u8] = crate::packed!(b"arguments are not valid UTF-8");
+pub const ERR_TRAILING: &[u8] = crate::packed!(b"trailing characters after the JSON");
+pub const ERR_TOO_DEEP: &[u8] = crate::packed!(b"nested too deeply");
+pub const ERR_OBJECT: &[u8] = crate::packed!(b"expected an object");
+pub const ERR_COLON: &[u8] = crate::packed!(b"expected ':'");
+pub const ERR_OBJECT_SEP: &[u8] = crate::packed!(b"expected ',' or '}'");
+pub const ERR_ARRAY: &[u8] = crate::packed!(b"expected an array");
+pub const ERR_ARRAY_SEP: &[u8] = crate::packed!(b"expected ',' or ']'");
+pub const ERR_STRING: &[u8] = crate::packed!(b"expected a string");
+pub const ERR_UNTERMINATED: &[u8] = crate::packed!(b"unterminated string");
+pub const ERR_CONTROL_CHAR: &[u8] = crate::packed!(b"control character in string");
+pub const ERR_ESCAPE: &[u8] = crate::packed!(b"invalid escape");
+pub const ERR_SURROGATE: &[u8] = crate::packed!(b"lone surrogate in escape");
+pub const ERR_UNSIGNED: &[u8] = crate::packed!(b"expected an unsigned integer");
+pub const ERR_OVER_U64: &[u8] = crate::packed!(b"over u64::MAX");
+pub const ERR_LEADING_ZERO: &[u8] = crate::packed!(b"leading zero in number");
+pub const ERR_NUMBER: &[u8] = crate::packed!(b"invalid number");
+pub const ERR_VALUE: &[u8] = crate::packed!(b"invalid JSON value");
+pub const ERR_BOOL: &[u8] = b"expected true or false";
+pub const ERR_AMOUNT: &[u8] = crate::packed!(b"expected a decimal string without sign or leading zeros, e.g. \"1000\"");
+pub const ERR_OVER_U128: &[u8] = crate::packed!(b"over u128::MAX");
 
 // ---- args
-pub const ERR_DUPLICATE: &str = crate::packed!(str "duplicate field");
-pub const ERR_MISSING: &str = crate::packed!(str "missing field");
-pub const ERR_EMPTY: &str = crate::packed!(str "must not be empty");
-pub const ERR_FORMAT: &str = crate::packed!(str "expected \"Bytes\", \"Text\" or \"Json\"");
-pub const ERR_OUTPUT_KIND: &str = crate::packed!(str "expected exactly one of Text, Json, Bytes");
-pub const ERR_PUBKEY: &str = crate::packed!(str "expected 64 hex chars or ed25519:<base58 of 32 bytes>");
-pub const ERR_BYTE: &str = crate::packed!(str "elements must be 0 to 255");
+pub const ERR_DUPLICATE: &[u8] = crate::packed!(b"duplicate field");
+pub const ERR_MISSING: &[u8] = crate::packed!(b"missing field");
+pub const ERR_EMPTY: &[u8] = crate::packed!(b"must not be empty");
+pub const ERR_FORMAT: &[u8] = crate::packed!(b"expected \"Bytes\", \"Text\" or \"Json\"");
+pub const ERR_OUTPUT_KIND: &[u8] = crate::packed!(b"expected exactly one of Text, Json, Bytes");
+pub const ERR_PUBKEY: &[u8] = crate::packed!(b"expected 64 hex chars or ed25519:<base58 of 32 bytes>");
+pub const ERR_BYTE: &[u8] = crate::packed!(b"elements must be 0 to 255");
 /// A cap's refusal is "at most <cap>", " bytes" after it for a length
 /// (`refuse_over`).
-pub const ERR_AT_MOST: &[u8] = crate::within!(ERR_BULK_IDS_CAP.as_bytes(), crate::packed!(b"at most "));
-pub const ERR_BYTES: &[u8] = crate::within!(ERR_PUBKEY.as_bytes(), crate::packed!(b" bytes"));
+pub const ERR_AT_MOST: &[u8] = crate::within!(ERR_BULK_IDS_CAP, crate::packed!(b"at most "));
+pub const ERR_BYTES: &[u8] = crate::within!(ERR_PUBKEY, crate::packed!(b" bytes"));
 /// The page and batch refusals of `args::request_ids` and
 /// `args::from_and_limit` (the numbers here come from the caps themselves).
-pub const ERR_BULK_IDS_CAP: &str = crate::packed!(str concat!("at most ", cap!(bulk_cancel), " ids per call"));
-pub const ERR_BULK_LIMIT: &str = crate::packed!(str concat!("must be 1 to ", cap!(bulk_cancel)));
-pub const ERR_PAGE_LIMIT: &str = crate::packed!(str concat!("must be 1 to ", cap!(pending_page)));
+pub const ERR_BULK_IDS_CAP: &[u8] = crate::packed!(concat!("at most ", cap!(bulk_cancel), " ids per call").as_bytes());
+pub const ERR_BULK_LIMIT: &[u8] = crate::packed!(concat!("must be 1 to ", cap!(bulk_cancel)).as_bytes());
+pub const ERR_PAGE_LIMIT: &[u8] = crate::packed!(concat!("must be 1 to ", cap!(pending_page)).as_bytes());
 
 // ---- account
-pub const ERR_ACCOUNT_LEN: &str = crate::packed!(str "invalid account id: 2 to 64 characters");
-pub const ERR_ACCOUNT_CHARS: &str = crate::packed!(str "invalid account id: only a-z, 0-9, '-', '_' and '.'");
-pub const ERR_ACCOUNT_SEPARATOR: &str = crate::packed!(str "invalid account id: misplaced separator");
+pub const ERR_ACCOUNT_LEN: &[u8] = crate::packed!(b"invalid account id: 2 to 64 characters");
+pub const ERR_ACCOUNT_CHARS: &[u8] = crate::packed!(b"invalid account id: only a-z, 0-9, '-', '_' and '.'");
+pub const ERR_ACCOUNT_SEPARATOR: &[u8] = crate::packed!(b"invalid account id: misplaced separator");
 
 // ---- payload
-pub const ERR_PAYLOAD_OUTPUT: &str = crate::packed!(str concat!(
+pub const ERR_PAYLOAD_OUTPUT: &[u8] = crate::packed!(concat!(
     "over the ",
     cap!(yield_payload),
     "-byte yield payload: use submit_execution_output first, then \"output\": null"
-));
+)
+.as_bytes());
 
 // ---- contract: the refusals of the entry points (src/contract.rs)
 

@@ -17,8 +17,8 @@ use crate::error::*;
 
 /// The JSON literals, as slices of refusal texts that spell them (`within!`).
 pub const NULL: &[u8] = crate::within!(ERR_OUTPUT_STORED_RESOLVE_NULL, b"null");
-pub const TRUE: &[u8] = crate::within!(ERR_BOOL.as_bytes(), b"true");
-pub const FALSE: &[u8] = crate::within!(ERR_BOOL.as_bytes(), b"false");
+pub const TRUE: &[u8] = crate::within!(ERR_BOOL, b"true");
+pub const FALSE: &[u8] = crate::within!(ERR_BOOL, b"false");
 
 /// Nesting deeper than this is refused: it bounds recursion and gas.
 const MAX_DEPTH: u32 = 32;
@@ -50,7 +50,7 @@ impl<'a> Reader<'a> {
         Reader { s, pos: 0, depth: 0, escaped: false, field: b"" }
     }
 
-    pub fn refuse(&self, msg: &str) -> ! {
+    pub fn refuse(&self, msg: &[u8]) -> ! {
         refuse_at(self.field, msg)
     }
 
@@ -145,7 +145,7 @@ impl<'a> Reader<'a> {
     /// Opens the object or array (`c` is `{` or `[`) on the first call; then
     /// consumes the ',' after each member, or the close and returns false.
     #[inline(never)]
-    fn step(&mut self, open: &mut bool, c: u8, not_open: &str, no_sep: &str) -> bool {
+    fn step(&mut self, open: &mut bool, c: u8, not_open: &[u8], no_sep: &[u8]) -> bool {
         let first = !*open;
         if first {
             *open = true;
@@ -274,7 +274,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn check_digits(&self, start: usize, empty: &str) {
+    fn check_digits(&self, start: usize, empty: &[u8]) {
         let len = self.pos - start;
         if len == 0 {
             self.refuse(empty);

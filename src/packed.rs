@@ -1,5 +1,5 @@
 //! Refusal texts are stored packed: each fragment of `FRAGMENTS` (the ones
-//! that occur most across the texts) is one control byte in them, which
+//! that occur most across the texts) is one byte above ASCII in them, which
 //! `unpack` writes out again when a call is refused. The data section is the
 //! largest part of the wasm after the code, and most of it is text.
 //!
@@ -7,27 +7,27 @@
 //! call anyway, so the few thousand instructions it takes never matter. Texts
 //! a call commits (events, the callback's error messages) stay plain.
 //!
-//! `packed!("text")` packs at compile time, in a `const` block: the packer
+//! `packed!(b"text")` packs at compile time, in a `const` block: the packer
 //! never exists as code in the wasm (see `substr.rs` for what a `const fn`
 //! compiled as code did to the inlining of its neighbours).
 
-/// Fragment `k` (from 1) is written as byte `k`. Chosen greedily, by the
-/// bytes each one saves over the texts of `error.rs`. At most 31: codes 1 to
-/// 31 are the control bytes no text has (the packer refuses one at compile
-/// time), and they keep a packed text valid UTF-8.
-const FRAGMENTS: [&[u8]; 31] = [
+/// Fragment `k` (from 0) is written as byte `0x80 + k`, which no text has
+/// (they are ASCII: the packer refuses anything else at compile time). Chosen
+/// greedily, by the bytes each one saves over the texts of `error.rs`; their
+/// bytes end to end must stay under 256 (`ENDS` is bytes).
+const FRAGMENTS: [&[u8]; 57] = [
     b"expected ",
     b"t ",
     b" yoctoNEAR",
-    b"valid ",
+    b"invalid ",
     b"ing ",
     b"overflows u128",
-    b"e ",
     b"outpu",
     b"or",
-    b"er ",
+    b"e ",
     b"already ",
-    b"request",
+    b"reques",
+    b"er ",
     b"ed ",
     b"accoun",
     b"initialize",
@@ -39,21 +39,48 @@ const FRAGMENTS: [&[u8]; 31] = [
     b"s ",
     b"ield",
     b"charact",
-    b": attach at leas",
     b"in",
     b"deposi",
     b"config",
     b"all",
-    b"must be 1 to 1",
+    b"ytes",
     b"too ",
     b"ment",
+    b" to ",
+    b"er",
+    b"ar",
+    b", ",
+    b"rup",
+    b"on",
+    b"n ",
+    b"mus",
+    b"lea",
+    b"id",
+    b"ay",
+    b"tach a",
+    b"resolv",
+    b"os",
+    b"ex",
+    b"escape",
+    b"10",
+    b"im",
+    b"end",
+    b"::MAX",
+    b"wi",
+    b"ut",
+    b"numb",
+    b"ne",
+    b"ec",
+    b"ac",
+    b"JSON",
 ];
 
-/// The first byte that stands for itself.
-const PLAIN: u8 = FRAGMENTS.len() as u8 + 1;
+/// Fragment 0's code; every byte below it stands for itself.
+const FIRST_CODE: u8 = 0x80;
 
 /// What the wasm keeps of `FRAGMENTS`: their bytes end to end, and where each
-/// ends (`ENDS[k]`; `ENDS[0]` is 0), so fragment `k` is `ALL[ENDS[k - 1]..ENDS[k]]`.
+/// ends (`ENDS[k + 1]`; `ENDS[0]` is 0), so fragment `k` is `ALL[ENDS[k]..ENDS[k + 1]]`.
+/// A total over 255 fails the build (an overflow in `ends`).
 const ALL_LEN: usize = ends()[FRAGMENTS.len()] as usize;
 static ALL: [u8; ALL_LEN] = all();
 static ENDS: [u8; FRAGMENTS.len() + 1] = ends();
@@ -89,7 +116,7 @@ pub const fn pack<const N: usize>(text: &[u8]) -> ([u8; N], usize) {
     let mut out = [0u8; N];
     let (mut at, mut n) = (0, 0);
     while at < text.len() {
-        assert!(text[at] >= PLAIN, "packed!: a text with a control byte");
+        assert!(text[at] < FIRST_CODE, "packed!: a text that is not ASCII");
         let (mut code, mut len) = (text[at], 1);
         let mut k = 0;
         while k < FRAGMENTS.len() {
@@ -99,7 +126,7 @@ pub const fn pack<const N: usize>(text: &[u8]) -> ([u8; N], usize) {
                 i += 1;
             }
             if i == f.len() && f.len() > len {
-                (code, len) = (k as u8 + 1, f.len());
+                (code, len) = (FIRST_CODE + k as u8, f.len());
             }
             k += 1;
         }
@@ -111,18 +138,9 @@ pub const fn pack<const N: usize>(text: &[u8]) -> ([u8; N], usize) {
     (out, n)
 }
 
-/// A refusal text, packed at compile time: `packed!(b"text")` is a `&[u8]`,
-/// `packed!(str "text")` a `&str`.
+/// A refusal text, packed at compile time: `packed!(b"text")`.
 #[macro_export]
 macro_rules! packed {
-    (str $text:expr) => {
-        const {
-            match core::str::from_utf8($crate::packed!($text.as_bytes())) {
-                Ok(s) => s,
-                Err(_) => panic!("packed!: not UTF-8"),
-            }
-        }
-    };
     ($text:expr) => {
         const {
             const TEXT: &[u8] = $text;
@@ -138,9 +156,10 @@ macro_rules! packed {
 /// Appends `text` to `out` with its fragments written out.
 pub fn unpack(out: &mut crate::Bytes, text: &[u8]) {
     for b in text {
-        let k = *b as usize;
-        // A plain byte is past the end of `ENDS`, and code 0 never occurs.
-        let piece = match (ENDS.get(k.wrapping_sub(1)), ENDS.get(k)) {
+        // Fragment `k` runs from `ENDS[k]` to `ENDS[k + 1]`; for a plain byte
+        // both indices wrap around, far past the end.
+        let k = (*b as usize).wrapping_sub(FIRST_CODE as usize);
+        let piece = match (ENDS.get(k), ENDS.get(k.wrapping_add(1))) {
             (Some(&start), Some(&end)) => ALL.get(start as usize..end as usize).unwrap_or_default(),
             _ => core::slice::from_ref(b),
         };
@@ -161,10 +180,10 @@ mod tests {
     #[test]
     fn texts_come_back_as_written() {
         const A: &[u8] = crate::packed!(b"expected an unsigned integer");
-        const B: &str = crate::packed!(str "invalid account id: 2 to 64 characters");
+        const B: &[u8] = crate::packed!(b"invalid account id: 2 to 64 characters");
         const C: &[u8] = crate::packed!(b"");
         assert_eq!(round_trip(A), "expected an unsigned integer");
-        assert_eq!(round_trip(B.as_bytes()), "invalid account id: 2 to 64 characters");
+        assert_eq!(round_trip(B), "invalid account id: 2 to 64 characters");
         assert_eq!(round_trip(C), "");
         // "expected " and "in"/"ing ": fragments are really used.
         assert!(A.len() < "expected an unsigned integer".len() - 8);
@@ -185,9 +204,9 @@ mod tests {
     }
 
     #[test]
-    fn fragments_fit_the_control_bytes() {
-        assert!(PLAIN <= b' ');
-        assert!(FRAGMENTS.iter().all(|f| f.len() > 1 && f.iter().all(|&c| (b' '..0x7f).contains(&c))));
+    fn fragments_fit_above_ascii() {
+        assert!(FRAGMENTS.len() <= (0x100 - FIRST_CODE as usize));
+        assert!(FRAGMENTS.iter().all(|f| f.len() > 1 && f.iter().all(|&c| c < FIRST_CODE)));
         assert_eq!(ALL.len(), FRAGMENTS.iter().map(|f| f.len()).sum::<usize>());
     }
 }
