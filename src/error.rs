@@ -119,9 +119,11 @@ pub fn refusal<R>(f: impl FnOnce() -> R) -> Option<String> {
 // only what is wrong with the value and, where it helps, what to send instead.
 // A cap's number comes from `limits::cap!`, like the check and get_max_limits.
 //
-// The argument readers' texts (json, args, account, payload, limits) are
-// `&str`, for `refuse_at`; the entry points' (the `contract` section) are bytes,
-// for `refuse`.
+// Each is stored packed (`packed!`, src/packed.rs) and written out by
+// `refuse_with`. Left plain: the texts a call commits (the callback's
+// messages: ERR_REQUEST_CANCELLED to ERR_MALFORMED_RESULT) and those other constants
+// carve names from with `within!` (ERR_BOOL, and the heads of
+// ERR_NO_FREE_BALANCE and ERR_OVER_WITHDRAWABLE).
 
 // ---- json: the Reader
 pub const ERR_NOT_UTF8: &[u8] = crate::packed!(b"arguments are not valid UTF-8");
