@@ -40,7 +40,6 @@ mod tests {
 
     #[test]
     fn finds_the_text_inside_the_longer_constant() {
-        use crate::within;
         const HEAD: &[u8] = within!(LONG, b"output already stored");
         const TAIL: &[u8] = within!(LONG, b"null");
         assert_eq!(HEAD, b"output already stored");
