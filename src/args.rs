@@ -57,23 +57,55 @@ enum Kind {
     OneOf,
 }
 
-const REQUIRED: u8 = 1;
+// A field's flags share a byte with its store id (0 to `SLOTS - 1`, the low
+// four bits).
+const REQUIRED: u8 = 16;
 /// null counts as absent: the default stays.
-const NULLABLE: u8 = 2;
-const NONEMPTY: u8 = 4;
+const NULLABLE: u8 = 32;
+const NONEMPTY: u8 = 64;
 
+/// One field of an argument table: 6 bytes, its name a position in
+/// `names::ALL` rather than a slice (8 bytes of pointer and length).
+#[derive(Clone, Copy)]
 struct Spec {
-    name: &'static [u8],
+    at: u16,
+    len: u8,
     kind: Kind,
-    /// Its slot in `Got`.
-    id: u8,
-    flags: u8,
+    /// Its slot in `Got` (the low four bits), and its flags.
+    id_flags: u8,
     /// Its cap (`C_...`, `NO_CAP`), or an object's table (`O_...`).
     cap: u8,
 }
 
-const fn spec(name: &'static [u8], kind: Kind, id: u8, flags: u8, cap: u8) -> Spec {
-    Spec { name, kind, id, flags, cap }
+/// A table entry for the field named `$name` (a slice of `names::ALL`: its
+/// position is found at compile time), stored in slot `$id`.
+macro_rules! spec {
+    ($name:expr, $kind:expr, $id:expr, $flags:expr, $cap:expr) => {
+        Spec {
+            at: const {
+                let at = crate::offset_in!(names::ALL, $name);
+                assert!(at <= u16::MAX as usize && $name.len() <= u8::MAX as usize && ($id as usize) < SLOTS);
+                at as u16
+            },
+            len: $name.len() as u8,
+            kind: $kind,
+            id_flags: $id | $flags,
+            cap: $cap,
+        }
+    };
+}
+
+impl Spec {
+    // Out of line: inlined, its bounds check is repeated at every use.
+    #[inline(never)]
+    fn name(&self) -> &'static [u8] {
+        let at = self.at as usize;
+        names::ALL.get(at..at + self.len as usize).unwrap_or(b"")
+    }
+
+    fn id(&self) -> usize {
+        (self.id_flags & 15) as usize
+    }
 }
 
 // `Spec::cap` of a value: its cap's index in `CAPS`; lengths (of a string as
@@ -240,7 +272,7 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>
         let i = find(specs, key);
         match specs.get(i) {
             Some(s) => {
-                r.field = s.name;
+                r.field = s.name();
                 let bit = 1 << i;
                 if seen & bit != 0 {
                     r.refuse(ERR_DUPLICATE);
@@ -256,8 +288,8 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>
     }
     let mut bit = 1;
     for s in specs {
-        if s.flags & REQUIRED != 0 && seen & bit == 0 {
-            refuse_in(parent, s.name, ERR_MISSING);
+        if s.id_flags & REQUIRED != 0 && seen & bit == 0 {
+            refuse_in(parent, s.name(), ERR_MISSING);
         }
         bit <<= 1;
     }
@@ -268,21 +300,22 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>
 /// line: a format's name is looked up in `OUTPUT` with it too.
 #[inline(never)]
 fn find(specs: &[Spec], key: &[u8]) -> usize {
-    specs.iter().position(|s| *s.name == *key).unwrap_or(specs.len())
+    specs.iter().position(|s| *s.name() == *key).unwrap_or(specs.len())
 }
 
 /// Reads one value of `s`, checks it and puts it in its slot. Out of line: the
 /// walker's loop then keeps a small frame.
 #[inline(never)]
 fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
-    if s.flags & NULLABLE != 0 && r.null() {
+    if s.id_flags & NULLABLE != 0 && r.null() {
         return;
     }
     let mut v = Slot::EMPTY;
     match s.kind {
         Kind::Object | Kind::OneOf => {
             let sub = OBJECTS.get(s.cap as usize).map_or(&[][..], |t| t);
-            if walk(r, s.name, sub, got).count_ones() != 1 && s.kind == Kind::OneOf {
+            let name = r.field;
+            if walk(r, name, sub, got).count_ones() != 1 && s.kind == Kind::OneOf {
                 r.refuse(ERR_OUTPUT_KIND);
             }
             return;
@@ -330,20 +363,15 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     // `NO_CAP` is u64::MAX, which no size is over.
     let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
     if size > cap(s) {
-        over(parent, s);
+        over(r, parent, s);
     }
-    if s.flags & NONEMPTY != 0 && size == 0 {
-        refuse_in(parent, s.name, ERR_EMPTY);
+    if s.id_flags & NONEMPTY != 0 && size == 0 {
+        refuse_in(parent, r.field, ERR_EMPTY);
     }
-    got.given |= 1 << s.id;
-    if let Some(slot) = got.slots.get_mut(s.id as usize) {
+    got.given |= 1 << s.id();
+    if let Some(slot) = got.slots.get_mut(s.id()) {
         *slot = v;
     }
-}
-
-/// `{"<name>": <value>}` with that single field (store id 0) required.
-fn one<'a>(input: &'a [u8], name: &'static [u8], kind: Kind, flags: u8, cap: u8) -> Got<'a> {
-    parse(input, &[spec(name, kind, 0, flags, cap)])
 }
 
 /// `{"request_id"}`: submit_and_resolve's first field alone.
@@ -394,28 +422,28 @@ impl<'a> RequestArgs<'a> {
 }
 
 static CODE_SOURCE: [Spec; 3] = [
-    spec(names::REPO, Kind::Raw, 0, REQUIRED | NONEMPTY, C_REPO),
-    spec(names::COMMIT, Kind::Raw, 1, REQUIRED | NONEMPTY, C_COMMIT),
-    spec(names::BUILD_TARGET, Kind::Raw, 2, NULLABLE, C_BUILD_TARGET),
+    spec!(names::REPO, Kind::Raw, 0, REQUIRED | NONEMPTY, C_REPO),
+    spec!(names::COMMIT, Kind::Raw, 1, REQUIRED | NONEMPTY, C_COMMIT),
+    spec!(names::BUILD_TARGET, Kind::Raw, 2, NULLABLE, C_BUILD_TARGET),
 ];
 
 /// Missing or null limits take their defaults.
 static RESOURCE_LIMITS: [Spec; 3] = [
-    spec(names::MAX_INSTRUCTIONS, Kind::U64, 3, NULLABLE, C_INSTRUCTIONS),
-    spec(names::MAX_MEMORY_MB, Kind::U64, 4, NULLABLE, C_MEMORY_MB),
-    spec(names::MAX_EXECUTION_SECONDS, Kind::U64, 5, NULLABLE, C_SECONDS),
+    spec!(names::MAX_INSTRUCTIONS, Kind::U64, 3, NULLABLE, C_INSTRUCTIONS),
+    spec!(names::MAX_MEMORY_MB, Kind::U64, 4, NULLABLE, C_MEMORY_MB),
+    spec!(names::MAX_EXECUTION_SECONDS, Kind::U64, 5, NULLABLE, C_SECONDS),
 ];
 
 /// request_execution's arguments; `sender_id` (the last) is
 /// estimate_required_deposit's only.
 static REQUEST: [Spec; 7] = [
-    spec(b"code_source", Kind::Object, 0, REQUIRED, O_CODE_SOURCE),
-    spec(names::RESOURCE_LIMITS, Kind::Object, 0, NULLABLE, O_RESOURCE_LIMITS),
-    spec(names::INPUT_DATA, Kind::Raw, 6, NULLABLE, C_INPUT_DATA),
-    spec(names::ENCRYPTED_SECRETS, Kind::Bytes, 7, NULLABLE, C_SECRETS),
-    spec(names::RESPONSE_FORMAT, Kind::Format, 8, NULLABLE, NO_CAP),
-    spec(b"payer_account_id", Kind::Account, 9, NULLABLE, NO_CAP),
-    spec(b"sender_id", Kind::Account, 10, NULLABLE, NO_CAP),
+    spec!(names::CODE_SOURCE, Kind::Object, 0, REQUIRED, O_CODE_SOURCE),
+    spec!(names::RESOURCE_LIMITS, Kind::Object, 0, NULLABLE, O_RESOURCE_LIMITS),
+    spec!(names::INPUT_DATA, Kind::Raw, 6, NULLABLE, C_INPUT_DATA),
+    spec!(names::ENCRYPTED_SECRETS, Kind::Bytes, 7, NULLABLE, C_SECRETS),
+    spec!(names::RESPONSE_FORMAT, Kind::Format, 8, NULLABLE, NO_CAP),
+    spec!(names::PAYER_ACCOUNT_ID, Kind::Account, 9, NULLABLE, NO_CAP),
+    spec!(names::SENDER_ID, Kind::Account, 10, NULLABLE, NO_CAP),
 ];
 
 static REQUEST_EXECUTION: &[Spec] = REQUEST.split_at(6).0;
@@ -462,8 +490,8 @@ fn cap(s: &Spec) -> u64 {
     CAPS.get(s.cap as usize).copied().unwrap_or(u64::MAX)
 }
 
-fn over(parent: &[u8], s: &Spec) -> ! {
-    refuse_over(parent, s.name, cap(s), s.cap < FIRST_NUMBER_CAP)
+fn over(r: &Reader, parent: &[u8], s: &Spec) -> ! {
+    refuse_over(parent, r.field, cap(s), s.cap < FIRST_NUMBER_CAP)
 }
 
 /// `[1, 2, 3]` of whole numbers, at most `s`'s cap of them: for `Kind::Bytes`
@@ -482,7 +510,7 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
             if ids {
                 r.refuse(ERR_BULK_IDS_CAP);
             }
-            over(parent, s);
+            over(r, parent, s);
         }
         n += 1;
         if ids {
@@ -498,9 +526,9 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
 /// store ids are 3, 4, 5. In `Format`'s order: a `response_format` is looked
 /// up here by name.
 static OUTPUT: [Spec; 3] = [
-    spec(b"Bytes", Kind::Bytes, 5, 0, C_OUTPUT),
-    spec(b"Text", Kind::Raw, 3, 0, C_OUTPUT),
-    spec(b"Json", Kind::Json, 4, 0, C_OUTPUT),
+    spec!(names::BYTES, Kind::Bytes, 5, 0, C_OUTPUT),
+    spec!(names::TEXT, Kind::Raw, 3, 0, C_OUTPUT),
+    spec!(names::JSON, Kind::Json, 4, 0, C_OUTPUT),
 ];
 
 /// The output given (at most one is). Always inlined, as are `response` and
@@ -519,9 +547,9 @@ fn output<'a>(g: &mut Got<'a>) -> Option<Output<'a>> {
 
 /// `resources_used`: store ids 6, 7, 8.
 static USAGE: [Spec; 3] = [
-    spec(names::INSTRUCTIONS, Kind::U64, 6, REQUIRED, NO_CAP),
-    spec(b"time_ms", Kind::U64, 7, REQUIRED, NO_CAP),
-    spec(names::MEMORY_MB, Kind::U64, 8, NULLABLE, NO_CAP),
+    spec!(names::INSTRUCTIONS, Kind::U64, 6, REQUIRED, NO_CAP),
+    spec!(names::TIME_MS, Kind::U64, 7, REQUIRED, NO_CAP),
+    spec!(names::MEMORY_MB, Kind::U64, 8, NULLABLE, NO_CAP),
 ];
 
 /// The response's fields but its output: `success` (1), `error` (2) and
@@ -533,15 +561,15 @@ fn response<'a>(g: &mut Got<'a>, output: Option<Output<'a>>) -> Response<'a> {
 }
 
 static RESPONSE: [Spec; 4] = [
-    spec(b"success", Kind::Bool, 1, REQUIRED, NO_CAP),
-    spec(names::OUTPUT, Kind::OneOf, 0, NULLABLE, O_OUTPUT),
-    spec(names::ERROR, Kind::Text, 2, NULLABLE, NO_CAP),
-    spec(b"resources_used", Kind::Object, 0, REQUIRED, O_USAGE),
+    spec!(names::SUCCESS, Kind::Bool, 1, REQUIRED, NO_CAP),
+    spec!(names::OUTPUT, Kind::OneOf, 0, NULLABLE, O_OUTPUT),
+    spec!(names::ERROR, Kind::Text, 2, NULLABLE, NO_CAP),
+    spec!(names::RESOURCES_USED, Kind::Object, 0, REQUIRED, O_USAGE),
 ];
 
 static RESOLVE: [Spec; 2] = [
-    spec(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP),
-    spec(names::RESPONSE, Kind::Object, 0, REQUIRED, O_RESPONSE),
+    spec!(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP),
+    spec!(names::RESPONSE, Kind::Object, 0, REQUIRED, O_RESPONSE),
 ];
 
 /// The operator's three calls on a pending request.
@@ -597,8 +625,8 @@ pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
 }
 
 static NEW: [Spec; 2] = [
-    spec(names::OWNER_ID, Kind::Account, 0, REQUIRED, NO_CAP),
-    spec(names::OPERATOR_ID, Kind::Account, 1, NULLABLE, NO_CAP),
+    spec!(names::OWNER_ID, Kind::Account, 0, REQUIRED, NO_CAP),
+    spec!(names::OPERATOR_ID, Kind::Account, 1, NULLABLE, NO_CAP),
 ];
 
 #[inline(always)]
@@ -608,10 +636,10 @@ pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {
 }
 
 static PRICING: [Spec; 4] = [
-    spec(b"base_fee", Kind::Amount, 0, 0, NO_CAP),
-    spec(b"per_instruction_fee", Kind::Amount, 1, 0, NO_CAP),
-    spec(b"per_mb_fee", Kind::Amount, 2, 0, NO_CAP),
-    spec(b"per_second_fee", Kind::Amount, 3, 0, NO_CAP),
+    spec!(names::BASE_FEE, Kind::Amount, 0, 0, NO_CAP),
+    spec!(names::PER_INSTRUCTION_FEE, Kind::Amount, 1, 0, NO_CAP),
+    spec!(names::PER_MB_FEE, Kind::Amount, 2, 0, NO_CAP),
+    spec!(names::PER_SECOND_FEE, Kind::Amount, 3, 0, NO_CAP),
 ];
 
 /// `set_pricing`: any subset of the four fees.
@@ -634,8 +662,10 @@ pub fn estimate(input: &[u8]) -> Limits {
     limits_of(&parse_opt(input, &ESTIMATE))
 }
 
-static WITHDRAW: [Spec; 2] =
-    [spec(names::AMOUNT, Kind::Amount, 0, NULLABLE, NO_CAP), spec(b"receiver_id", Kind::Account, 1, NULLABLE, NO_CAP)];
+static WITHDRAW: [Spec; 2] = [
+    spec!(names::AMOUNT, Kind::Amount, 0, NULLABLE, NO_CAP),
+    spec!(names::RECEIVER_ID, Kind::Account, 1, NULLABLE, NO_CAP),
+];
 
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
 /// `None` when missing or null.
@@ -646,9 +676,9 @@ pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
 }
 
 static PAGE_FROM: [Spec; 2] =
-    [spec(names::LIMIT, Kind::Limit, 0, NULLABLE, C_PAGE), spec(b"from_id", Kind::U64, 1, NULLABLE, NO_CAP)];
+    [spec!(names::LIMIT, Kind::Limit, 0, NULLABLE, C_PAGE), spec!(names::FROM_ID, Kind::U64, 1, NULLABLE, NO_CAP)];
 
-static PAGE_LIMIT: [Spec; 1] = [spec(names::LIMIT, Kind::Limit, 0, NULLABLE, C_BULK)];
+static PAGE_LIMIT: [Spec; 1] = [spec!(names::LIMIT, Kind::Limit, 0, NULLABLE, C_BULK)];
 
 /// `{"from_id"?, "limit"?}` (get_pending_requests, a limit 1 to
 /// `MAX_PENDING_PAGE`) or `{"limit"?}` (clear_all_pending_requests, 1 to
@@ -662,19 +692,21 @@ pub fn from_and_limit(input: &[u8], with_from: bool) -> (Option<u64>, u64) {
     (g.given(1).then(|| g.num(1)), g.num_or(0, max))
 }
 
+static REQUEST_IDS: [Spec; 1] = [spec!(names::REQUEST_IDS, Kind::Ids, 0, REQUIRED, C_BULK)];
+
 /// `cancel_pending_requests {"request_ids": [..]}`: at most `MAX_BULK_CANCEL`
 /// ids.
 #[inline(always)]
 pub fn request_ids(input: &[u8]) -> Bytes {
-    one(input, names::REQUEST_IDS, Kind::Ids, REQUIRED, C_BULK).take(0)
+    parse(input, &REQUEST_IDS).take(0)
 }
 
 static SUBMIT_AND_RESOLVE: [Spec; 5] = [
-    spec(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP),
-    spec(names::OUTPUT, Kind::OneOf, 0, REQUIRED, O_OUTPUT),
-    spec(b"success", Kind::Bool, 1, REQUIRED, NO_CAP),
-    spec(names::ERROR, Kind::Text, 2, NULLABLE, NO_CAP),
-    spec(b"resources_used", Kind::Object, 0, REQUIRED, O_USAGE),
+    spec!(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP),
+    spec!(names::OUTPUT, Kind::OneOf, 0, REQUIRED, O_OUTPUT),
+    spec!(names::SUCCESS, Kind::Bool, 1, REQUIRED, NO_CAP),
+    spec!(names::ERROR, Kind::Text, 2, NULLABLE, NO_CAP),
+    spec!(names::RESOURCES_USED, Kind::Object, 0, REQUIRED, O_USAGE),
 ];
 
 /// `operator` with the shape each call always has (host tests and fuzzers).
@@ -686,25 +718,45 @@ pub fn submit_and_resolve(input: &[u8]) -> (u64, Output<'_>, Response<'_>) {
     }
 }
 
-/// `{"<field>": "<account id>"}` for set_owner, set_operator and
-/// set_keystore_account; `nullable` lets the account be null (None).
-#[inline(always)]
-pub fn account_field(input: &[u8], field: &'static [u8], nullable: bool) -> Option<Bytes> {
-    let flags = if nullable { REQUIRED | NULLABLE } else { REQUIRED };
-    one(input, field, Kind::Account, flags, NO_CAP).opt_take(0)
+/// The account set_owner, set_operator or set_keystore_account replaces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Owner,
+    Operator,
+    Keystore,
 }
+
+/// The one field of each `Role`'s call, in `Role`'s order; only the keystore
+/// account may be null (None).
+static ACCOUNT_FIELDS: [Spec; 3] = [
+    spec!(names::NEW_OWNER_ID, Kind::Account, 0, REQUIRED, NO_CAP),
+    spec!(names::NEW_OPERATOR_ID, Kind::Account, 0, REQUIRED, NO_CAP),
+    spec!(names::KEYSTORE_ACCOUNT_ID, Kind::Account, 0, REQUIRED | NULLABLE, NO_CAP),
+];
+
+/// `{"new_owner_id" | "new_operator_id" | "keystore_account_id": "<account id>"}`:
+/// the account `role`'s call sets.
+#[inline(always)]
+pub fn account_field(input: &[u8], role: Role) -> Option<Bytes> {
+    let i = role as usize;
+    parse(input, ACCOUNT_FIELDS.get(i..=i).unwrap_or(&[])).opt_take(0)
+}
+
+static PAUSED: [Spec; 1] = [spec!(names::PAUSED, Kind::Bool, 0, REQUIRED, NO_CAP)];
 
 /// `{"paused": bool}`.
 #[inline(always)]
 pub fn paused(input: &[u8]) -> bool {
-    one(input, names::PAUSED, Kind::Bool, REQUIRED, NO_CAP).num(0) != 0
+    parse(input, &PAUSED).num(0) != 0
 }
+
+static PUBKEY: [Spec; 1] = [spec!(names::PUBKEY, Kind::Pubkey, 0, REQUIRED, NO_CAP)];
 
 /// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase
 /// hex characters, the form it is stored and shown in.
 #[inline(always)]
 pub fn pubkey(input: &[u8]) -> Bytes {
-    one(input, b"pubkey", Kind::Pubkey, REQUIRED, NO_CAP).take(0)
+    parse(input, &PUBKEY).take(0)
 }
 
 /// The ids `request_ids` read, in order (8-byte LE words).

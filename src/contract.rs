@@ -1,7 +1,7 @@
 //! The contract's methods: each reads its input through `host`, calls the pure
 //! logic in the other modules and writes the result. Only compiled for wasm.
 
-use crate::args;
+use crate::args::{self, Role};
 use crate::budget::{self, FAIL_GAS, MIGRATE_GAS, RETURN_OUTPUT_GAS};
 use crate::error::*;
 use crate::events::{self, Settled};
@@ -475,20 +475,12 @@ fn stake_own_growth(c: &Config) {
     }
 }
 
-/// Which account `set_account` replaces.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Owner,
-    Operator,
-    Keystore,
-}
-
 /// set_owner, set_operator and set_keystore_account: one account field each.
 /// The role is a plain value, not a setter function: a function pointer would
 /// put an indirect-call table and a shim per setter in the wasm.
-fn set_account(field: &'static [u8], role: Role) {
+fn set_account(role: Role) {
     let mut c = owner_config();
-    let new = args::account_field(&host::input(), field, role == Role::Keystore);
+    let new = args::account_field(&host::input(), role);
     // One copy of the accounts to borrow the old ones from while `c` changes.
     let before = c.accounts_copy();
     let old = Accounts::decode(&before);
@@ -510,15 +502,15 @@ fn set_account(field: &'static [u8], role: Role) {
 }
 
 pub fn set_operator() {
-    set_account(names::NEW_OPERATOR_ID, Role::Operator);
+    set_account(Role::Operator);
 }
 
 pub fn set_owner() {
-    set_account(names::NEW_OWNER_ID, Role::Owner);
+    set_account(Role::Owner);
 }
 
 pub fn set_keystore_account() {
-    set_account(b"keystore_account_id", Role::Keystore);
+    set_account(Role::Keystore);
 }
 
 pub fn set_paused() {
@@ -582,7 +574,7 @@ pub fn get_pricing() {
     let c = load_config();
     let p = c.pricing();
     amounts_view(
-        &[b"base_fee", b"per_instruction_fee", b"per_mb_fee", b"per_second_fee"],
+        &[names::BASE_FEE, names::PER_INSTRUCTION_FEE, names::PER_MB_FEE, names::PER_SECOND_FEE],
         &[p.base_fee, p.per_instruction_fee, p.per_mb_fee, p.per_second_fee],
     );
 }
@@ -606,7 +598,7 @@ pub fn get_config() {
     w.byte(b'{').key(names::OWNER_ID).str(a.owner);
     w.key(names::OPERATOR_ID).str(a.operator);
     w.key(names::PAUSED).bool(c.paused());
-    str_or_null(w.key(b"keystore_account_id"), a.keystore).byte(b'}');
+    str_or_null(w.key(names::KEYSTORE_ACCOUNT_ID), a.keystore).byte(b'}');
     view(&w);
 }
 

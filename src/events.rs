@@ -15,8 +15,8 @@ const PREFIX: &[u8] = b"EVENT_JSON:{\"standard\":\"near-offshore\",\"version\":\
 /// and the completed event begin, right after their object's `{`.
 fn request_head(w: &mut Writer, r: &Request) {
     w.key(names::REQUEST_ID).u64(r.id());
-    w.key(b"sender_id").str(r.sender);
-    w.key(b"code_source").byte(b'{').key(names::REPO).raw_str(r.code.repo);
+    w.key(names::SENDER_ID).str(r.sender);
+    w.key(names::CODE_SOURCE).byte(b'{').key(names::REPO).raw_str(r.code.repo);
     w.key(names::COMMIT).raw_str(r.code.commit);
     w.key(names::BUILD_TARGET).opt_raw_str(r.code.build_target).byte(b'}');
 }
@@ -39,7 +39,7 @@ pub fn request_json(w: &mut Writer, r: &Request) {
     w.key(names::RESPONSE_FORMAT).str(r.format.name());
     w.key(names::PAYMENT).u128_str(r.payment());
     if let Some(p) = r.payer {
-        w.key(b"payer_account_id").str(p);
+        w.key(names::PAYER_ACCOUNT_ID).str(p);
     }
     w.key(b"timestamp").u64(r.timestamp()).byte(b'}');
 }
@@ -74,12 +74,12 @@ pub fn execution_completed(r: &Request, usage: &Usage, error: Option<&[u8]>, mon
     let mut w = Writer(Bytes::with_capacity(512));
     w.raw(PREFIX).raw(b"execution_completed\",\"data\":[{");
     request_head(&mut w, r);
-    w.key(b"resources_used").byte(b'{').key(names::INSTRUCTIONS).u64(usage.instructions);
-    w.key(b"time_ms").u64(usage.time_ms);
+    w.key(names::RESOURCES_USED).byte(b'{').key(names::INSTRUCTIONS).u64(usage.instructions);
+    w.key(names::TIME_MS).u64(usage.time_ms);
     if let Some(m) = usage.memory_mb {
         w.key(names::MEMORY_MB).u64(m);
     }
-    w.byte(b'}').key(b"success").bool(error.is_none());
+    w.byte(b'}').key(names::SUCCESS).bool(error.is_none());
     if let Some(e) = error {
         w.key(names::ERROR_MESSAGE).str(truncate_utf8(e, MAX_LOGGED_ERROR));
     }

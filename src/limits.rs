@@ -72,31 +72,40 @@ pub const MIGRATE_SCAN: u64 = 1024;
 /// Minutes after which the sender may cancel a request that is still pending.
 pub const STALE_AFTER_NS: u64 = 10 * 60 * 1_000_000_000;
 
-/// The `get_max_limits` view.
-pub const MAX_LIMITS_JSON: &[u8] = concat!(
-    "{\"max_instructions\":",
-    cap!(instructions),
-    ",\"max_memory_mb\":",
-    cap!(memory_mb),
-    ",\"max_execution_seconds\":",
-    cap!(seconds),
-    ",\"max_repo_bytes\":",
-    cap!(repo),
-    ",\"max_commit_bytes\":",
-    cap!(commit),
-    ",\"max_build_target_bytes\":",
-    cap!(build_target),
-    ",\"max_input_data_bytes\":",
-    cap!(input_data),
-    ",\"max_encrypted_secrets_bytes\":",
-    cap!(secrets),
-    ",\"max_output_bytes\":",
-    cap!(output),
-    ",\"max_yield_payload_bytes\":",
-    cap!(yield_payload),
-    "}"
-)
-.as_bytes();
+/// `get_max_limits`' JSON, a macro so that `names::ALL` can `concat!` it.
+#[rustfmt::skip]
+macro_rules! max_limits_json {
+    () => {
+        concat!(
+            "{\"max_instructions\":",
+            $crate::limits::cap!(instructions),
+            ",\"max_memory_mb\":",
+            $crate::limits::cap!(memory_mb),
+            ",\"max_execution_seconds\":",
+            $crate::limits::cap!(seconds),
+            ",\"max_repo_bytes\":",
+            $crate::limits::cap!(repo),
+            ",\"max_commit_bytes\":",
+            $crate::limits::cap!(commit),
+            ",\"max_build_target_bytes\":",
+            $crate::limits::cap!(build_target),
+            ",\"max_input_data_bytes\":",
+            $crate::limits::cap!(input_data),
+            ",\"max_encrypted_secrets_bytes\":",
+            $crate::limits::cap!(secrets),
+            ",\"max_output_bytes\":",
+            $crate::limits::cap!(output),
+            ",\"max_yield_payload_bytes\":",
+            $crate::limits::cap!(yield_payload),
+            "}"
+        )
+    };
+}
+pub(crate) use max_limits_json;
+
+/// The `get_max_limits` view: the head of `names::ALL`, the one constant
+/// every field name of the argument tables lives in.
+pub const MAX_LIMITS_JSON: &[u8] = crate::names::ALL.split_at(max_limits_json!().len()).0;
 
 /// Whether a request made at `requested_at` may be cancelled by its sender at
 /// `now` (both in nanoseconds).

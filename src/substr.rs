@@ -9,6 +9,31 @@
 //! too, and even unused, its `split_at` changed how LLVM inlined that
 //! function's other callers: +248 bytes).
 
+/// Where the byte string `$needle` first occurs in `$haystack`, found at
+/// compile time (the build fails if it is not there).
+#[macro_export]
+macro_rules! offset_in {
+    ($haystack:expr, $needle:expr) => {
+        const {
+            let (haystack, needle): (&'static [u8], &[u8]) = ($haystack, $needle);
+            let mut at = 0;
+            loop {
+                if at + needle.len() > haystack.len() {
+                    panic!("offset_in!: the text is not in the longer constant");
+                }
+                let mut i = 0;
+                while i < needle.len() && haystack[at + i] == needle[i] {
+                    i += 1;
+                }
+                if i == needle.len() {
+                    break at;
+                }
+                at += 1;
+            }
+        }
+    };
+}
+
 /// The part of the byte string `$haystack` equal to `$needle` (its first
 /// occurrence), as a `&'static [u8]` into `$haystack`.
 #[macro_export]
@@ -16,20 +41,7 @@ macro_rules! within {
     ($haystack:expr, $needle:expr) => {
         const {
             let (haystack, needle): (&'static [u8], &[u8]) = ($haystack, $needle);
-            let mut at = 0;
-            loop {
-                if at + needle.len() > haystack.len() {
-                    panic!("within!: the text is not in the longer constant");
-                }
-                let mut i = 0;
-                while i < needle.len() && haystack[at + i] == needle[i] {
-                    i += 1;
-                }
-                if i == needle.len() {
-                    break haystack.split_at(at).1.split_at(needle.len()).0;
-                }
-                at += 1;
-            }
+            haystack.split_at($crate::offset_in!($haystack, $needle)).1.split_at(needle.len()).0
         }
     };
 }

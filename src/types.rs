@@ -17,7 +17,7 @@ pub enum Format {
 }
 
 /// The formats' names, by stored byte.
-const NAMES: [&[u8]; 3] = [b"Bytes", b"Text", b"Json"];
+const NAMES: [&[u8]; 3] = [crate::names::BYTES, crate::names::TEXT, crate::names::JSON];
 
 impl Format {
     pub fn name(self) -> &'static [u8] {

@@ -3,7 +3,7 @@
 //! callback's request id, the stale rule, the request id counter and the pending walks'
 //! windows. Expected values come from SPEC.md and README, worked out by hand.
 
-use offchainvm_contract::args;
+use offchainvm_contract::args::{self, Role};
 use offchainvm_contract::error::refusal;
 use offchainvm_contract::limits::is_stale;
 use offchainvm_contract::payload::{callback_args, callback_id};
@@ -11,16 +11,13 @@ use offchainvm_contract::state::{Config, Pending};
 
 #[test]
 fn admin_arguments() {
-    assert_eq!(
-        args::account_field(br#"{"new_operator_id": "op.testnet"}"#, b"new_operator_id", false).unwrap(),
-        b"op.testnet"
-    );
-    assert_eq!(args::account_field(br#"{"keystore_account_id": null}"#, b"keystore_account_id", true), None);
-    let msg = refusal(|| args::account_field(br#"{"new_owner_id": null}"#, b"new_owner_id", false)).unwrap();
+    assert_eq!(args::account_field(br#"{"new_operator_id": "op.testnet"}"#, Role::Operator).unwrap(), b"op.testnet");
+    assert_eq!(args::account_field(br#"{"keystore_account_id": null}"#, Role::Keystore), None);
+    let msg = refusal(|| args::account_field(br#"{"new_owner_id": null}"#, Role::Owner)).unwrap();
     assert!(msg.starts_with("new_owner_id: "), "{msg}");
-    let msg = refusal(|| args::account_field(br#"{"new_owner_id": "UPPER"}"#, b"new_owner_id", false)).unwrap();
+    let msg = refusal(|| args::account_field(br#"{"new_owner_id": "UPPER"}"#, Role::Owner)).unwrap();
     assert!(msg.contains("invalid account id"), "{msg}");
-    assert_eq!(refusal(|| args::account_field(b"{}", b"new_owner_id", false)).unwrap(), "new_owner_id: missing field");
+    assert_eq!(refusal(|| args::account_field(b"{}", Role::Owner)).unwrap(), "new_owner_id: missing field");
 
     assert!(args::paused(br#"{"paused": true}"#));
     assert!(!args::paused(br#"{"paused": false}"#));
