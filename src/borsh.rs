@@ -110,22 +110,34 @@ impl<'a> In<'a> {
     }
     #[inline(never)]
     pub fn bytes(&mut self) -> &'a [u8] {
+        let mut v: &[u8] = &[];
+        self.bytes_into(&mut v);
+        v
+    }
+    /// A read straight into its place: a slice returned by a call goes
+    /// through the stack, and then would be copied there. The other reads of
+    /// slices are built on this one.
+    #[inline(never)]
+    pub fn bytes_into(&mut self, dst: &mut &'a [u8]) {
         let at = self.take(4);
         let len = self.b.get(at..).and_then(<[u8]>::first_chunk).map_or(0, |c| u32::from_le_bytes(*c)) as usize;
         let at = self.take(len);
         // After a failed take this range is out of bounds or reversed.
-        self.b.get(at..at.wrapping_add(len)).unwrap_or(&[])
-    }
-    #[inline(never)]
-    pub fn bytes_into(&mut self, dst: &mut &'a [u8]) {
-        *dst = self.bytes();
+        *dst = self.b.get(at..at.wrapping_add(len)).unwrap_or(&[]);
     }
     #[inline(never)]
     pub fn opt_bytes(&mut self) -> Option<&'a [u8]> {
+        let mut v = None;
+        self.opt_bytes_into(&mut v);
+        v
+    }
+    /// `opt_bytes` into place; the option is set before the slice is read
+    /// into it, so the slice is written once.
+    #[inline(never)]
+    pub fn opt_bytes_into(&mut self, dst: &mut Option<&'a [u8]>) {
+        *dst = None;
         if self.flag() {
-            Some(self.bytes())
-        } else {
-            None
+            self.bytes_into(dst.insert(&[]));
         }
     }
     /// True when every read fitted and nothing is left over.

@@ -146,13 +146,18 @@ impl<'a> Accounts<'a> {
     /// The accounts part of a config record (`owner String, operator String,
     /// keystore Option<String>`), already checked by `Config::parse`.
     pub fn decode(tail: &'a [u8]) -> Accounts<'a> {
-        let mut i = In::new(tail);
-        // Read into place, as `Request::decode` does.
         let mut a = Accounts { owner: &[], operator: &[], keystore: None };
-        i.bytes_into(&mut a.owner);
-        i.bytes_into(&mut a.operator);
-        a.keystore = i.opt_bytes();
+        a.read(&mut In::new(tail));
         a
+    }
+
+    /// Reads the accounts into place, as `Request::decode` does its fields;
+    /// `Config::decode` checks the record with it too.
+    #[inline(never)]
+    fn read(&mut self, i: &mut In<'a>) {
+        i.bytes_into(&mut self.owner);
+        i.bytes_into(&mut self.operator);
+        i.opt_bytes_into(&mut self.keystore);
     }
 }
 
@@ -186,9 +191,7 @@ impl Config {
         let (version, fixed) = if v1.is_some() { (CONFIG_V1, V1_FIXED) } else { (CONFIG_VERSION, CONFIG_FIXED) };
         let tail = b.get(fixed..)?;
         let mut i = In::new(tail);
-        i.bytes();
-        i.bytes();
-        i.opt_bytes();
+        Accounts { owner: &[], operator: &[], keystore: None }.read(&mut i);
         // Both layouts' common fixed part.
         let f: &[u8; V1_FIXED] = b.first_chunk()?;
         let [v, paused] = *f.first_chunk()?;
@@ -513,11 +516,11 @@ impl<'a> Request<'a> {
         i.bytes_into(&mut r.sender);
         i.bytes_into(&mut r.code.repo.0);
         i.bytes_into(&mut r.code.commit.0);
-        r.code.build_target = i.opt_bytes().map(Raw);
-        r.input_data = i.opt_bytes().map(Raw);
-        r.secrets = i.opt_bytes();
+        opt_raw_into(&mut i, &mut r.code.build_target);
+        opt_raw_into(&mut i, &mut r.input_data);
+        i.opt_bytes_into(&mut r.secrets);
         if flags & LAYOUT_PAYER != 0 {
-            r.payer = Some(i.bytes());
+            i.bytes_into(r.payer.insert(&[]));
         }
         i.finish().then_some(r)
     }
@@ -554,6 +557,16 @@ impl<'a> Request<'a> {
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+}
+
+/// `In::opt_bytes_into` for a JSON-escaped string. It compiles to the same
+/// code, which wasm-opt then keeps one copy of.
+#[inline(never)]
+fn opt_raw_into<'a>(i: &mut In<'a>, dst: &mut Option<Raw<'a>>) {
+    *dst = None;
+    if i.flag() {
+        i.bytes_into(&mut dst.insert(Raw(&[])).0);
     }
 }
 
