@@ -41,9 +41,9 @@ impl Pricing {
 
     /// base + fee/1M instructions + fee/MB + fee/s, each term rounded up to the yocto.
     pub fn cost(&self, instructions: u64, memory_mb: u64, time_ms: u64) -> Option<u128> {
-        let total = add_mul_div_ceil(Some(self.base_fee), self.per_instruction_fee, instructions, 1_000_000);
-        let total = add_mul_div_ceil(total, self.per_mb_fee, memory_mb, 1);
-        add_mul_div_ceil(total, self.per_second_fee, time_ms, 1000)
+        let total = add_mul_div_ceil(Some(self.base_fee), &self.per_instruction_fee, instructions, 1_000_000);
+        let total = add_mul_div_ceil(total, &self.per_mb_fee, memory_mb, 1);
+        add_mul_div_ceil(total, &self.per_second_fee, time_ms, 1000)
     }
 }
 
@@ -64,20 +64,21 @@ pub fn charge(p: &Pricing, l: &Limits, payment: u128, instructions: u64, time_ms
 
 #[cfg(test)]
 fn mul_div_ceil(fee: u128, n: u64, d: u32) -> Option<u128> {
-    add_mul_div_ceil(Some(0), fee, n, d)
+    add_mul_div_ceil(Some(0), &fee, n, d)
 }
 
 /// `acc + ceil(fee * n / d)` without overflow for any u64 n; None if the
 /// result itself does not fit, or `acc` is None (an earlier term did not):
 /// `cost` then chains the terms with no branch of its own. One copy for all
 /// three terms of a cost, the sum included (a checked u128 add is ~80 bytes
-/// of wasm at each site).
+/// of wasm at each site). `fee` by reference: each call then passes the
+/// price's address, not its two halves.
 #[inline(never)]
-fn add_mul_div_ceil(acc: Option<u128>, fee: u128, n: u64, d: u32) -> Option<u128> {
+fn add_mul_div_ceil(acc: Option<u128>, fee: &u128, n: u64, d: u32) -> Option<u128> {
     // fee = q*d + r  =>  fee*n/d = q*n + r*n/d, and with r < d < 2^32 the
     // second term is r*(n/d) + r*(n%d)/d: both products fit in a u64 (the
     // first is at most n, the second below d^2): no 128-bit product for it.
-    let (q, r) = div_rem(fee, d);
+    let (q, r) = div_rem(*fee, d);
     let (r, d) = (r as u64, d.max(1) as u64);
     let t = r * (n % d);
     let frac = r * (n / d) + t / d + (t % d != 0) as u64;
