@@ -491,11 +491,9 @@ impl<'a> Request<'a> {
     /// `None` unless `b` is a well-formed request record of a known layout.
     pub fn decode(b: &'a [u8]) -> Option<Request<'a>> {
         let (b, rest) = b.split_first_chunk::<REQUEST_FIXED>()?;
-        let format = Format::from_u8(u8::from_le_bytes(field(b, FORMAT)))?;
         let flags = u8::from_le_bytes(field(b, HAS_OUTPUT_OFFSET));
-        if flags & !(FLAG_OUTPUT | LAYOUT_PAYER) != 0 {
-            return None;
-        }
+        let known = flags & !(FLAG_OUTPUT | LAYOUT_PAYER) == 0;
+        let format = Format::from_u8(u8::from_le_bytes(field(b, FORMAT))).filter(|_| known)?;
         let mut i = In::new(rest);
         // Each field is read straight into its place: a slice returned by a
         // call goes through the stack, and then would be copied here.
