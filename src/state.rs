@@ -51,9 +51,8 @@ pub fn output_key(id: u64) -> [u8; 9] {
 
 #[inline(never)]
 fn prefixed(prefix: u8, id: u64) -> [u8; 9] {
-    let mut k = [prefix; 9];
-    k[1..].copy_from_slice(&id.to_le_bytes());
-    k
+    let [a, b, c, d, e, f, g, h] = id.to_le_bytes();
+    [prefix, a, b, c, d, e, f, g, h]
 }
 
 /// The four fees at byte `at` of a record's fixed part.
