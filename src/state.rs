@@ -143,7 +143,10 @@ pub struct Accounts<'a> {
 
 impl<'a> Accounts<'a> {
     /// The accounts part of a config record (`owner String, operator String,
-    /// keystore Option<String>`), already checked by `Config::parse`.
+    /// keystore Option<String>`), already checked by `Config::parse`. Inlined
+    /// in its three callers, so the accounts are read into the caller's
+    /// value with no copy (measured smaller).
+    #[inline(always)]
     pub fn decode(tail: &'a [u8]) -> Accounts<'a> {
         let mut a = Accounts { owner: &[], operator: &[], keystore: None };
         a.read(&mut In::new(tail));
