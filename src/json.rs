@@ -166,22 +166,40 @@ impl<'a> Reader<'a> {
     }
 
     /// The body of the next string, validated but not decoded.
+    #[inline(always)]
     pub fn raw_string(&mut self) -> Raw<'a> {
+        self.scan(None)
+    }
+
+    /// Reads the next string, and with `out` also decodes it there: one loop
+    /// does both, so the escapes are read by the same code either way.
+    #[inline(never)]
+    fn scan(&mut self, mut out: Option<&mut Bytes>) -> Raw<'a> {
         if !self.eat(b'"') {
             self.refuse(ERR_STRING);
         }
         let start = self.pos;
         self.escaped = false;
         loop {
-            // Runs of plain characters are the common case: skip them in a tight loop.
-            while self.s.get(self.pos).is_some_and(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
-                self.pos += 1;
+            // Runs of plain characters are the common case: skip them in a tight
+            // loop, on a local (`self.pos` would be stored at every byte).
+            let (run, mut end) = (self.pos, self.pos);
+            while self.s.get(end).is_some_and(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
+                end += 1;
+            }
+            self.pos = end;
+            if let Some(out) = out.as_deref_mut() {
+                // The input is known to be UTF-8, so plain bytes copy as they are.
+                out.extend_from_slice(self.s.get(run..end).unwrap_or(&[]));
             }
             match self.next() {
                 b'"' => return Raw(self.s.get(start..self.pos - 1).unwrap_or(&[])),
                 b'\\' => {
                     self.escaped = true;
-                    self.escape();
+                    let cp = self.escape();
+                    if let Some(out) = out.as_deref_mut() {
+                        push_utf8(out, cp);
+                    }
                 }
                 0 if self.pos > self.s.len() => self.refuse(ERR_UNTERMINATED),
                 0..=0x1f => self.refuse(ERR_CONTROL_CHAR),
@@ -229,19 +247,13 @@ impl<'a> Reader<'a> {
         self.decode(raw)
     }
 
-    /// The UTF-8 text a validated raw string stands for.
-    fn decode(&self, raw: Raw) -> Bytes {
-        let mut sub = Reader { s: raw.0, pos: 0, depth: 0, escaped: false, field: self.field };
+    /// The UTF-8 text of `raw`, the string just read: it is read again,
+    /// decoding this time.
+    fn decode(&mut self, raw: Raw) -> Bytes {
+        // Back to its opening quote.
+        self.pos -= raw.0.len() + 2;
         let mut out = Bytes::with_capacity(raw.0.len());
-        while sub.pos < raw.0.len() {
-            let c = sub.next();
-            if c == b'\\' {
-                push_utf8(&mut out, sub.escape());
-            } else {
-                // The input is known to be UTF-8, so plain bytes copy as they are.
-                out.push(c);
-            }
-        }
+        self.scan(Some(&mut out));
         out
     }
 
@@ -389,9 +401,10 @@ fn push_utf8(out: &mut Bytes, cp: u32) {
     // (none for ASCII), taken from one word instead of a match.
     let n = (cp > 0x7F) as u32 + (cp > 0x7FF) as u32 + (cp > 0xFFFF) as u32;
     let lead = (0xF0E0_C000u32 >> (8 * n)) as u8;
-    out.push(lead | (cp >> (6 * n)) as u8);
-    for i in (0..n).rev() {
-        out.push(0x80 | (cp >> (6 * i) & 0x3F) as u8);
+    // One push for all the bytes, the lead first.
+    for i in (0..=n).rev() {
+        let b = (cp >> (6 * i)) as u8;
+        out.push(if i == n { lead | b } else { 0x80 | b & 0x3F });
     }
 }
 
