@@ -363,17 +363,14 @@ impl<'a> Reader<'a> {
     /// Any JSON number (in values the contract only validates and passes on).
     fn number(&mut self) {
         self.eat(b'-');
-        let start = self.pos;
-        self.skip_digits();
+        let start = self.digits();
         self.check_digits(start, ERR_NUMBER);
-        if self.take(b'.', b'.') && self.skip_digits() == 0 {
-            self.refuse(ERR_NUMBER);
+        if self.take(b'.', b'.') {
+            self.digits();
         }
         if self.take(b'e', b'E') {
             self.take(b'+', b'-');
-            if self.skip_digits() == 0 {
-                self.refuse(ERR_NUMBER);
-            }
+            self.digits();
         }
     }
 
@@ -386,12 +383,16 @@ impl<'a> Reader<'a> {
         hit
     }
 
-    fn skip_digits(&mut self) -> usize {
+    /// Skips one or more digits (none is refused); returns where they start.
+    fn digits(&mut self) -> usize {
         let start = self.pos;
         while let Some(b'0'..=b'9') = self.s.get(self.pos) {
             self.pos += 1;
         }
-        self.pos - start
+        if self.pos == start {
+            self.refuse(ERR_NUMBER);
+        }
+        start
     }
 }
 
