@@ -80,9 +80,10 @@ impl<'a> Reader<'a> {
 
     fn literal(&mut self, word: &[u8]) -> bool {
         self.peek();
-        let hit = self.s.get(self.pos..).is_some_and(|rest| rest.starts_with(word));
+        let end = self.pos + word.len();
+        let hit = self.s.get(self.pos..end) == Some(word);
         if hit {
-            self.pos += word.len();
+            self.pos = end;
         }
         hit
     }
