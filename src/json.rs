@@ -202,9 +202,9 @@ impl<'a> Reader<'a> {
                         push_utf8(out, cp);
                     }
                 }
-                0 if self.pos > self.s.len() => self.refuse(ERR_UNTERMINATED),
-                0..=0x1f => self.refuse(ERR_CONTROL_CHAR),
-                _ => {}
+                // The run stopped at the end or else at a control character.
+                _ if self.pos > self.s.len() => self.refuse(ERR_UNTERMINATED),
+                _ => self.refuse(ERR_CONTROL_CHAR),
             }
         }
     }
