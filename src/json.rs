@@ -188,23 +188,24 @@ impl<'a> Reader<'a> {
             while self.s.get(end).is_some_and(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
                 end += 1;
             }
-            self.pos = end;
             if let Some(out) = out.as_deref_mut() {
                 // The input is known to be UTF-8, so plain bytes copy as they are.
                 out.extend_from_slice(self.s.get(run..end).unwrap_or(&[]));
             }
-            match self.next() {
-                b'"' => return Raw(self.s.get(start..self.pos - 1).unwrap_or(&[])),
-                b'\\' => {
+            // Past the byte that ended the run (a refusal does not need it).
+            self.pos = end + 1;
+            match self.s.get(end) {
+                Some(b'"') => return Raw(self.s.get(start..end).unwrap_or(&[])),
+                Some(b'\\') => {
                     self.escaped = true;
                     let cp = self.escape();
                     if let Some(out) = out.as_deref_mut() {
                         push_utf8(out, cp);
                     }
                 }
-                // The run stopped at the end or else at a control character.
-                _ if self.pos > self.s.len() => self.refuse(ERR_UNTERMINATED),
-                _ => self.refuse(ERR_CONTROL_CHAR),
+                None => self.refuse(ERR_UNTERMINATED),
+                // Nothing else ends a run.
+                Some(_) => self.refuse(ERR_CONTROL_CHAR),
             }
         }
     }
