@@ -271,7 +271,7 @@ impl<'a> Reader<'a> {
             let c = self.s.get(self.pos).copied().unwrap_or(0);
             let d = c.wrapping_sub(b'0');
             if d > 9 {
-                self.check_digits(start, ERR_UNSIGNED);
+                self.check_digits(start);
                 if let b'.' | b'e' | b'E' = c {
                     self.refuse(ERR_UNSIGNED);
                 }
@@ -288,10 +288,13 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn check_digits(&self, start: usize, empty: &[u8]) {
+    /// Refuses the digits from `start` if there are none (only `u64` gets
+    /// here without any: `number` has refused that already) or they have a
+    /// leading zero.
+    fn check_digits(&self, start: usize) {
         let len = self.pos - start;
         if len == 0 {
-            self.refuse(empty);
+            self.refuse(ERR_UNSIGNED);
         }
         if len > 1 && self.s.get(start).copied() == Some(b'0') {
             self.refuse(ERR_LEADING_ZERO);
@@ -366,7 +369,7 @@ impl<'a> Reader<'a> {
     fn number(&mut self) {
         self.eat(b'-');
         let start = self.digits();
-        self.check_digits(start, ERR_NUMBER);
+        self.check_digits(start);
         if self.take(b'.', b'.') {
             self.digits();
         }
