@@ -307,7 +307,7 @@ impl<'a> Reader<'a> {
             self.refuse(ERR_AMOUNT);
         }
         let d = self.raw_string().0;
-        if d.is_empty() || (d.len() > 1 && d.first().copied() == Some(b'0')) {
+        if let [] | [b'0', _, ..] = d {
             self.refuse(ERR_AMOUNT);
         }
         let mut v: u128 = 0;
