@@ -182,20 +182,18 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         self.escaped = false;
         loop {
-            // Runs of plain characters are the common case: skip them in a tight
-            // loop, on a local (`self.pos` would be stored at every byte).
-            let (run, mut end) = (self.pos, self.pos);
-            while self.s.get(end).is_some_and(|&c| c >= 0x20 && c != b'"' && c != b'\\') {
-                end += 1;
-            }
+            // Runs of plain characters are the common case: skip them in a tight loop.
+            let rest = self.s.get(self.pos..).unwrap_or(&[]);
+            let n = rest.iter().position(|&c| c < 0x20 || c == b'"' || c == b'\\').unwrap_or(rest.len());
+            let (run, tail) = rest.split_at_checked(n).unwrap_or((rest, &[]));
             if let Some(out) = out.as_deref_mut() {
                 // The input is known to be UTF-8, so plain bytes copy as they are.
-                out.extend_from_slice(self.s.get(run..end).unwrap_or(&[]));
+                out.extend_from_slice(run);
             }
             // Past the byte that ended the run (a refusal does not need it).
-            self.pos = end + 1;
-            match self.s.get(end) {
-                Some(b'"') => return Raw(self.s.get(start..end).unwrap_or(&[])),
+            self.pos += n + 1;
+            match tail.first() {
+                Some(b'"') => return Raw(self.s.get(start..self.pos - 1).unwrap_or(&[])),
                 Some(b'\\') => {
                     self.escaped = true;
                     let cp = self.escape();
