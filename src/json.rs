@@ -171,6 +171,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The body of the next string, validated but not decoded.
+    // Inlined: `scan`'s callers call it directly, with no wrapper function.
     #[inline(always)]
     pub fn raw_string(&mut self) -> Raw<'a> {
         self.scan(None)
@@ -259,7 +260,7 @@ impl<'a> Reader<'a> {
     // Inlined at its two callers: smaller than a function of its own (measured).
     #[inline(always)]
     fn decode(&mut self, raw: Raw, out: &mut Bytes) {
-        // Back to its opening quote.
+        // Back to its opening quote: `raw` is what was read last.
         self.pos -= raw.0.len() + 2;
         *out = Bytes::with_capacity(raw.0.len());
         self.scan(Some(out));
@@ -413,7 +414,8 @@ fn push_utf8(out: &mut Bytes, cp: u32) {
     // (none for ASCII), taken from one word instead of a match.
     let n = (cp > 0x7F) as u32 + (cp > 0x7FF) as u32 + (cp > 0xFFFF) as u32;
     let lead = (0xF0E0_C000u32 >> (8 * n)) as u8;
-    // One push for all the bytes, the lead first.
+    // All the bytes, the lead first, from one push: inlined, each push is a
+    // capacity check and a store.
     for i in (0..=n).rev() {
         let b = (cp >> (6 * i)) as u8;
         out.push(if i == n { lead | b } else { 0x80 | b & 0x3F });
