@@ -81,20 +81,13 @@ pub fn split_payment(payment: u128, charged: Option<u128>) -> (u128, u128) {
     (kept, payment - kept)
 }
 
-/// What the contract may send away while every pending request can still be
-/// refunded in full and all its storage stays staked (`locked`: the staking of
-/// its storage).
-pub fn withdrawable(balance: u128, pending_payments: u128, locked: u128) -> u128 {
-    // One subtraction of the sum: the same as one after the other, since a
-    // sum that saturates is above any balance.
-    balance.saturating_sub(pending_payments.saturating_add(locked))
-}
-
-/// How much the balance falls short of staking the contract's storage while
-/// keeping every pending payment refundable; `None` when it does not.
-pub fn stake_shortfall(balance: u128, storage_usage: u64, pending_payments: u128) -> Option<u128> {
-    let needed = storage_cost(storage_usage).saturating_add(pending_payments);
-    (balance < needed).then(|| needed - balance)
+/// The balance against what it must keep (every pending payment refundable in
+/// full, all its storage staked: `locked`): `Ok(what it may send away)`, or
+/// `Err(how much it falls short)`.
+pub fn free_balance(balance: u128, pending_payments: u128, locked: u128) -> Result<u128, u128> {
+    // A sum that saturates is above any balance: short by the rest.
+    let needed = pending_payments.saturating_add(locked);
+    balance.checked_sub(needed).ok_or_else(|| needed - balance)
 }
 
 #[cfg(test)]
@@ -139,11 +132,15 @@ mod tests {
 
     #[test]
     fn pending_payments_and_staking_are_never_withdrawable() {
-        assert_eq!(withdrawable(1000 * BYTE, 100 * BYTE, 500 * BYTE), 400 * BYTE);
-        assert_eq!(withdrawable(100 * BYTE, 100 * BYTE, 500 * BYTE), 0);
-        assert_eq!(stake_shortfall(1000 * BYTE, 500, 100 * BYTE), None);
-        assert_eq!(stake_shortfall(600 * BYTE, 500, 100 * BYTE), None);
-        assert_eq!(stake_shortfall(600 * BYTE - 1, 500, 100 * BYTE), Some(1));
-        assert_eq!(stake_shortfall(0, u64::MAX, u128::MAX), Some(u128::MAX));
+        // 1000 held, 100 owed, 500 staked: 400 over what must stay.
+        assert_eq!(free_balance(1000 * BYTE, 100 * BYTE, 500 * BYTE), Ok(400 * BYTE));
+        // Exactly what must stay: nothing to send, nothing missing.
+        assert_eq!(free_balance(600 * BYTE, 100 * BYTE, 500 * BYTE), Ok(0));
+        assert_eq!(free_balance(600 * BYTE - 1, 100 * BYTE, 500 * BYTE), Err(1));
+        assert_eq!(free_balance(100 * BYTE, 100 * BYTE, 500 * BYTE), Err(500 * BYTE));
+        // What must stay saturates: short by all but the balance.
+        assert_eq!(free_balance(0, u128::MAX, storage_cost(u64::MAX)), Err(u128::MAX));
+        assert_eq!(free_balance(7, u128::MAX, 1), Err(u128::MAX - 7));
+        assert_eq!(free_balance(u128::MAX, u128::MAX, 1), Ok(0));
     }
 }

@@ -469,8 +469,7 @@ pub fn clear_all_pending_requests() {
 /// owes no one, never from pending payments: those must stay refundable in full
 /// (a refund that left storage unstaked would fail, and revert its clean-up).
 fn stake_own_growth(c: &Config) {
-    if let Some(missing) = budget::stake_shortfall(host::account_balance(), host::storage_usage(), c.pending().payments)
-    {
+    if let (_, Some(missing)) = balance_sheet(c) {
         refuse_amount(ERR_NO_FREE_BALANCE, missing);
     }
 }
@@ -653,11 +652,13 @@ pub fn get_pending_requests() {
     view(&w);
 }
 
-/// The treasury, in `SHEET_NAMES` order.
-fn balance_sheet(cfg: &Config) -> [u128; 6] {
+/// The treasury, in `SHEET_NAMES` order, and how much the balance falls short
+/// of what it must keep, if it does.
+fn balance_sheet(cfg: &Config) -> ([u128; 6], Option<u128>) {
     let (balance, pending) = (host::account_balance(), cfg.pending().payments);
     let locked = pricing::storage_cost(host::storage_usage());
-    [balance, pending, locked, budget::withdrawable(balance, pending, locked), cfg.stats().1, cfg.total_withdrawn()]
+    let free = budget::free_balance(balance, pending, locked);
+    ([balance, pending, locked, free.unwrap_or(0), cfg.stats().1, cfg.total_withdrawn()], free.err())
 }
 
 const SHEET_NAMES: [&[u8]; 6] = [
@@ -671,7 +672,7 @@ const SHEET_NAMES: [&[u8]; 6] = [
 
 pub fn get_balance_sheet() {
     no_deposit();
-    amounts_view(&SHEET_NAMES, &balance_sheet(&load_config()));
+    amounts_view(&SHEET_NAMES, &balance_sheet(&load_config()).0);
 }
 
 /// `withdraw_fees {"amount"?, "receiver_id"?}` (owner): sends `amount` (default:
@@ -680,7 +681,7 @@ pub fn get_balance_sheet() {
 pub fn withdraw_fees() {
     let mut cfg = owner_config();
     let (amount, receiver) = args::withdraw_fees(&host::input());
-    let [_, _, _, withdrawable, _, _] = balance_sheet(&cfg);
+    let ([_, _, _, withdrawable, _, _], _) = balance_sheet(&cfg);
     let amount = amount.unwrap_or(withdrawable);
     if amount == 0 {
         refuse(ERR_NOTHING_TO_WITHDRAW);
