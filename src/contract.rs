@@ -480,10 +480,10 @@ fn stake_own_growth(c: &Config) {
 fn set_account(role: Role) {
     let mut c = owner_config();
     let new = args::account_field(&host::input(), role);
-    // One copy of the accounts to borrow the old ones from while `c` changes.
-    let before = c.accounts_copy();
-    let old = Accounts::decode(&before);
+    // Moved out to borrow the old accounts from while `c` changes.
+    let before = c.take_accounts();
     let mut a = Accounts::decode(&before);
+    let old_operator = a.operator;
     match (role, new.as_deref()) {
         (Role::Keystore, v) => a.keystore = v,
         (Role::Owner, Some(v)) => a.owner = v,
@@ -491,8 +491,8 @@ fn set_account(role: Role) {
         // A required account is always given: the reader refuses null for it.
         _ => {}
     }
-    if !(*a.operator == *old.operator) {
-        host::storage_remove(old.operator);
+    if !(*a.operator == *old_operator) {
+        host::storage_remove(old_operator);
         host::storage_write(a.operator, state::OPERATOR_MARK);
     }
     c.set_accounts(&a);

@@ -255,10 +255,11 @@ impl Config {
         Accounts::decode(&self.tail)
     }
 
-    /// A copy of the accounts part, for reading the old accounts
-    /// (`Accounts::decode`) while `set_accounts` replaces them.
-    pub fn accounts_copy(&self) -> Bytes {
-        self.tail.clone()
+    /// The accounts part, moved out (no copy) to read the old accounts from
+    /// (`Accounts::decode`) while `set_accounts` replaces them; until then the
+    /// config has no accounts.
+    pub fn take_accounts(&mut self) -> Bytes {
+        core::mem::take(&mut self.tail)
     }
 
     /// Rewrites the accounts part, keeping the fixed fields.
