@@ -778,11 +778,10 @@ pub fn get_pending_output() {
     match host::storage_read(&state::output_key(id)).as_deref().and_then(state::decode_output) {
         Some((kind, body)) => {
             w.byte(b'{').key(kind.name());
-            // Text is its JSON string body as sent: quoted, it is the string.
-            let quote: &[u8] = if kind == Format::Text { b"\"" } else { b"" };
+            // Bytes as numbers here, where the callback sends base64.
             match kind {
                 Format::Bytes => w.byte_array(body),
-                _ => w.raw(quote).raw(body).raw(quote),
+                _ => w.raw(&return_value(kind, body)),
             };
             w.byte(b'}');
         }
