@@ -243,63 +243,69 @@ pub fn on_execution_response() {
         refuse(ERR_NOT_A_YIELD_CALLBACK);
     };
     let key = state::request_key(id);
-    let Some(stored) = host::storage_remove(&key) else {
-        // Cancelled while pending: the refund was made then.
-        return report_failure(ERR_REQUEST_CANCELLED);
-    };
-    let decoded_req = Request::decode(&stored);
-    let Some(req) = &decoded_req else {
-        // Put it back: the payment stays with its record, for a fixed contract
-        // (an upgrade) to settle, rather than vanishing with it.
-        host::storage_write(&key, &stored);
-        return report_failure(ERR_CORRUPT_REQUEST_KEPT);
-    };
-    let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
-    // Every ending goes through one `complete`. A request that produced no
-    // output has an `error` (reported after the clean-up commits) and is charged
-    // `Some(fee)` when it ran and failed (it counts as an execution), `None`
-    // when nothing ran (timeout, malformed result): a full refund.
+    // Matched by reference: moving the decoded payload out would copy it.
     let mut decoded = None;
-    let (charged, usage, error) = 'ended: {
-        let Some(payload) = &result else {
-            break 'ended (None, &Usage::ZERO, Some(ERR_TIMED_OUT));
+    // Every failure is reported from one call, after the clean-up (measured
+    // smaller than a call at each).
+    let failure = 'failed: {
+        let Some(stored) = host::storage_remove(&key) else {
+            // Cancelled while pending: the refund was made then.
+            break 'failed ERR_REQUEST_CANCELLED;
         };
-        // Matched by reference: moving the decoded payload out would copy it.
-        decoded = payload::decode(payload);
-        let p = match &decoded {
-            Some(p) if p.id == id => p,
-            _ => break 'ended (None, &Usage::ZERO, Some(ERR_MALFORMED_RESULT)),
+        let decoded_req = Request::decode(&stored);
+        let Some(req) = &decoded_req else {
+            // Put it back: the payment stays with its record, for a fixed contract
+            // (an upgrade) to settle, rather than vanishing with it.
+            host::storage_write(&key, &stored);
+            break 'failed ERR_CORRUPT_REQUEST_KEPT;
         };
-        let prices = req.pricing();
-        if !p.success {
-            // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
-            let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
-            break 'ended (Some(prices.base_fee), &p.usage, Some(error));
+        let saved_output = if req.has_output() { host::storage_remove(&state::output_key(id)) } else { None };
+        // Every ending goes through one `complete`. A request that produced no
+        // output has an `error` (reported after the clean-up commits) and is charged
+        // `Some(fee)` when it ran and failed (it counts as an execution), `None`
+        // when nothing ran (timeout, malformed result): a full refund.
+        let (charged, usage, error) = 'ended: {
+            let Some(payload) = &result else {
+                break 'ended (None, &Usage::ZERO, Some(ERR_TIMED_OUT));
+            };
+            decoded = payload::decode(payload);
+            let p = match &decoded {
+                Some(p) if p.id == id => p,
+                _ => break 'ended (None, &Usage::ZERO, Some(ERR_MALFORMED_RESULT)),
+            };
+            let prices = req.pricing();
+            if !p.success {
+                // resolve_execution only sends UTF-8; anything else would make log_utf8 fail the callback.
+                let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
+                break 'ended (Some(prices.base_fee), &p.usage, Some(error));
+            }
+            let cost = pricing::charge(
+                &prices,
+                &req.limits(),
+                req.payment(),
+                p.usage.instructions,
+                p.usage.time_ms,
+                p.usage.memory_mb,
+            );
+            (Some(cost), &p.usage, None)
+        };
+        complete(req, charged, usage, error);
+        if let Some(error) = error {
+            break 'failed error;
         }
-        let cost = pricing::charge(
-            &prices,
-            &req.limits(),
-            req.payment(),
-            p.usage.instructions,
-            p.usage.time_ms,
-            p.usage.memory_mb,
-        );
-        (Some(cost), &p.usage, None)
+        if let Some((kind, body)) = decoded.as_ref().and_then(|p| p.output) {
+            // Inline outputs are small (under NEAR's 1 KiB yield payload): returning
+            // them here costs ~46 Ggas for each receipt waiting on the result.
+            host::value_return(&return_value(kind, body));
+        } else if let Some(saved) = saved_output {
+            // A stored output is returned by a receipt of its own: its per-byte cost
+            // for every waiting receipt can then never undo the refund and clean-up
+            // committed here, however many receipts a contract caller chains.
+            host::call_self_and_return(b"", b"return_output", &saved, RETURN_OUTPUT_GAS, 1);
+        }
+        return;
     };
-    complete(req, charged, usage, error);
-    if let Some(error) = error {
-        return report_failure(error);
-    }
-    if let Some((kind, body)) = decoded.as_ref().and_then(|p| p.output) {
-        // Inline outputs are small (under NEAR's 1 KiB yield payload): returning
-        // them here costs ~46 Ggas for each receipt waiting on the result.
-        host::value_return(&return_value(kind, body));
-    } else if let Some(saved) = saved_output {
-        // A stored output is returned by a receipt of its own: its per-byte cost
-        // for every waiting receipt can then never undo the refund and clean-up
-        // committed here, however many receipts a contract caller chains.
-        host::call_self_and_return(b"", b"return_output", &saved, RETURN_OUTPUT_GAS, 1);
-    }
+    report_failure(failure);
 }
 
 /// Returns a stored output (kind byte, then its body) as the callback would.
