@@ -352,7 +352,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
                 crate::account::validate(&text, r.field);
             }
             if s.kind == Kind::Pubkey {
-                text = crate::encoding::parse_pubkey(&text).unwrap_or_else(|| r.refuse(ERR_PUBKEY));
+                text = crate::encoding::parse_pubkey(&text, r.field);
             }
             v.owned = Some(text);
         }

@@ -40,8 +40,25 @@ pub fn hex_into(out: &mut Bytes, data: &[u8]) {
 
 /// A 32-byte ed25519 public key given as 64 hex digits or `ed25519:<base58>`;
 /// returned as lowercase hex. Both forms go through one big-number decoder to
-/// the key's bytes, and one hex encoder writes the answer.
-pub fn parse_pubkey(s: &[u8]) -> Option<Bytes> {
+/// the key's bytes, and one hex encoder writes the answer. Anything else is
+/// refused, naming the argument `field`: like `account::validate`, it refuses
+/// itself rather than return an `Option` its caller must check.
+pub fn parse_pubkey(s: &[u8], field: &[u8]) -> Bytes {
+    // 32 bytes, not 33 with a guard byte: a 33-byte zeroing is a `memset`
+    // call, which then links compiler_builtins' 375-byte memset.
+    let mut key = [0u8; 32];
+    if decode_key(s, &mut key).is_none() {
+        crate::error::refuse_at(field, crate::error::ERR_PUBKEY);
+    }
+    let mut out = Bytes::with_capacity(64);
+    hex_into(&mut out, &key);
+    out
+}
+
+/// Decodes `s` into `key` (all zeros on entry); `None` when `s` is neither
+/// form. The key is a separate array, not a returned one: an `Option` of the
+/// key or of its hex comes back through memory and is checked again.
+fn decode_key(s: &[u8], key: &mut [u8; 32]) -> Option<()> {
     let b58 = s.strip_prefix(crate::within!(crate::error::ERR_PUBKEY, b"ed25519:"));
     let (digits, alphabet) = match b58 {
         Some(b58) if !b58.is_empty() && b58.len() <= 64 => (b58, ALPHABET),
@@ -51,9 +68,7 @@ pub fn parse_pubkey(s: &[u8]) -> Option<Bytes> {
     };
     let base = alphabet.len() as u32;
     // A carry out of the top byte means the number no longer fits in 32
-    // bytes. (32 bytes, not 33 with a guard byte: a 33-byte zeroing is a
-    // `memset` call, which then links compiler_builtins' 375-byte memset.)
-    let mut key = [0u8; 32];
+    // bytes.
     let (mut zeros, mut leading) = (0, true);
     for &c in digits {
         // Hex digits may be upper case; base58 ones are case-sensitive.
@@ -75,9 +90,7 @@ pub fn parse_pubkey(s: &[u8]) -> Option<Bytes> {
     if b58.is_some() && zeros != key.iter().take_while(|&&b| b == 0).count() {
         return None;
     }
-    let mut out = Bytes::with_capacity(64);
-    hex_into(&mut out, &key);
-    Some(out)
+    Some(())
 }
 
 const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -118,22 +131,31 @@ mod tests {
         }
     }
 
+    /// The key `parse_pubkey` returns, or `None` when it refuses.
+    fn pubkey(s: &[u8]) -> Option<Vec<u8>> {
+        let mut key = None;
+        if let Some(msg) = crate::error::refusal(|| key = Some(parse_pubkey(s, b"pubkey").to_vec())) {
+            assert_eq!(msg, "pubkey: expected 64 hex chars or ed25519:<base58 of 32 bytes>");
+        }
+        key
+    }
+
     #[test]
     fn pubkey_hex_and_base58_agree() {
         // Vectors computed independently (Python big-integer base58).
         let hex = "0101010101010101010101010101010101010101010101010101010101010101";
-        assert_eq!(parse_pubkey(hex.as_bytes()).unwrap(), hex.as_bytes());
-        assert_eq!(parse_pubkey(hex.to_uppercase().as_bytes()).unwrap(), hex.as_bytes());
+        assert_eq!(pubkey(hex.as_bytes()).unwrap(), hex.as_bytes());
+        assert_eq!(pubkey(hex.to_uppercase().as_bytes()).unwrap(), hex.as_bytes());
         let b58 = "ed25519:4vJ9JU1bJJE96FWSJKvHsmmFADCg4gpZQff4P3bkLKi";
-        assert_eq!(parse_pubkey(b58.as_bytes()).unwrap(), hex.as_bytes());
+        assert_eq!(pubkey(b58.as_bytes()).unwrap(), hex.as_bytes());
         // a leading zero byte is a leading '1'
         let lead = "ed25519:14uQeVj5tqViQh7yWWGStvkEG1Zmhx6uasJtWCJziofL";
-        assert_eq!(parse_pubkey(lead.as_bytes()).unwrap(), format!("00{}", "ff".repeat(31)).as_bytes());
+        assert_eq!(pubkey(lead.as_bytes()).unwrap(), format!("00{}", "ff".repeat(31)).as_bytes());
         let max = "ed25519:JEKNVnkbo3jma5nREBBJCDoXFVeKkD56V3xKrvRmWxFG";
-        assert_eq!(parse_pubkey(max.as_bytes()).unwrap(), "ff".repeat(32).as_bytes());
+        assert_eq!(pubkey(max.as_bytes()).unwrap(), "ff".repeat(32).as_bytes());
         // all-zero key is 32 '1's
         let zeros = format!("ed25519:{}", "1".repeat(32));
-        assert_eq!(parse_pubkey(zeros.as_bytes()).unwrap(), "0".repeat(64).as_bytes());
+        assert_eq!(pubkey(zeros.as_bytes()).unwrap(), "0".repeat(64).as_bytes());
     }
 
     #[test]
@@ -151,7 +173,7 @@ mod tests {
             "ed25519:11111111111111111111111111111111111",       // 35 zero bytes
             "secp256k1:abc",
         ] {
-            assert!(parse_pubkey(bad.as_bytes()).is_none(), "{bad}");
+            assert!(pubkey(bad.as_bytes()).is_none(), "{bad}");
         }
     }
 }
