@@ -374,7 +374,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             let a = r.u128_string();
             (v.num, v.high) = (a as u64, (a >> 64) as u64);
         }
-        Kind::Bytes | Kind::Ids => v.owned = Some(number_array(r, parent, s)),
+        Kind::Bytes | Kind::Ids => number_array(r, parent, s, v.owned.insert(Bytes::new())),
         Kind::Json => v.raw = Some(r.value()),
     }
     // Only numbers and slices have caps here, and only one of the two is set;
@@ -508,13 +508,14 @@ fn over(r: &Reader, parent: &[u8], s: &Spec) -> ! {
     refuse_over(parent, r.field, cap(s), s.cap < FIRST_NUMBER_CAP)
 }
 
-/// `[1, 2, 3]` of whole numbers, at most `s`'s cap of them: for `Kind::Bytes`
-/// each 0..=255, kept as bytes; for `Kind::Ids` kept as 8-byte LE words (no
-/// Vec<u64> type in the wasm).
-fn number_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
+/// `[1, 2, 3]` of whole numbers, at most `s`'s cap of them, appended to `v`:
+/// for `Kind::Bytes` each 0..=255, kept as bytes; for `Kind::Ids` kept as
+/// 8-byte LE words (no Vec<u64> type in the wasm). Into the slot's own buffer,
+/// not a returned one copied in (-41 bytes).
+fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, v: &mut Bytes) {
     let ids = s.kind == Kind::Ids;
     let max = cap(s);
-    let (mut v, mut open, mut n) = (Bytes::new(), false, 0);
+    let (mut open, mut n) = (false, 0);
     while r.next_item(&mut open) {
         let x = r.u64();
         if !ids && x > 255 {
@@ -533,7 +534,6 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec) -> Bytes {
             v.push(x as u8);
         }
     }
-    v
 }
 
 /// `{"Text": s}`, `{"Json": value}` or `{"Bytes": [..]}`, at most 32 KiB; the
