@@ -361,14 +361,13 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         }
         // One string read for the three kinds that decode one.
         Kind::Text | Kind::Account | Kind::Pubkey => {
-            let mut text = r.string();
+            let text = v.owned.insert(r.string());
             if s.kind == Kind::Account {
-                crate::account::validate(&text, r.field);
+                crate::account::validate(text, r.field);
             }
             if s.kind == Kind::Pubkey {
-                text = crate::encoding::parse_pubkey(&text, r.field);
+                crate::encoding::parse_pubkey(text, r.field);
             }
-            v.owned = Some(text);
         }
         Kind::Amount => {
             let a = r.u128_string();

@@ -38,21 +38,22 @@ pub fn hex_into(out: &mut Bytes, data: &[u8]) {
     }
 }
 
-/// A 32-byte ed25519 public key given as 64 hex digits or `ed25519:<base58>`;
-/// returned as lowercase hex. Both forms go through one big-number decoder to
-/// the key's bytes, and one hex encoder writes the answer. Anything else is
-/// refused, naming the argument `field`: like `account::validate`, it refuses
-/// itself rather than return an `Option` its caller must check.
-pub fn parse_pubkey(s: &[u8], field: &[u8]) -> Bytes {
+/// A 32-byte ed25519 public key given as 64 hex digits or `ed25519:<base58>`
+/// in `s`, replaced with the key as lowercase hex. Both forms go through one
+/// big-number decoder to the key's bytes, and one hex encoder writes the
+/// answer. Anything else is refused, naming the argument `field`: like
+/// `account::validate`, it refuses itself rather than return an `Option` its
+/// caller must check. It replaces `s` rather than return the hex: the caller
+/// then need not copy it into place.
+pub fn parse_pubkey(s: &mut Bytes, field: &[u8]) {
     // 32 bytes, not 33 with a guard byte: a 33-byte zeroing is a `memset`
     // call, which then links compiler_builtins' 375-byte memset.
     let mut key = [0u8; 32];
     if decode_key(s, &mut key).is_none() {
         crate::error::refuse_at(field, crate::error::ERR_PUBKEY);
     }
-    let mut out = Bytes::with_capacity(64);
-    hex_into(&mut out, &key);
-    out
+    *s = Bytes::with_capacity(64);
+    hex_into(s, &key);
 }
 
 /// Decodes `s` into `key` (all zeros on entry); `None` when `s` is neither
@@ -138,7 +139,12 @@ mod tests {
     /// The key `parse_pubkey` returns, or `None` when it refuses.
     fn pubkey(s: &[u8]) -> Option<Vec<u8>> {
         let mut key = None;
-        if let Some(msg) = crate::error::refusal(|| key = Some(parse_pubkey(s, b"pubkey").to_vec())) {
+        let mut read = || {
+            let mut text = Bytes::from(s);
+            parse_pubkey(&mut text, b"pubkey");
+            key = Some(text.to_vec());
+        };
+        if let Some(msg) = crate::error::refusal(&mut read) {
             assert_eq!(msg, "pubkey: expected 64 hex chars or ed25519:<base58 of 32 bytes>");
         }
         key
