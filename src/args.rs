@@ -357,9 +357,10 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             }
         }
         Kind::Bool => v.num = r.bool() as u64,
-        Kind::Raw | Kind::Format => {
-            let raw = r.raw_string().0;
-            if s.kind == Kind::Raw {
+        // One slot store for a string and a value kept as sent (-4 bytes).
+        Kind::Raw | Kind::Format | Kind::Json => {
+            let raw = if s.kind == Kind::Json { r.value() } else { r.raw_string().0 };
+            if s.kind != Kind::Format {
                 v.raw = Some(raw);
             } else {
                 // `OUTPUT` is in the formats' order.
@@ -384,7 +385,6 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             (v.num, v.high) = (a as u64, (a >> 64) as u64);
         }
         Kind::Bytes | Kind::Ids => number_array(r, parent, s, v.owned.insert(Bytes::new())),
-        Kind::Json => v.raw = Some(r.value()),
     }
     // Only numbers and slices have caps here, and only one of the two is set;
     // `NO_CAP` is u64::MAX, which no size is over.
