@@ -61,9 +61,10 @@ pub fn parse_pubkey(s: &mut Bytes, field: &[u8]) {
 /// key or of its hex comes back through memory and is checked again.
 fn decode_key(s: &[u8], key: &mut [u8; 32]) -> Option<()> {
     // A flag and a split, not `strip_prefix`: its `Option` of a slice went
-    // through memory (-53 bytes). At most `s.len()`, the split cannot panic;
-    // `split_at_checked` and `get` cost 7 and 129 bytes more (measured).
-    let (head, rest) = s.split_at(s.len().min(8));
+    // through memory (-53 bytes). `split_at_checked`, though at most
+    // `s.len()` never fails: `split_at` was 7 bytes smaller but is a
+    // panicking call, which wasm code here does not make.
+    let (head, rest) = s.split_at_checked(s.len().min(8)).unwrap_or((s, &[]));
     let b58 = *head == *crate::within!(crate::error::ERR_PUBKEY, b"ed25519:");
     let (digits, alphabet) = match b58 {
         true if !rest.is_empty() && rest.len() <= 64 => (rest, ALPHABET),
