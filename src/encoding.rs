@@ -62,8 +62,8 @@ pub fn parse_pubkey(s: &mut Bytes, field: &[u8]) {
 fn decode_key(s: &[u8], key: &mut [u8; 32]) -> Option<()> {
     // A flag and a split, not `strip_prefix`: its `Option` of a slice went
     // through memory (-53 bytes). `split_at_checked`, though at most
-    // `s.len()` never fails: `split_at` was 7 bytes smaller but is a
-    // panicking call, which wasm code here does not make.
+    // `s.len()` never fails: `split_at` is a panicking call, which wasm code
+    // here does not make (it was 7 bytes smaller once; now the same size).
     let (head, rest) = s.split_at_checked(s.len().min(8)).unwrap_or((s, &[]));
     let b58 = *head == *crate::within!(crate::error::ERR_PUBKEY, b"ed25519:");
     let (digits, alphabet) = match b58 {
