@@ -18,7 +18,7 @@ use crate::limits::cap;
 
 /// Refuses the call with `msg`.
 pub fn refuse(msg: &[u8]) -> ! {
-    refuse_with(b"", b"", msg, None, b"")
+    refuse_at(b"", msg)
 }
 
 /// Refuses naming the argument being read: "`context`: `msg`" (just `msg`
