@@ -59,7 +59,9 @@ pub fn refuse_amount(around: Around, amount: u128) -> ! {
 /// given), then `head`, `n` in decimal when given, and `tail`.
 #[inline(never)]
 fn refuse_with(parent: &[u8], field: &[u8], head: &[u8], n: Option<u128>, tail: &[u8]) -> ! {
-    let mut v = crate::Bytes::with_capacity(parent.len() + field.len() + head.len() + tail.len() + 44);
+    // Room for nearly every refusal text without working its length out
+    // here (a longer one just grows the buffer, on a path that ends the call).
+    let mut v = crate::Bytes::with_capacity(128);
     if !parent.is_empty() {
         v.extend_from_slice(parent);
         v.push(b'.');
