@@ -4,7 +4,8 @@
 //! largest part of the wasm after the code, and most of it is text.
 //!
 //! Only refusal texts are packed: they are unpacked on a path that ends the
-//! call anyway, so the few thousand instructions it takes never matter. Texts
+//! call anyway, so the instructions it takes (some thousands per fragment,
+//! which it finds by counting) never matter. Texts
 //! a call commits (events, the callback's error messages) stay plain.
 //!
 //! `packed!(b"text")` packs at compile time, in a `const` block: the packer
@@ -13,13 +14,12 @@
 
 /// Fragment `k` (from 0) is written as byte `0x80 + k`, which no text has
 /// (they are ASCII: the packer refuses anything else at compile time). Chosen
-/// greedily, by the bytes each one saves over the texts of `error.rs`; their
-/// bytes end to end must stay under 256 (`ENDS` is bytes). Left out although
-/// they would save bytes: "at" and "ed", which would pack away names that
-/// other constants carve from packed texts with `within!` ("migrate",
-/// "ed25519:"); a fragment that does so fails the build there. ("as" was left
-/// out for "paused", which now comes from `names::ALL`; with it the wasm
-/// measured 4 bytes bigger.)
+/// greedily, by the bytes each one saves over the texts of `error.rs`. At
+/// most 128 of them (the codes are bytes). Left out although they would save
+/// bytes: "at" and "ed", which would pack away names that other constants
+/// carve from packed texts with `within!` ("migrate", "ed25519:"); a fragment
+/// that does so fails the build there. ("as" was left out for "paused", which
+/// now comes from `names::ALL`; with it the wasm measured 4 bytes bigger.)
 const FRAGMENTS: [&[u8]; 61] = [
     b"expected ",
     b"t ",
@@ -87,21 +87,20 @@ const FRAGMENTS: [&[u8]; 61] = [
 /// Fragment 0's code; every byte below it stands for itself.
 const FIRST_CODE: u8 = 0x80;
 
-/// What the wasm keeps of `FRAGMENTS`: their bytes end to end, and where each
-/// ends (`ENDS[k + 1]`; `ENDS[0]` is 0), so fragment `k` is `ALL[ENDS[k]..ENDS[k + 1]]`.
-/// A total over 255 fails the build (an overflow in `ends`).
-const ALL_LEN: usize = ends()[FRAGMENTS.len()] as usize;
+/// What the wasm keeps of `FRAGMENTS`: their bytes end to end, the last byte
+/// of each marked with the top bit (fragments are ASCII, so it is free). No
+/// table of where each starts: `unpack` counts the marks, which is smaller
+/// than such a table and its lookups, on a path that ends the call anyway.
+const ALL_LEN: usize = total_len();
 static ALL: [u8; ALL_LEN] = all();
-static ENDS: [u8; FRAGMENTS.len() + 1] = ends();
 
-const fn ends() -> [u8; FRAGMENTS.len() + 1] {
-    let mut ends = [0u8; FRAGMENTS.len() + 1];
-    let mut k = 0;
+const fn total_len() -> usize {
+    let (mut k, mut n) = (0, 0);
     while k < FRAGMENTS.len() {
-        ends[k + 1] = ends[k] + FRAGMENTS[k].len() as u8;
+        n += FRAGMENTS[k].len();
         k += 1;
     }
-    ends
+    n
 }
 
 const fn all() -> [u8; ALL_LEN] {
@@ -113,10 +112,14 @@ const fn all() -> [u8; ALL_LEN] {
             all[n] = FRAGMENTS[k][i];
             (i, n) = (i + 1, n + 1);
         }
+        all[n - 1] |= END;
         k += 1;
     }
     all
 }
+
+/// The mark on a fragment's last byte in `ALL`.
+const END: u8 = 0x80;
 
 /// `text` packed: the first `N` bytes of it and its whole length (the macro
 /// calls it once with `N = 0` for the length, then with that length). At each
@@ -164,15 +167,23 @@ macro_rules! packed {
 
 /// Appends `text` to `out` with its fragments written out.
 pub fn unpack(out: &mut crate::Bytes, text: &[u8]) {
-    for b in text {
-        // Fragment `k` runs from `ENDS[k]` to `ENDS[k + 1]`; for a plain byte
-        // both indices wrap around, far past the end.
-        let k = (*b as usize).wrapping_sub(FIRST_CODE as usize);
-        let piece = match (ENDS.get(k), ENDS.get(k.wrapping_add(1))) {
-            (Some(&start), Some(&end)) => ALL.get(start as usize..end as usize).unwrap_or_default(),
-            _ => core::slice::from_ref(b),
+    for &b in text {
+        let Some(mut k) = b.checked_sub(FIRST_CODE) else {
+            out.push(b);
+            continue;
         };
-        out.extend_from_slice(piece);
+        // Fragment `k` is what follows the `k`th mark.
+        for &c in &ALL {
+            if k == 0 {
+                out.push(c & !END);
+            }
+            if c & END != 0 {
+                if k == 0 {
+                    break;
+                }
+                k -= 1;
+            }
+        }
     }
 }
 
@@ -217,5 +228,6 @@ mod tests {
         assert!(FRAGMENTS.len() <= (0x100 - FIRST_CODE as usize));
         assert!(FRAGMENTS.iter().all(|f| f.len() > 1 && f.iter().all(|&c| c < FIRST_CODE)));
         assert_eq!(ALL.len(), FRAGMENTS.iter().map(|f| f.len()).sum::<usize>());
+        assert_eq!(ALL.iter().filter(|&&c| c & END != 0).count(), FRAGMENTS.len());
     }
 }
