@@ -168,20 +168,20 @@ macro_rules! packed {
 /// Appends `text` to `out` with its fragments written out.
 pub fn unpack(out: &mut crate::Bytes, text: &[u8]) {
     for &b in text {
-        let Some(mut k) = b.checked_sub(FIRST_CODE) else {
+        let Some(k) = b.checked_sub(FIRST_CODE) else {
             out.push(b);
             continue;
         };
-        // Fragment `k` is what follows the `k`th mark.
+        // Fragment `k` is what follows the `k`th mark: the marks still to
+        // pass count down to it, and below it once it is written out.
+        let mut left = k as i32;
         for &c in &ALL {
-            if k == 0 {
+            if left == 0 {
                 out.push(c & !END);
             }
-            if c & END != 0 {
-                if k == 0 {
-                    break;
-                }
-                k -= 1;
+            left -= (c >> 7) as i32;
+            if left < 0 {
+                break;
             }
         }
     }
