@@ -593,7 +593,9 @@ impl<'a> Staged<'a> {
     /// less gas per staged word).
     #[inline(always)]
     pub fn flush(&mut self) {
-        self.out.extend_from_slice(self.buf.get(..self.n).unwrap_or(&[]));
+        // `n` never passes the stage's end; falling back to the whole stage
+        // (rather than to nothing) leaves only the length to choose.
+        self.out.extend_from_slice(self.buf.get(..self.n).unwrap_or(&self.buf));
         self.n = 0;
     }
 }
