@@ -103,5 +103,7 @@ pub fn truncate_utf8(s: &[u8], max: usize) -> &[u8] {
     while end > 0 && s.get(end).is_some_and(|c| c & 0xC0 == 0x80) {
         end -= 1;
     }
-    s.get(..end).unwrap_or(&[])
+    // `end` is within `s` here: falling back to all of it leaves only the
+    // length to choose.
+    s.get(..end).unwrap_or(s)
 }
