@@ -80,8 +80,9 @@ fn add_mul_div_ceil(acc: Option<u128>, fee: &u128, n: u64, d: u32) -> Option<u12
     // first is at most n, the second below d^2): no 128-bit product for it.
     let (q, r) = div_rem(*fee, d);
     let (r, d) = (r as u64, d.max(1) as u64);
-    let t = r * (n % d);
-    let frac = r * (n / d) + t / d + (t % d != 0) as u64;
+    // Rounded up with one division: r*(n%d) + d - 1 <= d*(d-1), which fits a u64.
+    let t = r * (n % d) + d - 1;
+    let frac = r * (n / d) + t / d;
     q.checked_mul(n as u128)?.checked_add(frac as u128)?.checked_add(acc?)
 }
 
