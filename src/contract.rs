@@ -350,19 +350,20 @@ fn report_failure(msg: &[u8]) {
 
 /// Text as a JSON string, Json as the value itself, Bytes as a base64 string.
 fn return_value(kind: Format, body: &[u8]) -> Bytes {
-    let mut v = Bytes::with_capacity(body.len() * 4 / 3 + 4);
+    // Through the writer's calls: inlined pushes would each carry a grow path.
+    let mut v = Writer(Bytes::with_capacity(body.len() * 4 / 3 + 4));
     if kind == Format::Json {
-        v.extend_from_slice(body);
-        return v;
+        v.raw(body);
+        return v.0;
     }
-    v.push(b'"');
+    v.byte(b'"');
     if kind == Format::Text {
-        v.extend_from_slice(body);
+        v.raw(body);
     } else {
-        crate::encoding::base64_into(&mut v, body);
+        crate::encoding::base64_into(&mut v.0, body);
     }
-    v.push(b'"');
-    v
+    v.byte(b'"');
+    v.0
 }
 
 pub fn fail_execution() {
