@@ -368,9 +368,9 @@ fn return_value(kind: Format, body: &[u8]) -> Bytes {
 
 pub fn fail_execution() {
     private();
-    let mut msg = Bytes::from(&b"Execution failed: "[..]);
-    msg.extend_from_slice(&host::input());
-    crate::error::refuse_plain(&msg);
+    let mut msg = Writer::new();
+    msg.raw(b"Execution failed: ").raw(&host::input());
+    crate::error::refuse_plain(&msg.0);
 }
 
 /// Ends a pending request with a full refund to its payer (or sender).
