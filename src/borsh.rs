@@ -33,6 +33,13 @@ impl Out {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
     }
+    /// Bytes as they are, no length. The same code as `Writer::raw`, which
+    /// wasm-opt keeps one copy of.
+    #[inline(never)]
+    pub fn raw(&mut self, v: &[u8]) -> &mut Self {
+        self.0.extend_from_slice(v);
+        self
+    }
     #[inline(never)]
     pub fn bytes(&mut self, v: &[u8]) -> &mut Self {
         self.0.extend_from_slice(&(v.len() as u32).to_le_bytes());

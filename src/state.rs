@@ -240,7 +240,7 @@ impl Config {
         o.u128(self.withdrawn);
         o.u64(self.pending.low);
         o.u64(self.pending.count);
-        o.0.extend_from_slice(&self.tail);
+        o.raw(&self.tail);
         o.0
     }
 
@@ -575,10 +575,9 @@ fn opt_raw_into<'a>(i: &mut In<'a>, dst: &mut Option<Raw<'a>>) {
 /// sent; `Json`: the JSON value; `Bytes`: the raw bytes).
 #[inline(always)]
 pub fn encode_output(kind: Format, body: &[u8]) -> Bytes {
-    let mut v = Bytes::with_capacity(body.len() + 1);
-    v.push(kind as u8);
-    v.extend_from_slice(body);
-    v
+    let mut o = Out::with_capacity(body.len() + 1);
+    o.u8(kind as u8).raw(body);
+    o.0
 }
 
 pub fn decode_output(b: &[u8]) -> Option<(Format, &[u8])> {
