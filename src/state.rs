@@ -437,7 +437,7 @@ impl NewRequest<'_> {
         o.u8(if self.payer.is_some() { LAYOUT_PAYER } else { 0 });
         o.u128(self.payment);
         o.u64(self.timestamp);
-        o.0.extend_from_slice(&[0; 32]);
+        o.raw(&[0; 32]);
         put_pricing(&mut o, self.pricing);
         o.u64(self.limits.max_instructions);
         o.u64(self.limits.max_memory_mb);
