@@ -42,9 +42,7 @@ impl Out {
     }
     #[inline(never)]
     pub fn bytes(&mut self, v: &[u8]) -> &mut Self {
-        self.0.extend_from_slice(&(v.len() as u32).to_le_bytes());
-        self.0.extend_from_slice(v);
-        self
+        self.raw(&(v.len() as u32).to_le_bytes()).raw(v)
     }
     #[inline(never)]
     pub fn opt_bytes(&mut self, v: Option<&[u8]>) -> &mut Self {
