@@ -52,7 +52,9 @@ pub fn callback_gas(refund_to: &[u8]) -> u64 {
 /// far, its callback's reserve and the size of the request's record.
 pub fn request_gas_needed(used: u64, callback_gas: u64, record_len: usize) -> u64 {
     let event_bytes = 2 * record_len as u64 + EVENT_FIXED_BYTES;
-    used.saturating_add(callback_gas).saturating_add(REQUEST_TAIL_GAS).saturating_add(EVENT_GAS_PER_BYTE * event_bytes)
+    // One saturating add: with a wasm32 length (under 2^32) and a callback
+    // reserve of a few Tgas, the rest sums to under 2^63.
+    used.saturating_add(callback_gas + REQUEST_TAIL_GAS + EVENT_GAS_PER_BYTE * event_bytes)
 }
 
 /// Gas in whole Tgas, rounded up (what a refusal tells the caller to attach).
