@@ -229,7 +229,8 @@ impl Config {
     /// The record as stored.
     #[inline(always)]
     pub fn encode(&self) -> Bytes {
-        let mut o = Out::with_capacity(CONFIG_FIXED + self.tail.len());
+        // The accounts part fits 256 bytes (see `set_accounts`).
+        let mut o = Out::with_capacity(CONFIG_FIXED + 256);
         o.u8(CONFIG_VERSION);
         o.u8(self.paused as u8);
         o.u64(self.next_request_id);
@@ -265,7 +266,9 @@ impl Config {
     /// Rewrites the accounts part, keeping the fixed fields.
     #[inline(always)]
     pub fn set_accounts(&mut self, a: &Accounts) {
-        let mut o = Out::with_capacity(a.owner.len() + a.operator.len() + 80);
+        // Room for three account ids of at most 64 bytes and their 13 bytes
+        // of framing: a constant, no sum to compute (a longer part would grow).
+        let mut o = Out::with_capacity(256);
         o.bytes(a.owner);
         o.bytes(a.operator);
         o.opt_bytes(a.keystore);
