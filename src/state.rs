@@ -128,9 +128,15 @@ pub struct Pending {
 impl Pending {
     /// Counts a pending request found while scanning ids downwards (migrate).
     pub fn count_down(&mut self, id: u64, payment: u128) {
+        self.add(payment);
+        self.low = id;
+    }
+
+    /// One more pending request and its payment; shared with `add_pending`.
+    #[inline(never)]
+    fn add(&mut self, payment: u128) {
         add_to(&mut self.payments, payment);
         self.count = self.count.saturating_add(1);
-        self.low = id;
     }
 }
 
@@ -320,9 +326,7 @@ impl Config {
 
     /// A new pending request and its payment.
     pub fn add_pending(&mut self, payment: u128) {
-        let p = &mut self.pending;
-        add_to(&mut p.payments, payment);
-        p.count = p.count.saturating_add(1);
+        self.pending.add(payment);
     }
 
     /// Request `id`, which held `payment`, has ended. `low` moves past it when
