@@ -339,7 +339,9 @@ impl Config {
         if p.count == 0 {
             p.low = self.next_request_id;
         } else if id == p.low {
-            p.low = id.saturating_add(1);
+            // A request's id is below `next_request_id` (a call that would
+            // take u64::MAX is refused), so this cannot wrap.
+            p.low = id + 1;
         }
     }
 
