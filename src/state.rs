@@ -136,7 +136,9 @@ impl Pending {
     #[inline(never)]
     fn add(&mut self, payment: u128) {
         add_to(&mut self.payments, payment);
-        self.count = self.count.saturating_add(1);
+        // Never above the requests pending, each with its own id below
+        // `next_request_id`: this cannot wrap.
+        self.count += 1;
     }
 }
 
