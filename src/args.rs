@@ -347,12 +347,13 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     // `SLOTS` (checked by `spec!`).
     got.given |= 1 << s.id();
     let Some(v) = got.slots.get_mut(s.id()) else { return };
+    let max = cap(s);
     match s.kind {
         Kind::Object | Kind::OneOf => {}
         // One number read for the two kinds.
         Kind::U64 | Kind::Limit => {
             v.num = r.u64();
-            if s.kind == Kind::Limit && v.num.wrapping_sub(1) >= cap(s) {
+            if s.kind == Kind::Limit && v.num.wrapping_sub(1) >= max {
                 r.refuse(if s.cap == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
             }
         }
@@ -384,13 +385,13 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             let a = r.u128_string();
             (v.num, v.high) = (a as u64, (a >> 64) as u64);
         }
-        Kind::Bytes | Kind::Ids => number_array(r, parent, s, v.owned.insert(Bytes::new())),
+        Kind::Bytes | Kind::Ids => number_array(r, parent, s, max, v.owned.insert(Bytes::new())),
     }
     // Only numbers and slices have caps here, and only one of the two is set;
     // `NO_CAP` is u64::MAX, which no size is over.
     let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
-    if size > cap(s) {
-        over(r, parent, s);
+    if size > max {
+        over(r, parent, s, max);
     }
     if s.id_flags & NONEMPTY != 0 && size == 0 {
         refuse_in(parent, r.field, ERR_EMPTY);
@@ -513,17 +514,16 @@ fn cap(s: &Spec) -> u64 {
     CAPS.get((s.cap as usize).wrapping_sub(1)).map_or(u64::MAX, |&c| ((c & 0x7FF_FFFF) as u64) << (c >> 27))
 }
 
-fn over(r: &Reader, parent: &[u8], s: &Spec) -> ! {
-    refuse_over(parent, r.field, cap(s), s.cap < FIRST_NUMBER_CAP)
+fn over(r: &Reader, parent: &[u8], s: &Spec, max: u64) -> ! {
+    refuse_over(parent, r.field, max, s.cap < FIRST_NUMBER_CAP)
 }
 
 /// `[1, 2, 3]` of whole numbers, at most `s`'s cap of them, appended to `v`:
 /// for `Kind::Bytes` each 0..=255, kept as bytes; for `Kind::Ids` kept as
 /// 8-byte LE words (no Vec<u64> type in the wasm). Into the slot's own buffer,
 /// not a returned one copied in (-41 bytes).
-fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, v: &mut Bytes) {
+fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, max: u64, v: &mut Bytes) {
     let ids = s.kind == Kind::Ids;
-    let max = cap(s);
     let (mut open, mut n) = (false, 0);
     while r.next_item(&mut open) {
         let x = r.u64();
@@ -534,7 +534,7 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, v: &mut Bytes) {
             if ids {
                 r.refuse(ERR_BULK_IDS_CAP);
             }
-            over(r, parent, s);
+            over(r, parent, s, max);
         }
         n += 1;
         if ids {
