@@ -364,11 +364,14 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             if s.kind != Kind::Format {
                 v.raw = Some(raw);
             } else {
-                // `OUTPUT` is in the formats' order.
-                v.num = find(&OUTPUT, raw) as u64;
-                if v.num >= OUTPUT.len() as u64 {
+                // `OUTPUT` is in the formats' order. Kept xor `Text`, so an
+                // empty slot (0) reads back as the default with no `given`
+                // check.
+                let f = find(&OUTPUT, raw);
+                if f >= OUTPUT.len() {
                     r.refuse(ERR_FORMAT);
                 }
+                v.num = (f ^ Format::Text as usize) as u64;
             }
         }
         // One string read for the three kinds that decode one.
@@ -490,7 +493,7 @@ fn request_args(input: &[u8], estimate: bool) -> RequestArgs<'_> {
         limits: limits_of(&g),
         input_data: g.opt_raw(6),
         secrets: g.opt_take(7),
-        format: Format::from_u8(g.num_or(8, Format::Text as u64) as u8).unwrap_or(Format::Text),
+        format: Format::from_u8(g.num(8) as u8 ^ Format::Text as u8).unwrap_or(Format::Text),
         payer: g.opt_take(9),
         sender_hint: g.opt_take(10),
     }
