@@ -22,6 +22,8 @@ fn register_to_vec(register: u64) -> Buf {
 }
 
 /// Aborts the call with `msg`: NEAR reports it as "Smart contract panicked: msg".
+/// Inlined: the host call alone is smaller than a forwarding function.
+#[inline(always)]
 pub fn panic_utf8(msg: &[u8]) -> ! {
     // SAFETY: pointer and length come from a live slice.
     unsafe { sys::panic_utf8(msg.len() as u64, msg.as_ptr() as u64) }
