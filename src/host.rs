@@ -35,6 +35,7 @@ pub fn input() -> Buf {
     register_to_vec(REG_INPUT)
 }
 
+#[inline(always)]
 pub fn predecessor_account_id() -> Buf {
     // SAFETY: plain host call writing a register.
     unsafe { sys::predecessor_account_id(REG_ACCOUNT) };
@@ -47,6 +48,7 @@ pub fn current_account_id() -> Buf {
     register_to_vec(REG_ACCOUNT)
 }
 
+#[inline(always)]
 pub fn attached_deposit() -> u128 {
     amount(false)
 }
@@ -133,16 +135,21 @@ pub fn predecessor_is_a_key() -> bool {
     }
 }
 
+#[inline(always)]
 pub fn storage_has_key(key: &[u8]) -> bool {
     // SAFETY: pointer and length come from a live slice.
     unsafe { sys::storage_has_key(key.len() as u64, key.as_ptr() as u64) == 1 }
 }
 
+// The host wrappers a contract method calls once or twice are inlined: the
+// host call in place is smaller than a forwarding function (measured each).
+#[inline(always)]
 pub fn log_utf8(msg: &[u8]) {
     // SAFETY: pointer and length come from a live slice.
     unsafe { sys::log_utf8(msg.len() as u64, msg.as_ptr() as u64) }
 }
 
+#[inline(always)]
 pub fn value_return(value: &[u8]) {
     // SAFETY: pointer and length come from a live slice.
     unsafe { sys::value_return(value.len() as u64, value.as_ptr() as u64) }
