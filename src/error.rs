@@ -51,6 +51,9 @@ pub fn refuse_plain(msg: &[u8]) -> ! {
 }
 
 /// Refuses with a message that says how much: "`around.0``amount``around.1`".
+/// Inlined: at each caller the amount then goes to `refuse_with` as it is,
+/// not through a function of its own (measured smaller).
+#[inline(always)]
 pub fn refuse_amount(around: Around, amount: u128) -> ! {
     refuse_with(b"", b"", around.0, Some(amount), around.1)
 }
