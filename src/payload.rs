@@ -70,12 +70,14 @@ pub fn decode(b: &[u8]) -> Option<Resumed<'_>> {
     let success = i.flag();
     let usage =
         Usage { instructions: i.u64(), time_ms: i.u64(), memory_mb: if i.flag() { Some(i.u64()) } else { None } };
-    let output = match i.u8() {
-        NO_OUTPUT => None,
-        kind => Some((Format::from_u8(kind)?, i.bytes())),
-    };
-    let error = i.opt_bytes();
-    i.finish().then_some(Resumed { id, success, usage, output, error })
+    let mut r = Resumed { id, success, usage, output: None, error: None };
+    // Slices are read straight into place: one returned by a call goes
+    // through the stack, and then would be copied here.
+    if let kind @ 0..NO_OUTPUT = i.u8() {
+        i.bytes_into(&mut r.output.insert((Format::from_u8(kind)?, &[])).1);
+    }
+    i.opt_bytes_into(&mut r.error);
+    i.finish().then_some(r)
 }
 
 /// The callback's arguments: the request id, 8 bytes LE.
