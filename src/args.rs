@@ -350,13 +350,9 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     let max = cap(s);
     match s.kind {
         Kind::Object | Kind::OneOf => {}
-        // One number read for the two kinds.
-        Kind::U64 | Kind::Limit => {
-            v.num = r.u64();
-            if s.kind == Kind::Limit && v.num.wrapping_sub(1) >= max {
-                r.refuse(if s.cap == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
-            }
-        }
+        // One number read for the two kinds; a limit's own check is with the
+        // caps', below.
+        Kind::U64 | Kind::Limit => v.num = r.u64(),
         Kind::Bool => v.num = r.bool() as u64,
         // One slot store for a string and a value kept as sent (-4 bytes).
         Kind::Raw | Kind::Format | Kind::Json => {
@@ -393,6 +389,9 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     // Only numbers and slices have caps here, and only one of the two is set;
     // `NO_CAP` is u64::MAX, which no size is over.
     let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
+    if s.kind == Kind::Limit && size.wrapping_sub(1) >= max {
+        r.refuse(if s.cap == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
+    }
     if size > max {
         over(r, parent, s, max);
     }
