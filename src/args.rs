@@ -23,58 +23,57 @@ use crate::state::NewRequest;
 use crate::types::{CodeSource, Format};
 pub use crate::types::{Output, Response, Usage};
 
-/// What a field holds: the walker reads and checks it. In this order, kinds
-/// read alike are neighbours (the order of the least wasm, measured).
-#[derive(Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-enum Kind {
+/// What a field holds (`Spec::kind`): the walker reads and checks it. In this
+/// order, kinds read alike are neighbours (the order of the least wasm,
+/// measured). Numbers, not an enum: a kind shares its byte with the flags.
+mod kind {
     /// A string kept JSON-escaped, as sent.
-    Raw,
+    pub const RAW: u8 = 0;
     /// `"Bytes"`, `"Text"` or `"Json"`.
-    Format,
+    pub const FORMAT: u8 = 1;
     /// A string decoded to UTF-8.
-    Text,
-    Account,
+    pub const TEXT: u8 = 2;
+    pub const ACCOUNT: u8 = 3;
     /// A keystore public key (`encoding::parse_pubkey`), as 64 lowercase hex.
-    Pubkey,
+    pub const PUBKEY: u8 = 4;
     /// `[1, 2, 3]`, each 0..=255.
-    Bytes,
+    pub const BYTES: u8 = 5;
     /// `[id, ...]`: at most its cap of u64s (as 8-byte LE words), else
     /// refused with `ERR_BULK_IDS_CAP`.
-    Ids,
+    pub const IDS: u8 = 6;
     /// Any JSON value, kept as sent.
-    Json,
-    U64,
-    Bool,
+    pub const JSON: u8 = 7;
+    pub const U64: u8 = 8;
+    pub const BOOL: u8 = 9;
     /// A u128 as a decimal string.
-    Amount,
+    pub const AMOUNT: u8 = 10;
     /// A page or batch size: 1 to its cap, else refused with
     /// `ERR_PAGE_LIMIT` or `ERR_BULK_LIMIT`.
-    Limit,
+    pub const LIMIT: u8 = 11;
     /// An object: `Spec::cap` names its table (`O_...`).
-    Object,
-    /// An object with exactly one of its fields (an output), like `Object`.
-    OneOf,
+    pub const OBJECT: u8 = 12;
+    /// An object with exactly one of its fields (an output), like `OBJECT`.
+    pub const ONE_OF: u8 = 13;
 }
 
-// A field's flags share a byte with its store id (0 to `SLOTS - 1`, the low
-// four bits).
+// A field's flags share a byte with its kind (the low four bits).
 const REQUIRED: u8 = 16;
 /// null counts as absent: the default stays.
 const NULLABLE: u8 = 32;
 const NONEMPTY: u8 = 64;
 
-/// One field of an argument table: 6 bytes, its name a position in
-/// `names::ALL` rather than a slice (8 bytes of pointer and length).
+/// One field of an argument table: 4 bytes, its name a position and a length
+/// in `names::ALL` rather than a slice (8 bytes of pointer and length), and
+/// four small numbers two to a byte (6 bytes unpacked: 94 more of data).
 #[derive(Clone, Copy)]
 struct Spec {
-    at: u16,
-    len: u8,
-    kind: Kind,
-    /// Its slot in `Got` (the low four bits), and its flags.
-    id_flags: u8,
-    /// Its cap (`C_...`, `NO_CAP`), or an object's table (`O_...`).
-    cap: u8,
+    /// The name's position in `names::ALL` (the low ten bits) and its length.
+    name: u16,
+    /// Its kind (the low four bits) and its flags.
+    kind_flags: u8,
+    /// Its slot in `Got` (the low four bits), and its cap (`C_...`,
+    /// `NO_CAP`) or an object's table (`O_...`).
+    id_cap: u8,
 }
 
 /// A table entry for the field named `$name` (a slice of `names::ALL`: its
@@ -82,15 +81,13 @@ struct Spec {
 macro_rules! spec {
     ($name:expr, $kind:expr, $id:expr, $flags:expr, $cap:expr) => {
         Spec {
-            at: const {
+            name: const {
                 let at = crate::offset_in!(names::ALL, $name);
-                assert!(at <= u16::MAX as usize && $name.len() <= u8::MAX as usize && ($id as usize) < SLOTS);
-                at as u16
+                assert!(at < 1 << 10 && $name.len() < 1 << 6 && ($id as usize) < SLOTS && $cap < 16);
+                (at | $name.len() << 10) as u16
             },
-            len: $name.len() as u8,
-            kind: $kind,
-            id_flags: $id | $flags,
-            cap: $cap,
+            kind_flags: $kind | $flags,
+            id_cap: $id | $cap << 4,
         }
     };
 }
@@ -99,12 +96,20 @@ impl Spec {
     // Out of line: inlined, its bounds check is repeated at every use.
     #[inline(never)]
     fn name(&self) -> &'static [u8] {
-        let at = self.at as usize;
-        names::ALL.get(at..at + self.len as usize).unwrap_or(b"")
+        let at = (self.name & 1023) as usize;
+        names::ALL.get(at..at + (self.name >> 10) as usize).unwrap_or(b"")
     }
 
     fn id(&self) -> usize {
-        (self.id_flags & 15) as usize
+        (self.id_cap & 15) as usize
+    }
+
+    fn kind(&self) -> u8 {
+        self.kind_flags & 15
+    }
+
+    fn cap(&self) -> u8 {
+        self.id_cap >> 4
     }
 }
 
@@ -303,7 +308,7 @@ fn walk<'a>(r: &mut Reader<'a>, parent: &[u8], specs: &[Spec], got: &mut Got<'a>
     }
     let mut bit = 1;
     for s in specs {
-        if s.id_flags & REQUIRED != 0 && seen & bit == 0 {
+        if s.kind_flags & REQUIRED != 0 && seen & bit == 0 {
             refuse_in(parent, s.name(), ERR_MISSING);
         }
         bit <<= 1;
@@ -330,13 +335,13 @@ fn find(specs: &[Spec], key: &[u8]) -> usize {
 /// walker's loop then keeps a small frame.
 #[inline(never)]
 fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
-    if s.id_flags & NULLABLE != 0 && r.null() {
+    if s.kind_flags & NULLABLE != 0 && r.null() {
         return;
     }
-    if let Kind::Object | Kind::OneOf = s.kind {
-        let sub = OBJECTS.get(s.cap as usize).map_or(&[][..], |t| t);
+    if let kind::OBJECT | kind::ONE_OF = s.kind() {
+        let sub = OBJECTS.get(s.cap() as usize).map_or(&[][..], |t| t);
         let name = r.field;
-        if walk(r, name, sub, got).count_ones() != 1 && s.kind == Kind::OneOf {
+        if walk(r, name, sub, got).count_ones() != 1 && s.kind() == kind::ONE_OF {
             r.refuse(ERR_OUTPUT_KIND);
         }
         return;
@@ -348,16 +353,15 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     got.given |= 1 << s.id();
     let Some(v) = got.slots.get_mut(s.id()) else { return };
     let max = cap(s);
-    match s.kind {
-        Kind::Object | Kind::OneOf => {}
+    match s.kind() {
         // One number read for the two kinds; a limit's own check is with the
         // caps', below.
-        Kind::U64 | Kind::Limit => v.num = r.u64(),
-        Kind::Bool => v.num = r.bool() as u64,
+        kind::U64 | kind::LIMIT => v.num = r.u64(),
+        kind::BOOL => v.num = r.bool() as u64,
         // One slot store for a string and a value kept as sent (-4 bytes).
-        Kind::Raw | Kind::Format | Kind::Json => {
-            let raw = if s.kind == Kind::Json { r.value() } else { r.raw_string().0 };
-            if s.kind != Kind::Format {
+        kind::RAW | kind::FORMAT | kind::JSON => {
+            let raw = if s.kind() == kind::JSON { r.value() } else { r.raw_string().0 };
+            if s.kind() != kind::FORMAT {
                 v.raw = Some(raw);
             } else {
                 // `OUTPUT` is in the formats' order. Kept xor `Text`, so an
@@ -371,31 +375,33 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
             }
         }
         // One string read for the three kinds that decode one.
-        Kind::Text | Kind::Account | Kind::Pubkey => {
+        kind::TEXT | kind::ACCOUNT | kind::PUBKEY => {
             let text = v.owned.insert(r.string());
-            if s.kind == Kind::Account {
+            if s.kind() == kind::ACCOUNT {
                 crate::account::validate(text, r.field);
             }
-            if s.kind == Kind::Pubkey {
+            if s.kind() == kind::PUBKEY {
                 crate::encoding::parse_pubkey(text, r.field);
             }
         }
-        Kind::Amount => {
+        kind::AMOUNT => {
             let a = r.u128_string();
             (v.num, v.high) = (a as u64, (a >> 64) as u64);
         }
-        Kind::Bytes | Kind::Ids => number_array(r, parent, s, max, v.owned.insert(Bytes::new())),
+        kind::BYTES | kind::IDS => number_array(r, parent, s, max, v.owned.insert(Bytes::new())),
+        // Objects, read above.
+        _ => {}
     }
     // Only numbers and slices have caps here, and only one of the two is set;
     // `NO_CAP` is u64::MAX, which no size is over.
     let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
-    if s.kind == Kind::Limit && size.wrapping_sub(1) >= max {
-        r.refuse(if s.cap == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
+    if s.kind() == kind::LIMIT && size.wrapping_sub(1) >= max {
+        r.refuse(if s.cap() == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
     }
     if size > max {
         over(r, parent, s, max);
     }
-    if s.id_flags & NONEMPTY != 0 && size == 0 {
+    if s.kind_flags & NONEMPTY != 0 && size == 0 {
         refuse_in(parent, r.field, ERR_EMPTY);
     }
 }
@@ -448,28 +454,28 @@ impl<'a> RequestArgs<'a> {
 }
 
 static CODE_SOURCE: [Spec; 3] = [
-    spec!(names::REPO, Kind::Raw, 0, REQUIRED | NONEMPTY, C_REPO),
-    spec!(names::COMMIT, Kind::Raw, 1, REQUIRED | NONEMPTY, C_COMMIT),
-    spec!(names::BUILD_TARGET, Kind::Raw, 2, NULLABLE, C_BUILD_TARGET),
+    spec!(names::REPO, kind::RAW, 0, REQUIRED | NONEMPTY, C_REPO),
+    spec!(names::COMMIT, kind::RAW, 1, REQUIRED | NONEMPTY, C_COMMIT),
+    spec!(names::BUILD_TARGET, kind::RAW, 2, NULLABLE, C_BUILD_TARGET),
 ];
 
 /// Missing or null limits take their defaults.
 static RESOURCE_LIMITS: [Spec; 3] = [
-    spec!(names::MAX_INSTRUCTIONS, Kind::U64, 3, NULLABLE, C_INSTRUCTIONS),
-    spec!(names::MAX_MEMORY_MB, Kind::U64, 4, NULLABLE, C_MEMORY_MB),
-    spec!(names::MAX_EXECUTION_SECONDS, Kind::U64, 5, NULLABLE, C_SECONDS),
+    spec!(names::MAX_INSTRUCTIONS, kind::U64, 3, NULLABLE, C_INSTRUCTIONS),
+    spec!(names::MAX_MEMORY_MB, kind::U64, 4, NULLABLE, C_MEMORY_MB),
+    spec!(names::MAX_EXECUTION_SECONDS, kind::U64, 5, NULLABLE, C_SECONDS),
 ];
 
 /// request_execution's arguments; `sender_id` (the last) is
 /// estimate_required_deposit's only.
 static REQUEST: [Spec; 7] = [
-    spec!(names::CODE_SOURCE, Kind::Object, 0, REQUIRED, O_CODE_SOURCE),
-    spec!(names::RESOURCE_LIMITS, Kind::Object, 0, NULLABLE, O_RESOURCE_LIMITS),
-    spec!(names::INPUT_DATA, Kind::Raw, 6, NULLABLE, C_INPUT_DATA),
-    spec!(names::ENCRYPTED_SECRETS, Kind::Bytes, 7, NULLABLE, C_SECRETS),
-    spec!(names::RESPONSE_FORMAT, Kind::Format, 8, NULLABLE, NO_CAP),
-    spec!(names::PAYER_ACCOUNT_ID, Kind::Account, 9, NULLABLE, NO_CAP),
-    spec!(names::SENDER_ID, Kind::Account, 10, NULLABLE, NO_CAP),
+    spec!(names::CODE_SOURCE, kind::OBJECT, 0, REQUIRED, O_CODE_SOURCE),
+    spec!(names::RESOURCE_LIMITS, kind::OBJECT, 0, NULLABLE, O_RESOURCE_LIMITS),
+    spec!(names::INPUT_DATA, kind::RAW, 6, NULLABLE, C_INPUT_DATA),
+    spec!(names::ENCRYPTED_SECRETS, kind::BYTES, 7, NULLABLE, C_SECRETS),
+    spec!(names::RESPONSE_FORMAT, kind::FORMAT, 8, NULLABLE, NO_CAP),
+    spec!(names::PAYER_ACCOUNT_ID, kind::ACCOUNT, 9, NULLABLE, NO_CAP),
+    spec!(names::SENDER_ID, kind::ACCOUNT, 10, NULLABLE, NO_CAP),
 ];
 
 static REQUEST_EXECUTION: &[Spec] = REQUEST.split_at(6).0;
@@ -514,19 +520,19 @@ fn limits_of(g: &Got) -> Limits {
 // the same size and 0.0001 Tgas dearer on request_execution (measured).
 #[inline(never)]
 fn cap(s: &Spec) -> u64 {
-    CAPS.get((s.cap as usize).wrapping_sub(1)).map_or(u64::MAX, |&c| ((c & 0x7FF_FFFF) as u64) << (c >> 27))
+    CAPS.get((s.cap() as usize).wrapping_sub(1)).map_or(u64::MAX, |&c| ((c & 0x7FF_FFFF) as u64) << (c >> 27))
 }
 
 fn over(r: &Reader, parent: &[u8], s: &Spec, max: u64) -> ! {
-    refuse_over(parent, r.field, max, s.cap < FIRST_NUMBER_CAP)
+    refuse_over(parent, r.field, max, s.cap() < FIRST_NUMBER_CAP)
 }
 
 /// `[1, 2, 3]` of whole numbers, at most `s`'s cap of them, appended to `v`:
-/// for `Kind::Bytes` each 0..=255, kept as bytes; for `Kind::Ids` kept as
+/// for `kind::BYTES` each 0..=255, kept as bytes; for `kind::IDS` kept as
 /// 8-byte LE words (no Vec<u64> type in the wasm). Into the slot's own buffer,
 /// not a returned one copied in (-41 bytes).
 fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, max: u64, v: &mut Bytes) {
-    let ids = s.kind == Kind::Ids;
+    let ids = s.kind() == kind::IDS;
     let (mut open, mut n) = (false, 0);
     while r.next_item(&mut open) {
         let x = r.u64();
@@ -552,9 +558,9 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, max: u64, v: &mut Bytes
 /// store ids are 3, 4, 5. In `Format`'s order: a `response_format` is looked
 /// up here by name.
 static OUTPUT: [Spec; 3] = [
-    spec!(names::BYTES, Kind::Bytes, 5, 0, C_OUTPUT),
-    spec!(names::TEXT, Kind::Raw, 3, 0, C_OUTPUT),
-    spec!(names::JSON, Kind::Json, 4, 0, C_OUTPUT),
+    spec!(names::BYTES, kind::BYTES, 5, 0, C_OUTPUT),
+    spec!(names::TEXT, kind::RAW, 3, 0, C_OUTPUT),
+    spec!(names::JSON, kind::JSON, 4, 0, C_OUTPUT),
 ];
 
 /// The output given (at most one is). Always inlined, as are `response` and
@@ -573,9 +579,9 @@ fn output<'a>(g: &mut Got<'a>) -> Option<Output<'a>> {
 
 /// `resources_used`: store ids 6, 7, 8.
 static USAGE: [Spec; 3] = [
-    spec!(names::INSTRUCTIONS, Kind::U64, 6, REQUIRED, NO_CAP),
-    spec!(names::TIME_MS, Kind::U64, 7, REQUIRED, NO_CAP),
-    spec!(names::MEMORY_MB, Kind::U64, 8, NULLABLE, NO_CAP),
+    spec!(names::INSTRUCTIONS, kind::U64, 6, REQUIRED, NO_CAP),
+    spec!(names::TIME_MS, kind::U64, 7, REQUIRED, NO_CAP),
+    spec!(names::MEMORY_MB, kind::U64, 8, NULLABLE, NO_CAP),
 ];
 
 /// The response's fields but its output: `success` (1), `error` (2) and
@@ -587,15 +593,15 @@ fn response<'a>(g: &mut Got<'a>, output: Option<Output<'a>>) -> Response<'a> {
 }
 
 static RESPONSE: [Spec; 4] = [
-    spec!(names::SUCCESS, Kind::Bool, 1, REQUIRED, NO_CAP),
-    spec!(names::OUTPUT, Kind::OneOf, 0, NULLABLE, O_OUTPUT),
-    spec!(names::ERROR, Kind::Text, 2, NULLABLE, NO_CAP),
-    spec!(names::RESOURCES_USED, Kind::Object, 0, REQUIRED, O_USAGE),
+    spec!(names::SUCCESS, kind::BOOL, 1, REQUIRED, NO_CAP),
+    spec!(names::OUTPUT, kind::ONE_OF, 0, NULLABLE, O_OUTPUT),
+    spec!(names::ERROR, kind::TEXT, 2, NULLABLE, NO_CAP),
+    spec!(names::RESOURCES_USED, kind::OBJECT, 0, REQUIRED, O_USAGE),
 ];
 
 static RESOLVE: [Spec; 2] = [
-    spec!(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP),
-    spec!(names::RESPONSE, Kind::Object, 0, REQUIRED, O_RESPONSE),
+    spec!(names::REQUEST_ID, kind::U64, 0, REQUIRED, NO_CAP),
+    spec!(names::RESPONSE, kind::OBJECT, 0, REQUIRED, O_RESPONSE),
 ];
 
 /// The operator's three calls on a pending request.
@@ -651,8 +657,8 @@ pub fn submit_execution_output(input: &[u8]) -> (u64, Output<'_>) {
 }
 
 static NEW: [Spec; 2] = [
-    spec!(names::OWNER_ID, Kind::Account, 0, REQUIRED, NO_CAP),
-    spec!(names::OPERATOR_ID, Kind::Account, 1, NULLABLE, NO_CAP),
+    spec!(names::OWNER_ID, kind::ACCOUNT, 0, REQUIRED, NO_CAP),
+    spec!(names::OPERATOR_ID, kind::ACCOUNT, 1, NULLABLE, NO_CAP),
 ];
 
 #[inline(always)]
@@ -662,10 +668,10 @@ pub fn new(input: &[u8]) -> (Bytes, Option<Bytes>) {
 }
 
 static PRICING: [Spec; 4] = [
-    spec!(names::BASE_FEE, Kind::Amount, 0, 0, NO_CAP),
-    spec!(names::PER_INSTRUCTION_FEE, Kind::Amount, 1, 0, NO_CAP),
-    spec!(names::PER_MB_FEE, Kind::Amount, 2, 0, NO_CAP),
-    spec!(names::PER_SECOND_FEE, Kind::Amount, 3, 0, NO_CAP),
+    spec!(names::BASE_FEE, kind::AMOUNT, 0, 0, NO_CAP),
+    spec!(names::PER_INSTRUCTION_FEE, kind::AMOUNT, 1, 0, NO_CAP),
+    spec!(names::PER_MB_FEE, kind::AMOUNT, 2, 0, NO_CAP),
+    spec!(names::PER_SECOND_FEE, kind::AMOUNT, 3, 0, NO_CAP),
 ];
 
 /// `set_pricing`: any subset of the four fees.
@@ -689,8 +695,8 @@ pub fn estimate(input: &[u8]) -> Limits {
 }
 
 static WITHDRAW: [Spec; 2] = [
-    spec!(names::AMOUNT, Kind::Amount, 0, NULLABLE, NO_CAP),
-    spec!(names::RECEIVER_ID, Kind::Account, 1, NULLABLE, NO_CAP),
+    spec!(names::AMOUNT, kind::AMOUNT, 0, NULLABLE, NO_CAP),
+    spec!(names::RECEIVER_ID, kind::ACCOUNT, 1, NULLABLE, NO_CAP),
 ];
 
 /// `withdraw_fees {"amount"?, "receiver_id"?}`: (amount, receiver), each
@@ -702,9 +708,9 @@ pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
 }
 
 static PAGE_FROM: [Spec; 2] =
-    [spec!(names::LIMIT, Kind::Limit, 0, NULLABLE, C_PAGE), spec!(names::FROM_ID, Kind::U64, 1, NULLABLE, NO_CAP)];
+    [spec!(names::LIMIT, kind::LIMIT, 0, NULLABLE, C_PAGE), spec!(names::FROM_ID, kind::U64, 1, NULLABLE, NO_CAP)];
 
-static PAGE_LIMIT: [Spec; 1] = [spec!(names::LIMIT, Kind::Limit, 0, NULLABLE, C_BULK)];
+static PAGE_LIMIT: [Spec; 1] = [spec!(names::LIMIT, kind::LIMIT, 0, NULLABLE, C_BULK)];
 
 /// `{"from_id"?, "limit"?}` (get_pending_requests, a limit 1 to
 /// `MAX_PENDING_PAGE`) or `{"limit"?}` (clear_all_pending_requests, 1 to
@@ -720,7 +726,7 @@ pub fn from_and_limit(input: &[u8], with_from: bool) -> (Option<u64>, u64) {
     (g.given(1).then(|| g.num(1)), g.num_or(0, max))
 }
 
-static REQUEST_IDS: [Spec; 1] = [spec!(names::REQUEST_IDS, Kind::Ids, 0, REQUIRED, C_BULK)];
+static REQUEST_IDS: [Spec; 1] = [spec!(names::REQUEST_IDS, kind::IDS, 0, REQUIRED, C_BULK)];
 
 /// `cancel_pending_requests {"request_ids": [..]}`: at most `MAX_BULK_CANCEL`
 /// ids.
@@ -730,11 +736,11 @@ pub fn request_ids(input: &[u8]) -> Bytes {
 }
 
 static SUBMIT_AND_RESOLVE: [Spec; 5] = [
-    spec!(names::REQUEST_ID, Kind::U64, 0, REQUIRED, NO_CAP),
-    spec!(names::OUTPUT, Kind::OneOf, 0, REQUIRED, O_OUTPUT),
-    spec!(names::SUCCESS, Kind::Bool, 1, REQUIRED, NO_CAP),
-    spec!(names::ERROR, Kind::Text, 2, NULLABLE, NO_CAP),
-    spec!(names::RESOURCES_USED, Kind::Object, 0, REQUIRED, O_USAGE),
+    spec!(names::REQUEST_ID, kind::U64, 0, REQUIRED, NO_CAP),
+    spec!(names::OUTPUT, kind::ONE_OF, 0, REQUIRED, O_OUTPUT),
+    spec!(names::SUCCESS, kind::BOOL, 1, REQUIRED, NO_CAP),
+    spec!(names::ERROR, kind::TEXT, 2, NULLABLE, NO_CAP),
+    spec!(names::RESOURCES_USED, kind::OBJECT, 0, REQUIRED, O_USAGE),
 ];
 
 /// `operator` with the shape each call always has (host tests and fuzzers).
@@ -757,9 +763,9 @@ pub enum Role {
 /// The one field of each `Role`'s call, in `Role`'s order; only the keystore
 /// account may be null (None).
 static ACCOUNT_FIELDS: [Spec; 3] = [
-    spec!(names::NEW_OWNER_ID, Kind::Account, 0, REQUIRED, NO_CAP),
-    spec!(names::NEW_OPERATOR_ID, Kind::Account, 0, REQUIRED, NO_CAP),
-    spec!(names::KEYSTORE_ACCOUNT_ID, Kind::Account, 0, REQUIRED | NULLABLE, NO_CAP),
+    spec!(names::NEW_OWNER_ID, kind::ACCOUNT, 0, REQUIRED, NO_CAP),
+    spec!(names::NEW_OPERATOR_ID, kind::ACCOUNT, 0, REQUIRED, NO_CAP),
+    spec!(names::KEYSTORE_ACCOUNT_ID, kind::ACCOUNT, 0, REQUIRED | NULLABLE, NO_CAP),
 ];
 
 /// `{"new_owner_id" | "new_operator_id" | "keystore_account_id": "<account id>"}`:
@@ -770,7 +776,7 @@ pub fn account_field(input: &[u8], role: Role) -> Option<Bytes> {
     parse(input, ACCOUNT_FIELDS.get(i..=i).unwrap_or(&[])).opt_take(0)
 }
 
-static PAUSED: [Spec; 1] = [spec!(names::PAUSED, Kind::Bool, 0, REQUIRED, NO_CAP)];
+static PAUSED: [Spec; 1] = [spec!(names::PAUSED, kind::BOOL, 0, REQUIRED, NO_CAP)];
 
 /// `{"paused": bool}`.
 #[inline(always)]
@@ -778,7 +784,7 @@ pub fn paused(input: &[u8]) -> bool {
     parse(input, &PAUSED).num(0) != 0
 }
 
-static PUBKEY: [Spec; 1] = [spec!(names::PUBKEY, Kind::Pubkey, 0, REQUIRED, NO_CAP)];
+static PUBKEY: [Spec; 1] = [spec!(names::PUBKEY, kind::PUBKEY, 0, REQUIRED, NO_CAP)];
 
 /// `{"pubkey": "<64 hex chars>" | "ed25519:<base58>"}`: the key as 64 lowercase
 /// hex characters, the form it is stored and shown in.
