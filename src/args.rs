@@ -72,7 +72,7 @@ struct Spec {
     /// Its kind (the low four bits) and its flags.
     kind_flags: u8,
     /// Its slot in `Got` (the low four bits), and its cap (`C_...`,
-    /// `NO_CAP`) or an object's table (`O_...`).
+    /// `NO_CAP`); an object's field count and first field instead (`O_...`).
     id_cap: u8,
 }
 
@@ -156,14 +156,55 @@ const fn packed_cap(cap: u64) -> u32 {
     (m as u32) | e << 27
 }
 
-// `Spec::cap` of an object: its table's index in `OBJECTS`.
-const O_CODE_SOURCE: u8 = 0;
-const O_RESOURCE_LIMITS: u8 = 1;
-const O_OUTPUT: u8 = 2;
-const O_USAGE: u8 = 3;
-const O_RESPONSE: u8 = 4;
+// An object's fields: their first's index in `OBJECT_FIELDS` and how many.
+const O_CODE_SOURCE: (u8, u8) = (0, 3);
+const O_RESOURCE_LIMITS: (u8, u8) = (3, 3);
+const O_OUTPUT: (u8, u8) = (6, 3);
+const O_USAGE: (u8, u8) = (9, 3);
+const O_RESPONSE: (u8, u8) = (12, 4);
 
-static OBJECTS: [&[Spec]; 5] = [&CODE_SOURCE, &RESOURCE_LIMITS, &OUTPUT, &USAGE, &RESPONSE];
+/// A table entry for an object (`kind::OBJECT`, `kind::ONE_OF`): it has no
+/// slot of its own, so its `Spec::id` is its field count and its `Spec::cap`
+/// the first one's index in `OBJECT_FIELDS` (no table of the objects' tables).
+macro_rules! object {
+    ($name:expr, $kind:expr, $flags:expr, $fields:expr) => {
+        spec!($name, $kind, $fields.1, $flags, $fields.0)
+    };
+}
+
+/// The objects' fields, each object's after the one before (`O_...` say
+/// where each starts and how many it has).
+static OBJECT_FIELDS: [Spec; 16] = [
+    // O_CODE_SOURCE: `code_source`.
+    spec!(names::REPO, kind::RAW, 0, REQUIRED | NONEMPTY, C_REPO),
+    spec!(names::COMMIT, kind::RAW, 1, REQUIRED | NONEMPTY, C_COMMIT),
+    spec!(names::BUILD_TARGET, kind::RAW, 2, NULLABLE, C_BUILD_TARGET),
+    // O_RESOURCE_LIMITS: missing or null limits take their defaults.
+    spec!(names::MAX_INSTRUCTIONS, kind::U64, 3, NULLABLE, C_INSTRUCTIONS),
+    spec!(names::MAX_MEMORY_MB, kind::U64, 4, NULLABLE, C_MEMORY_MB),
+    spec!(names::MAX_EXECUTION_SECONDS, kind::U64, 5, NULLABLE, C_SECONDS),
+    // O_OUTPUT: `{"Text": s}`, `{"Json": value}` or `{"Bytes": [..]}`, at
+    // most 32 KiB; the store ids are 3, 4, 5. In `Format`'s order: a
+    // `response_format` is looked up here by name (`OUTPUT`).
+    spec!(names::BYTES, kind::BYTES, 5, 0, C_OUTPUT),
+    spec!(names::TEXT, kind::RAW, 3, 0, C_OUTPUT),
+    spec!(names::JSON, kind::JSON, 4, 0, C_OUTPUT),
+    // O_USAGE: `resources_used`, store ids 6, 7, 8.
+    spec!(names::INSTRUCTIONS, kind::U64, 6, REQUIRED, NO_CAP),
+    spec!(names::TIME_MS, kind::U64, 7, REQUIRED, NO_CAP),
+    spec!(names::MEMORY_MB, kind::U64, 8, NULLABLE, NO_CAP),
+    // O_RESPONSE: `response`.
+    spec!(names::SUCCESS, kind::BOOL, 1, REQUIRED, NO_CAP),
+    object!(names::OUTPUT, kind::ONE_OF, NULLABLE, O_OUTPUT),
+    spec!(names::ERROR, kind::TEXT, 2, NULLABLE, NO_CAP),
+    object!(names::RESOURCES_USED, kind::OBJECT, REQUIRED, O_USAGE),
+];
+
+/// The output's fields (`O_OUTPUT`).
+static OUTPUT: &[Spec] = OBJECT_FIELDS.split_at(O_OUTPUT.0 as usize).1.split_at(O_OUTPUT.1 as usize).0;
+
+// The last object's fields end the table.
+const _: () = assert!((O_RESPONSE.0 + O_RESPONSE.1) as usize == OBJECT_FIELDS.len());
 
 /// Every value the walker read, by its store id (`Spec::id`): the entry
 /// points take their results from here instead of each matching ids in a
@@ -339,7 +380,8 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         return;
     }
     if let kind::OBJECT | kind::ONE_OF = s.kind() {
-        let sub = OBJECTS.get(s.cap() as usize).map_or(&[][..], |t| t);
+        let at = s.cap() as usize;
+        let sub = OBJECT_FIELDS.get(at..at + s.id()).unwrap_or(&[]);
         let name = r.field;
         if walk(r, name, sub, got).count_ones() != 1 && s.kind() == kind::ONE_OF {
             r.refuse(ERR_OUTPUT_KIND);
@@ -367,7 +409,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
                 // `OUTPUT` is in the formats' order. Kept xor `Text`, so an
                 // empty slot (0) reads back as the default with no `given`
                 // check.
-                let f = find(&OUTPUT, raw);
+                let f = find(OUTPUT, raw);
                 if f >= OUTPUT.len() {
                     r.refuse(ERR_FORMAT);
                 }
@@ -453,24 +495,11 @@ impl<'a> RequestArgs<'a> {
     }
 }
 
-static CODE_SOURCE: [Spec; 3] = [
-    spec!(names::REPO, kind::RAW, 0, REQUIRED | NONEMPTY, C_REPO),
-    spec!(names::COMMIT, kind::RAW, 1, REQUIRED | NONEMPTY, C_COMMIT),
-    spec!(names::BUILD_TARGET, kind::RAW, 2, NULLABLE, C_BUILD_TARGET),
-];
-
-/// Missing or null limits take their defaults.
-static RESOURCE_LIMITS: [Spec; 3] = [
-    spec!(names::MAX_INSTRUCTIONS, kind::U64, 3, NULLABLE, C_INSTRUCTIONS),
-    spec!(names::MAX_MEMORY_MB, kind::U64, 4, NULLABLE, C_MEMORY_MB),
-    spec!(names::MAX_EXECUTION_SECONDS, kind::U64, 5, NULLABLE, C_SECONDS),
-];
-
 /// request_execution's arguments; `sender_id` (the last) is
 /// estimate_required_deposit's only.
 static REQUEST: [Spec; 7] = [
-    spec!(names::CODE_SOURCE, kind::OBJECT, 0, REQUIRED, O_CODE_SOURCE),
-    spec!(names::RESOURCE_LIMITS, kind::OBJECT, 0, NULLABLE, O_RESOURCE_LIMITS),
+    object!(names::CODE_SOURCE, kind::OBJECT, REQUIRED, O_CODE_SOURCE),
+    object!(names::RESOURCE_LIMITS, kind::OBJECT, NULLABLE, O_RESOURCE_LIMITS),
     spec!(names::INPUT_DATA, kind::RAW, 6, NULLABLE, C_INPUT_DATA),
     spec!(names::ENCRYPTED_SECRETS, kind::BYTES, 7, NULLABLE, C_SECRETS),
     spec!(names::RESPONSE_FORMAT, kind::FORMAT, 8, NULLABLE, NO_CAP),
@@ -554,15 +583,6 @@ fn number_array(r: &mut Reader, parent: &[u8], s: &Spec, max: u64, v: &mut Bytes
     }
 }
 
-/// `{"Text": s}`, `{"Json": value}` or `{"Bytes": [..]}`, at most 32 KiB; the
-/// store ids are 3, 4, 5. In `Format`'s order: a `response_format` is looked
-/// up here by name.
-static OUTPUT: [Spec; 3] = [
-    spec!(names::BYTES, kind::BYTES, 5, 0, C_OUTPUT),
-    spec!(names::TEXT, kind::RAW, 3, 0, C_OUTPUT),
-    spec!(names::JSON, kind::JSON, 4, 0, C_OUTPUT),
-];
-
 /// The output given (at most one is). Always inlined, as are `response` and
 /// `operator` (one caller each): LLVM then builds the output and the response
 /// in place in the caller instead of copying them out (-273 bytes).
@@ -577,13 +597,6 @@ fn output<'a>(g: &mut Got<'a>) -> Option<Output<'a>> {
     }
 }
 
-/// `resources_used`: store ids 6, 7, 8.
-static USAGE: [Spec; 3] = [
-    spec!(names::INSTRUCTIONS, kind::U64, 6, REQUIRED, NO_CAP),
-    spec!(names::TIME_MS, kind::U64, 7, REQUIRED, NO_CAP),
-    spec!(names::MEMORY_MB, kind::U64, 8, NULLABLE, NO_CAP),
-];
-
 /// The response's fields but its output: `success` (1), `error` (2) and
 /// `resources_used`.
 #[inline(always)]
@@ -592,16 +605,9 @@ fn response<'a>(g: &mut Got<'a>, output: Option<Output<'a>>) -> Response<'a> {
     Response { success: g.num(1) != 0, output, error: g.opt_take(2), usage }
 }
 
-static RESPONSE: [Spec; 4] = [
-    spec!(names::SUCCESS, kind::BOOL, 1, REQUIRED, NO_CAP),
-    spec!(names::OUTPUT, kind::ONE_OF, 0, NULLABLE, O_OUTPUT),
-    spec!(names::ERROR, kind::TEXT, 2, NULLABLE, NO_CAP),
-    spec!(names::RESOURCES_USED, kind::OBJECT, 0, REQUIRED, O_USAGE),
-];
-
 static RESOLVE: [Spec; 2] = [
     spec!(names::REQUEST_ID, kind::U64, 0, REQUIRED, NO_CAP),
-    spec!(names::RESPONSE, kind::OBJECT, 0, REQUIRED, O_RESPONSE),
+    object!(names::RESPONSE, kind::OBJECT, REQUIRED, O_RESPONSE),
 ];
 
 /// The operator's three calls on a pending request.
@@ -737,10 +743,10 @@ pub fn request_ids(input: &[u8]) -> Bytes {
 
 static SUBMIT_AND_RESOLVE: [Spec; 5] = [
     spec!(names::REQUEST_ID, kind::U64, 0, REQUIRED, NO_CAP),
-    spec!(names::OUTPUT, kind::ONE_OF, 0, REQUIRED, O_OUTPUT),
+    object!(names::OUTPUT, kind::ONE_OF, REQUIRED, O_OUTPUT),
     spec!(names::SUCCESS, kind::BOOL, 1, REQUIRED, NO_CAP),
     spec!(names::ERROR, kind::TEXT, 2, NULLABLE, NO_CAP),
-    spec!(names::RESOURCES_USED, kind::OBJECT, 0, REQUIRED, O_USAGE),
+    object!(names::RESOURCES_USED, kind::OBJECT, REQUIRED, O_USAGE),
 ];
 
 /// `operator` with the shape each call always has (host tests and fuzzers).
@@ -805,7 +811,7 @@ mod tests {
     #[test]
     fn output_names_are_in_the_formats_order() {
         for f in [Format::Bytes, Format::Text, Format::Json] {
-            assert_eq!(find(&OUTPUT, f.name()), f as usize);
+            assert_eq!(find(OUTPUT, f.name()), f as usize);
         }
     }
 }
