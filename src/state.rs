@@ -75,11 +75,27 @@ fn put_pricing<'o>(o: &'o mut Out, p: &Pricing) -> &'o mut Out {
     o.u128(p.base_fee).u128(p.per_instruction_fee).u128(p.per_mb_fee).u128(p.per_second_fee)
 }
 
-/// Adds to an amount in place, saturating: no total the contract keeps can
-/// make a call fail. One copy of the u128 arithmetic for every total.
+/// Adds to a stored amount in place, saturating: no total the contract keeps
+/// can make a call fail. One copy of the u128 arithmetic for every total.
 #[inline(never)]
-fn add_to(total: &mut u128, v: u128) {
-    *total = total.saturating_add(v);
+fn add_to(total: &mut [u8; 16], v: u128) {
+    *total = u128::from_le_bytes(*total).saturating_add(v).to_le_bytes();
+}
+
+/// The `N` bytes at a constant offset of a fixed part, to change in place:
+/// inlined, a plain address (the array's length leaves no check to make).
+/// (`None` never happens with the constant offsets here: it folds away.)
+#[inline(always)]
+fn slot<const N: usize, const M: usize>(fixed: &mut [u8; M], at: usize) -> Option<&mut [u8; N]> {
+    fixed.get_mut(at..).and_then(<[u8]>::first_chunk_mut)
+}
+
+/// Stores `v` at a constant offset of a fixed part.
+#[inline(always)]
+fn put<const N: usize, const M: usize>(fixed: &mut [u8; M], at: usize, v: [u8; N]) {
+    if let Some(dst) = slot(fixed, at) {
+        *dst = v;
+    }
 }
 
 /// The config record (version 3; version 2 is the same bytes): `version u8, paused bool, next_request_id
@@ -89,31 +105,41 @@ fn add_to(total: &mut u128, v: u128) {
 /// keystore Option<String>`. Version 1 is the same without the four fields
 /// after the pricing (98 fixed bytes).
 ///
-/// Decoded once when loaded and encoded once when saved: every accessor is
-/// then a plain field, which costs far less wasm than reading and writing the
-/// bytes in place at each use.
+/// Loaded, the fixed fields stay the stored bytes on either side of the
+/// pricing (a copy each way, where field-by-field code was measured larger);
+/// each accessor is a load at a constant offset, as a plain field's is. The
+/// pricing is decoded: the setter and the estimates use it as a `Pricing`.
 pub struct Config {
-    paused: bool,
-    next_request_id: u64,
-    executions: u64,
-    fees: u128,
+    /// Bytes 0..34: version (always the current one), paused, next_request_id,
+    /// total_executions, total_fees_collected.
+    head: [u8; PRICING],
     pricing: Pricing,
-    pending: Pending,
-    withdrawn: u128,
+    /// Bytes 98..146: pending_payments, total_withdrawn, pending_low, pending_count.
+    rest: [u8; CONFIG_FIXED - V1_FIXED],
     /// The accounts part, as stored.
     tail: Bytes,
 }
 
+// Offsets in `head` (the record's own).
+const PAUSED: usize = 1;
 const NEXT_ID: usize = 2;
 const EXECUTIONS: usize = 10;
 const FEES: usize = 18;
 const PRICING: usize = 34;
 const V1_FIXED: usize = 98;
-const PENDING_PAYMENTS: usize = 98;
-const WITHDRAWN: usize = 114;
-const PENDING_LOW: usize = 130;
-const PENDING_COUNT: usize = 138;
+// Offsets in `rest` (the record's, less `V1_FIXED`).
+const PENDING_PAYMENTS: usize = 0;
+const WITHDRAWN: usize = 16;
+const PENDING_LOW: usize = 32;
+const PENDING_COUNT: usize = 40;
 const CONFIG_FIXED: usize = 146;
+
+/// A fresh record's `head`: the current version, nothing else set.
+const FRESH_HEAD: [u8; PRICING] = {
+    let mut h = [0; PRICING];
+    h[0] = CONFIG_VERSION;
+    h
+};
 
 /// What the config knows of the pending requests: the sum of their payments
 /// (what the contract owes until they end), how many there are, and `low`, an
@@ -128,17 +154,9 @@ pub struct Pending {
 impl Pending {
     /// Counts a pending request found while scanning ids downwards (migrate).
     pub fn count_down(&mut self, id: u64, payment: u128) {
-        self.add(payment);
-        self.low = id;
-    }
-
-    /// One more pending request and its payment; shared with `add_pending`.
-    #[inline(never)]
-    fn add(&mut self, payment: u128) {
-        add_to(&mut self.payments, payment);
-        // Never above the requests pending, each with its own id below
-        // `next_request_id`: this cannot wrap.
+        self.payments = self.payments.saturating_add(payment);
         self.count += 1;
+        self.low = id;
     }
 }
 
@@ -171,20 +189,12 @@ impl<'a> Accounts<'a> {
     }
 }
 
+
 impl Config {
     /// A fresh config: not paused, default pricing, no requests yet.
     #[inline(always)]
     pub fn new(owner: &[u8], operator: &[u8]) -> Config {
-        let mut c = Config {
-            paused: false,
-            next_request_id: 0,
-            executions: 0,
-            fees: 0,
-            pricing: Pricing::DEFAULT,
-            pending: Pending { payments: 0, low: 0, count: 0 },
-            withdrawn: 0,
-            tail: Bytes::new(),
-        };
+        let mut c = Config { head: FRESH_HEAD, pricing: Pricing::DEFAULT, rest: [0; CONFIG_FIXED - V1_FIXED], tail: Bytes::new() };
         c.set_accounts(&Accounts { owner, operator, keystore: None });
         c
     }
@@ -192,44 +202,22 @@ impl Config {
     /// `None` unless the bytes are a well-formed record of this version.
     #[inline(always)]
     pub fn parse(b: Bytes) -> Option<Config> {
-        Config::decode(&b, None)
+        Config::decode(&b)
     }
 
-    /// A record of the current layout, or (`v1` given: what the pending
-    /// requests add up to) of version 1, whose missing fields `v1` provides.
-    fn decode(b: &[u8], v1: Option<&Pending>) -> Option<Config> {
-        let (version, fixed) = if v1.is_some() { (CONFIG_V1, V1_FIXED) } else { (CONFIG_VERSION, CONFIG_FIXED) };
-        let tail = b.get(fixed..)?;
+    fn decode(b: &[u8]) -> Option<Config> {
+        let (f, tail) = b.split_first_chunk::<CONFIG_FIXED>()?;
         let mut i = In::new(tail);
         Accounts { owner: &[], operator: &[], keystore: None }.read(&mut i);
-        // Both layouts' common fixed part.
-        let f: &[u8; V1_FIXED] = b.first_chunk()?;
-        let [v, paused] = *f.first_chunk()?;
-        if !(i.finish() && v == version && paused <= 1) {
+        let (head, _) = f.split_first_chunk::<PRICING>()?;
+        let [v, paused] = *head.first_chunk()?;
+        if !(i.finish() && v == CONFIG_VERSION && paused <= 1) {
             return None;
         }
-        let (pending, withdrawn) = match v1 {
-            Some(p) => (*p, 0),
-            None => {
-                let f: &[u8; CONFIG_FIXED] = b.first_chunk()?;
-                (
-                    Pending {
-                        payments: u128_field(f, PENDING_PAYMENTS),
-                        low: u64_field(f, PENDING_LOW),
-                        count: u64_field(f, PENDING_COUNT),
-                    },
-                    u128_field(f, WITHDRAWN),
-                )
-            }
-        };
         Some(Config {
-            paused: paused == 1,
-            next_request_id: u64_field(f, NEXT_ID),
-            executions: u64_field(f, EXECUTIONS),
-            fees: u128_field(f, FEES),
+            head: *head,
             pricing: get_pricing(f, PRICING),
-            pending,
-            withdrawn,
+            rest: field(f, V1_FIXED),
             tail: Bytes::from(tail),
         })
     }
@@ -239,25 +227,24 @@ impl Config {
     pub fn encode(&self) -> Bytes {
         // The accounts part fits 256 bytes (see `set_accounts`).
         let mut o = Out::with_capacity(CONFIG_FIXED + 256);
-        o.u8(CONFIG_VERSION);
-        o.u8(self.paused as u8);
-        o.u64(self.next_request_id);
-        o.u64(self.executions);
-        o.u128(self.fees);
-        put_pricing(&mut o, &self.pricing);
-        o.u128(self.pending.payments);
-        o.u128(self.withdrawn);
-        o.u64(self.pending.low);
-        o.u64(self.pending.count);
-        o.raw(&self.tail);
+        o.raw(&self.head);
+        put_pricing(&mut o, &self.pricing).raw(&self.rest).raw(&self.tail);
         o.0
     }
 
     /// A version-1 record brought to the current layout, with what the pending
     /// requests add up to (counted by `migrate`); `None` unless `b` is a
-    /// well-formed version-1 record.
+    /// well-formed version-1 record. The fields version 1 lacks are put in
+    /// place and the result read as a current record, which checks the rest.
     pub fn from_v1(b: &[u8], pending: &Pending) -> Option<Config> {
-        Config::decode(b, Some(pending))
+        let (fixed, tail) = b.split_at_checked(V1_FIXED)?;
+        let (&CONFIG_V1, fixed) = fixed.split_first()? else {
+            return None;
+        };
+        let mut o = Out::with_capacity(b.len() + CONFIG_FIXED - V1_FIXED);
+        o.u8(CONFIG_VERSION).raw(fixed);
+        o.u128(pending.payments).u128(0).u64(pending.low).u64(pending.count).raw(tail);
+        Config::decode(&o.0)
     }
 
     pub fn accounts(&self) -> Accounts<'_> {
@@ -284,19 +271,20 @@ impl Config {
     }
 
     pub fn paused(&self) -> bool {
-        self.paused
+        // 0 or 1: `decode` refuses any other byte.
+        self.head[PAUSED] != 0
     }
 
     pub fn set_paused(&mut self, paused: bool) {
-        self.paused = paused;
+        self.head[PAUSED] = paused as u8;
     }
 
     pub fn next_request_id(&self) -> u64 {
-        self.next_request_id
+        u64_field(&self.head, NEXT_ID)
     }
 
     pub fn set_next_request_id(&mut self, id: u64) {
-        self.next_request_id = id;
+        put(&mut self.head, NEXT_ID, id.to_le_bytes());
     }
 
     pub fn pricing(&self) -> &Pricing {
@@ -311,7 +299,7 @@ impl Config {
 
     /// (total executions, total fees collected).
     pub fn stats(&self) -> (u64, u128) {
-        (self.executions, self.fees)
+        (u64_field(&self.head, EXECUTIONS), u128_field(&self.head, FEES))
     }
 
     /// Books one more execution and its fee; the fees saturate, so statistics
@@ -320,40 +308,69 @@ impl Config {
     pub fn add_execution(&mut self, fee: u128) {
         // One per ended request, each with its own id below `next_request_id`:
         // the count cannot wrap.
-        self.executions += 1;
-        add_to(&mut self.fees, fee);
+        let executions = u64_field(&self.head, EXECUTIONS) + 1;
+        put(&mut self.head, EXECUTIONS, executions.to_le_bytes());
+        if let Some(fees) = slot(&mut self.head, FEES) {
+            add_to(fees, fee);
+        }
     }
 
     pub fn pending(&self) -> Pending {
-        self.pending
+        Pending {
+            payments: u128_field(&self.rest, PENDING_PAYMENTS),
+            low: self.low(),
+            count: self.count(),
+        }
+    }
+
+    fn low(&self) -> u64 {
+        u64_field(&self.rest, PENDING_LOW)
+    }
+
+    fn set_low(&mut self, low: u64) {
+        put(&mut self.rest, PENDING_LOW, low.to_le_bytes());
+    }
+
+    fn count(&self) -> u64 {
+        u64_field(&self.rest, PENDING_COUNT)
+    }
+
+    fn set_count(&mut self, count: u64) {
+        put(&mut self.rest, PENDING_COUNT, count.to_le_bytes());
     }
 
     /// A new pending request and its payment.
     pub fn add_pending(&mut self, payment: u128) {
-        self.pending.add(payment);
+        if let Some(payments) = slot(&mut self.rest, PENDING_PAYMENTS) {
+            add_to(payments, payment);
+        }
+        // Never above the requests pending, each with its own id below
+        // `next_request_id`: this cannot wrap.
+        self.set_count(self.count() + 1);
     }
 
     /// Request `id`, which held `payment`, has ended. `low` moves past it when
     /// it was the lowest, and to the next id when nothing is pending any more:
     /// O(1), no storage probes. Saturating: a callback can never fail on it.
     pub fn end_pending(&mut self, id: u64, payment: u128) {
-        let p = &mut self.pending;
-        p.payments = p.payments.saturating_sub(payment);
-        p.count = p.count.saturating_sub(1);
-        if p.count == 0 {
-            p.low = self.next_request_id;
-        } else if id == p.low {
+        let payments = u128_field(&self.rest, PENDING_PAYMENTS).saturating_sub(payment);
+        put(&mut self.rest, PENDING_PAYMENTS, payments.to_le_bytes());
+        let count = self.count().saturating_sub(1);
+        self.set_count(count);
+        if count == 0 {
+            self.set_low(self.next_request_id());
+        } else if id == self.low() {
             // A request's id is below `next_request_id` (a call that would
             // take u64::MAX is refused), so this cannot wrap.
-            p.low = id + 1;
+            self.set_low(id + 1);
         }
     }
 
     /// Takes the next request id: false once ids are exhausted.
     pub fn advance_request_id(&mut self) -> bool {
-        match self.next_request_id.checked_add(1) {
+        match self.next_request_id().checked_add(1) {
             Some(next) => {
-                self.next_request_id = next;
+                self.set_next_request_id(next);
                 true
             }
             None => false,
@@ -364,14 +381,14 @@ impl Config {
     /// at most `MAX_CLEAR_PROBES` of them, so a call always fits its gas and
     /// commits its progress.
     pub fn clear_window(&self) -> (u64, u64) {
-        let start = self.pending.low;
-        (start, self.next_request_id.min(start.saturating_add(crate::limits::MAX_CLEAR_PROBES)))
+        let start = self.low();
+        (start, self.next_request_id().min(start.saturating_add(crate::limits::MAX_CLEAR_PROBES)))
     }
 
     /// Where a walk of the pending requests from `from` starts: no pending
     /// request is below `low`.
     pub fn page_start(&self, from: Option<u64>) -> u64 {
-        from.unwrap_or(0).max(self.pending.low)
+        from.unwrap_or(0).max(self.low())
     }
 
     /// A version-1 record's next request id (the same offset as today's).
@@ -381,17 +398,19 @@ impl Config {
 
     /// Moves `low` up to `id` (every id below it is known not to be pending).
     pub fn raise_low(&mut self, id: u64) {
-        if id > self.pending.low {
-            self.pending.low = id.min(self.next_request_id);
+        if id > self.low() {
+            self.set_low(id.min(self.next_request_id()));
         }
     }
 
     pub fn total_withdrawn(&self) -> u128 {
-        self.withdrawn
+        u128_field(&self.rest, WITHDRAWN)
     }
 
     pub fn add_withdrawn(&mut self, amount: u128) {
-        add_to(&mut self.withdrawn, amount);
+        if let Some(withdrawn) = slot(&mut self.rest, WITHDRAWN) {
+            add_to(withdrawn, amount);
+        }
     }
 }
 
