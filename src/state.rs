@@ -6,9 +6,10 @@
 //! record leads with a version byte so a later migration can tell layouts apart.
 //!
 //! Both records put their fixed-size fields first. A request is read in place
-//! at fixed offsets (its limits and variable fields decoded once); the config is decoded
-//! into plain fields when loaded and encoded when saved, which costs less wasm
-//! than reading and writing its bytes in place at every use.
+//! at fixed offsets (its limits and variable fields decoded once); the config is copied
+//! out of its record when loaded (the pricing decoded) and written back whole
+//! when saved, which costs less wasm than reading and writing the stored
+//! record in place at every use.
 //!
 //! Small helpers here are `#[inline(never)]`: inlined at each of their many call
 //! sites they cost more wasm than the call (measured with build.sh). Encoders
