@@ -209,10 +209,15 @@ fn operator_entry(call: args::Operator) {
 fn operator_call(id: u64, out: Option<&Output>, then: Option<&Response>) {
     let mut stored = read_pending(id);
     let req = pending(&stored);
-    if let Some(out) = out {
-        if req.has_output() {
+    if req.has_output() {
+        if out.is_some() {
             refuse(ERR_OUTPUT_STORED);
         }
+        if then.is_some_and(|r| r.output.is_some()) {
+            refuse(ERR_OUTPUT_STORED_RESOLVE_NULL);
+        }
+    }
+    if let Some(out) = out {
         let value = state::encode_output(out.kind(), out.body());
         let cost = budget::output_storage_cost(stored.len(), value.len());
         if cost > req.payment() {
@@ -221,8 +226,6 @@ fn operator_call(id: u64, out: Option<&Output>, then: Option<&Response>) {
         state::set_has_output(&mut stored);
         host::storage_write(&state::request_key(id), &stored);
         host::storage_write(&state::output_key(id), &value);
-    } else if req.has_output() && then.is_some_and(|r| r.output.is_some()) {
-        refuse(ERR_OUTPUT_STORED_RESOLVE_NULL);
     }
     if let Some(resp) = then {
         if !host::promise_yield_resume(state::data_id(&stored), &payload::encode(id, resp)) {
