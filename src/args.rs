@@ -131,29 +131,30 @@ const C_PAGE: u8 = 10;
 const C_BULK: u8 = 11;
 const FIRST_NUMBER_CAP: u8 = C_INSTRUCTIONS;
 
-/// The caps but `NO_CAP`'s, each as `m << e` in a u32 (`e` the top five bits):
-/// 4 bytes each instead of 8, and the instructions cap (10^11) still fits.
-static CAPS: [u32; 11] = [
+/// The caps but `NO_CAP`'s, each as `m << e` in a u16 (`e` the top five bits):
+/// 2 bytes each instead of 8. The instructions cap (10^11) does not fit: `cap`
+/// has it as a constant.
+static CAPS: [u16; 11] = [
     packed_cap(limits::MAX_REPO as u64),
     packed_cap(limits::MAX_COMMIT as u64),
     packed_cap(limits::MAX_BUILD_TARGET as u64),
     packed_cap(limits::MAX_INPUT_DATA as u64),
     packed_cap(limits::MAX_SECRETS as u64),
     packed_cap(limits::MAX_OUTPUT as u64),
-    packed_cap(Limits::CAP.max_instructions),
+    0,
     packed_cap(Limits::CAP.max_memory_mb),
     packed_cap(Limits::CAP.max_execution_seconds),
     packed_cap(limits::MAX_PENDING_PAGE),
     packed_cap(limits::MAX_BULK_CANCEL as u64),
 ];
 
-/// `cap` as `m | e << 27` with `cap == m << e`; the build fails if `m` needs
-/// more than 27 bits.
-const fn packed_cap(cap: u64) -> u32 {
+/// `cap` as `m | e << 11` with `cap == m << e`; the build fails if `m` needs
+/// more than 11 bits.
+const fn packed_cap(cap: u64) -> u16 {
     let e = cap.trailing_zeros();
     let m = cap >> e;
-    assert!(m < 1 << 27 && e < 32);
-    (m as u32) | e << 27
+    assert!(m < 1 << 11 && e < 32);
+    (m as u16) | (e as u16) << 11
 }
 
 // An object's fields: their first's index in `OBJECT_FIELDS` and how many.
@@ -549,7 +550,10 @@ fn limits_of(g: &Got) -> Limits {
 // the same size and 0.0001 Tgas dearer on request_execution (measured).
 #[inline(never)]
 fn cap(s: &Spec) -> u64 {
-    CAPS.get((s.cap() as usize).wrapping_sub(1)).map_or(u64::MAX, |&c| ((c & 0x7FF_FFFF) as u64) << (c >> 27))
+    if s.cap() == C_INSTRUCTIONS {
+        return Limits::CAP.max_instructions;
+    }
+    CAPS.get((s.cap() as usize).wrapping_sub(1)).map_or(u64::MAX, |&c| ((c & 0x7FF) as u64) << (c >> 11))
 }
 
 fn over(r: &Reader, parent: &[u8], s: &Spec, max: u64) -> ! {
