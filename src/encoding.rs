@@ -29,12 +29,15 @@ pub fn base64_into(out: &mut Bytes, data: &[u8]) {
     st.flush();
 }
 
-const HEX: &[u8] = b"0123456789abcdef";
+/// The hex digits in upper case, the first 16 of `DIGITS`: stored once with
+/// the base58 alphabet. Written out in lower case (`| 0x20` leaves a decimal
+/// digit as it is).
+const HEX: &[u8] = crate::within!(DIGITS, b"0123456789ABCDEF");
 
 pub fn hex_into(out: &mut Bytes, data: &[u8]) {
     for &b in data {
-        out.push(HEX[(b >> 4) as usize]);
-        out.push(HEX[(b & 15) as usize]);
+        out.push(HEX[(b >> 4) as usize] | 0x20);
+        out.push(HEX[(b & 15) as usize] | 0x20);
     }
 }
 
@@ -77,8 +80,8 @@ fn decode_key(s: &[u8], key: &mut [u8; 32]) -> Option<()> {
     // bytes.
     let (mut zeros, mut leading) = (0, true);
     for &c in digits {
-        // Hex digits may be upper case; base58 ones are case-sensitive.
-        let c = if b58 { c } else { c.to_ascii_lowercase() };
+        // Hex digits may be lower case; base58 ones are case-sensitive.
+        let c = if b58 { c } else { c.to_ascii_uppercase() };
         let mut carry = alphabet.iter().position(|&a| a == c)? as u32;
         leading &= carry == 0;
         zeros += leading as usize;
@@ -99,7 +102,10 @@ fn decode_key(s: &[u8], key: &mut [u8; 32]) -> Option<()> {
     Some(())
 }
 
-const ALPHABET: &[u8] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+/// "0" and then the base58 alphabet, which begins with the hex digits from 1
+/// to F.
+const DIGITS: &[u8] = b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+const ALPHABET: &[u8] = crate::within!(DIGITS, b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
 
 #[cfg(test)]
 mod tests {
