@@ -129,9 +129,10 @@ pub fn refusal<R>(f: impl FnOnce() -> R) -> Option<String> {
 //
 // Each is stored packed (`packed!`, src/packed.rs) and written out by
 // `refuse_with`. Left plain: the texts a call commits (the callback's
-// messages: ERR_REQUEST_CANCELLED to ERR_MALFORMED_RESULT) and those other constants
-// carve names from with `within!` (ERR_BOOL, and the heads of
-// ERR_NO_FREE_BALANCE and ERR_OVER_WITHDRAWABLE).
+// messages: ERR_REQUEST_CANCELLED to ERR_MALFORMED_RESULT). Where other
+// constants carve a word from a text with `within!` (ERR_BOOL, and the heads
+// of ERR_NO_FREE_BALANCE and ERR_OVER_WITHDRAWABLE), `keep` leaves just that
+// word plain in it.
 
 // ---- json: the Reader
 pub const ERR_NOT_UTF8: &[u8] = crate::packed!(b"arguments are not valid UTF-8");
@@ -152,7 +153,7 @@ pub const ERR_OVER_U64: &[u8] = crate::packed!(b"over u64::MAX");
 pub const ERR_LEADING_ZERO: &[u8] = crate::packed!(b"leading zero in number");
 pub const ERR_NUMBER: &[u8] = crate::packed!(b"invalid number");
 pub const ERR_VALUE: &[u8] = crate::packed!(b"invalid JSON value");
-pub const ERR_BOOL: &[u8] = b"expected true or false";
+pub const ERR_BOOL: &[u8] = crate::packed!(b"expected true or false", keep b"true", b"false");
 pub const ERR_AMOUNT: &[u8] = crate::packed!(b"expected a decimal string without sign or leading zeros, e.g. \"1000\"");
 pub const ERR_OVER_U128: &[u8] = crate::packed!(b"over u128::MAX");
 
@@ -232,9 +233,10 @@ pub const ERR_GAS_TOO_LOW: Around = (crate::packed!(b"not enough gas: attach at 
 pub const ERR_OUTPUT_OVER_PAYMENT: Around =
     (crate::packed!(b"output too large for the payment: storing it needs "), YOCTO);
 pub const ERR_NO_FREE_BALANCE: Around = (
-    b"not enough free balance to stake this: ",
+    crate::packed!(b"not enough free balance to stake this: ", keep b"balance"),
     crate::packed!(b" yoctoNEAR more needed (pending payments are not staked)"),
 );
-pub const ERR_OVER_WITHDRAWABLE: Around = (b"amount over what is withdrawable: at most ", YOCTO);
+pub const ERR_OVER_WITHDRAWABLE: Around =
+    (crate::packed!(b"amount over what is withdrawable: at most ", keep b"withdrawable"), YOCTO);
 /// The unit after an amount, from a longer tail that has it.
 const YOCTO: &[u8] = crate::within!(ERR_DEPOSIT_TOO_SMALL.1, crate::packed!(b" yoctoNEAR"));

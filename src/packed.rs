@@ -150,7 +150,9 @@ const END: u8 = 0x80;
 /// `text` packed: the first `N` bytes of it and its whole length (the macro
 /// calls it once with `N = 0` for the length, then with that length). At each
 /// position the longest fragment that matches is taken, else the byte itself.
-pub const fn pack<const N: usize>(text: &[u8]) -> ([u8; N], usize) {
+/// No fragment takes in any byte of the first occurrence of a word in `keep`:
+/// those words stay plain in the packed text, for `within!` to carve.
+pub const fn pack<const N: usize>(text: &[u8], keep: &[&[u8]]) -> ([u8; N], usize) {
     let mut out = [0u8; N];
     let (mut at, mut n) = (0, 0);
     while at < text.len() {
@@ -163,7 +165,7 @@ pub const fn pack<const N: usize>(text: &[u8]) -> ([u8; N], usize) {
             while i < f.len() && at + i < text.len() && text[at + i] == f[i] {
                 i += 1;
             }
-            if i == f.len() && f.len() > len {
+            if i == f.len() && f.len() > len && !touches_kept(text, keep, at, at + f.len()) {
                 (code, len) = (FIRST_CODE + k as u8, f.len());
             }
             k += 1;
@@ -176,16 +178,44 @@ pub const fn pack<const N: usize>(text: &[u8]) -> ([u8; N], usize) {
     (out, n)
 }
 
-/// A refusal text, packed at compile time: `packed!(b"text")`.
+/// Whether `text[from..to]` shares a byte with the first occurrence of a
+/// word of `keep` (the build fails if a word is not in `text`).
+const fn touches_kept(text: &[u8], keep: &[&[u8]], from: usize, to: usize) -> bool {
+    let mut w = 0;
+    while w < keep.len() {
+        let word = keep[w];
+        let mut start = 0;
+        loop {
+            assert!(start + word.len() <= text.len(), "packed!: a kept word is not in the text");
+            let mut i = 0;
+            while i < word.len() && text[start + i] == word[i] {
+                i += 1;
+            }
+            if i == word.len() {
+                break;
+            }
+            start += 1;
+        }
+        if from < start + word.len() && start < to {
+            return true;
+        }
+        w += 1;
+    }
+    false
+}
+
+/// A refusal text, packed at compile time: `packed!(b"text")`, or
+/// `packed!(b"text", keep b"word", ...)` to leave words plain in it.
 #[macro_export]
 macro_rules! packed {
-    ($text:expr) => {
+    ($text:expr $(, keep $($keep:expr),+)?) => {
         const {
             const TEXT: &[u8] = $text;
+            const KEEP: &[&[u8]] = &[$($($keep),+)?];
             // The array alone: a reference into the pair would keep its
             // length (and padding) in the data too.
-            const LEN: usize = $crate::packed::pack::<0>(TEXT).1;
-            const PACKED: [u8; LEN] = $crate::packed::pack::<LEN>(TEXT).0;
+            const LEN: usize = $crate::packed::pack::<0>(TEXT, KEEP).1;
+            const PACKED: [u8; LEN] = $crate::packed::pack::<LEN>(TEXT, KEEP).0;
             &PACKED
         }
     };
@@ -241,6 +271,15 @@ mod tests {
         const P: &[u8] = crate::packed!(b"initialized");
         assert_eq!(P.len(), 2);
         assert_eq!(round_trip(P), "initialized");
+    }
+
+    #[test]
+    fn kept_words_stay_plain() {
+        const P: &[u8] = crate::packed!(b"expected true or false", keep b"true", b"false");
+        assert_eq!(round_trip(P), "expected true or false");
+        assert!(P.windows(4).any(|w| w == b"true") && P.windows(5).any(|w| w == b"false"));
+        // The rest is still packed ("expected ").
+        assert!(P.len() < "expected true or false".len());
     }
 
     #[test]
