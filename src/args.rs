@@ -60,6 +60,7 @@ mod kind {
 const REQUIRED: u8 = 16;
 /// null counts as absent: the default stays.
 const NULLABLE: u8 = 32;
+/// 0 (an empty string, a limit of 0) is refused too; a limit always has it.
 const NONEMPTY: u8 = 64;
 
 /// One field of an argument table: 4 bytes, its name a position and a length
@@ -84,6 +85,8 @@ macro_rules! spec {
             name: const {
                 let at = crate::offset_in!(names::ALL, $name);
                 assert!(at < 1 << 10 && $name.len() < 1 << 6 && ($id as usize) < SLOTS && $cap < 16);
+                // `read` refuses a limit of 0 as it refuses an empty value.
+                assert!($kind != kind::LIMIT || $flags & NONEMPTY != 0);
                 (at | $name.len() << 10) as u16
             },
             kind_flags: $kind | $flags,
@@ -438,14 +441,19 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     // Only numbers and slices have caps here, and only one of the two is set;
     // `NO_CAP` is u64::MAX, which no size is over.
     let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
-    if s.kind() == kind::LIMIT && size.wrapping_sub(1) >= max {
-        r.refuse(if s.cap() == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
-    }
-    if size > max {
+    // One check for every way a size can be wrong: over its cap, and for a
+    // `NONEMPTY` value (limits included) also 0, `low` then 1 for the range
+    // 1..=max (such a value always has a cap). Which refusal it is, a limit's
+    // own, empty or over, is only worked out on the way out (-10 bytes).
+    let low = (s.kind_flags & NONEMPTY != 0) as u64;
+    if size.wrapping_sub(low) > max - low {
+        if s.kind() == kind::LIMIT {
+            r.refuse(if s.cap() == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
+        }
+        if size == 0 {
+            refuse_in(parent, r.field, ERR_EMPTY);
+        }
         over(r, parent, s, max);
-    }
-    if s.kind_flags & NONEMPTY != 0 && size == 0 {
-        refuse_in(parent, r.field, ERR_EMPTY);
     }
 }
 
@@ -718,9 +726,9 @@ pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
 }
 
 static PAGE_FROM: [Spec; 2] =
-    [spec!(names::LIMIT, kind::LIMIT, 0, NULLABLE, C_PAGE), spec!(names::FROM_ID, kind::U64, 1, NULLABLE, NO_CAP)];
+    [spec!(names::LIMIT, kind::LIMIT, 0, NULLABLE | NONEMPTY, C_PAGE), spec!(names::FROM_ID, kind::U64, 1, NULLABLE, NO_CAP)];
 
-static PAGE_LIMIT: [Spec; 1] = [spec!(names::LIMIT, kind::LIMIT, 0, NULLABLE, C_BULK)];
+static PAGE_LIMIT: [Spec; 1] = [spec!(names::LIMIT, kind::LIMIT, 0, NULLABLE | NONEMPTY, C_BULK)];
 
 /// `{"from_id"?, "limit"?}` (get_pending_requests, a limit 1 to
 /// `MAX_PENDING_PAGE`) or `{"limit"?}` (clear_all_pending_requests, 1 to
