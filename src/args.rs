@@ -43,17 +43,17 @@ mod kind {
     pub const IDS: u8 = 6;
     /// Any JSON value, kept as sent.
     pub const JSON: u8 = 7;
+    /// Also a page or batch size (its cap `C_PAGE` or `C_BULK`, and
+    /// `NONEMPTY`): 1 to its cap, else refused with `ERR_PAGE_LIMIT` or
+    /// `ERR_BULK_LIMIT`.
     pub const U64: u8 = 8;
     pub const BOOL: u8 = 9;
     /// A u128 as a decimal string.
     pub const AMOUNT: u8 = 10;
-    /// A page or batch size: 1 to its cap, else refused with
-    /// `ERR_PAGE_LIMIT` or `ERR_BULK_LIMIT`.
-    pub const LIMIT: u8 = 11;
     /// An object: `Spec::cap` names its table (`O_...`).
-    pub const OBJECT: u8 = 12;
+    pub const OBJECT: u8 = 11;
     /// An object with exactly one of its fields (an output), like `OBJECT`.
-    pub const ONE_OF: u8 = 13;
+    pub const ONE_OF: u8 = 12;
 }
 
 // A field's flags share a byte with its kind (the low four bits).
@@ -85,8 +85,9 @@ macro_rules! spec {
             name: const {
                 let at = crate::offset_in!(names::ALL, $name);
                 assert!(at < 1 << 10 && $name.len() < 1 << 6 && ($id as usize) < SLOTS && $cap < 16);
-                // `read` refuses a limit of 0 as it refuses an empty value.
-                assert!($kind != kind::LIMIT || $flags & NONEMPTY != 0);
+                // A limit (`C_PAGE`, `C_BULK`) of 0 is refused as an empty
+                // value is (an id list's count is checked by `number_array`).
+                assert!($kind != kind::U64 || $cap < C_PAGE || $flags & NONEMPTY != 0);
                 (at | $name.len() << 10) as u16
             },
             kind_flags: $kind | $flags,
@@ -400,9 +401,8 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     let Some(v) = got.slots.get_mut(s.id()) else { return };
     let max = cap(s);
     match s.kind() {
-        // One number read for the two kinds; a limit's own check is with the
-        // caps', below.
-        kind::U64 | kind::LIMIT => v.num = r.u64(),
+        // A limit's own check is with the caps', below.
+        kind::U64 => v.num = r.u64(),
         kind::BOOL => v.num = r.bool() as u64,
         // One slot store for a string and a value kept as sent (-4 bytes).
         kind::RAW | kind::FORMAT | kind::JSON => {
@@ -447,7 +447,9 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     // own, empty or over, is only worked out on the way out (-10 bytes).
     let low = (s.kind_flags & NONEMPTY != 0) as u64;
     if size.wrapping_sub(low) > max - low {
-        if s.kind() == kind::LIMIT {
+        // Only a limit has these caps and gets here: an id list's size
+        // here is 0.
+        if s.cap() >= C_PAGE {
             r.refuse(if s.cap() == C_PAGE { ERR_PAGE_LIMIT } else { ERR_BULK_LIMIT });
         }
         if size == 0 {
@@ -726,9 +728,9 @@ pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
 }
 
 static PAGE_FROM: [Spec; 2] =
-    [spec!(names::LIMIT, kind::LIMIT, 0, NULLABLE | NONEMPTY, C_PAGE), spec!(names::FROM_ID, kind::U64, 1, NULLABLE, NO_CAP)];
+    [spec!(names::LIMIT, kind::U64, 0, NULLABLE | NONEMPTY, C_PAGE), spec!(names::FROM_ID, kind::U64, 1, NULLABLE, NO_CAP)];
 
-static PAGE_LIMIT: [Spec; 1] = [spec!(names::LIMIT, kind::LIMIT, 0, NULLABLE | NONEMPTY, C_BULK)];
+static PAGE_LIMIT: [Spec; 1] = [spec!(names::LIMIT, kind::U64, 0, NULLABLE | NONEMPTY, C_BULK)];
 
 /// `{"from_id"?, "limit"?}` (get_pending_requests, a limit 1 to
 /// `MAX_PENDING_PAGE`) or `{"limit"?}` (clear_all_pending_requests, 1 to
