@@ -400,15 +400,21 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     got.given |= 1 << s.id();
     let Some(v) = got.slots.get_mut(s.id()) else { return };
     let max = cap(s);
+    // What the cap is on: a number, or a slice's length (0 for the rest).
+    let mut size = 0;
     match s.kind() {
         // A limit's own check is with the caps', below.
-        kind::U64 => v.num = r.u64(),
+        kind::U64 => {
+            v.num = r.u64();
+            size = v.num;
+        }
         kind::BOOL => v.num = r.bool() as u64,
         // One slot store for a string and a value kept as sent (-4 bytes).
         kind::RAW | kind::FORMAT | kind::JSON => {
             let raw = if s.kind() == kind::JSON { r.value() } else { r.raw_string().0 };
             if s.kind() != kind::FORMAT {
                 v.raw = Some(raw);
+                size = raw.len() as u64;
             } else {
                 // `OUTPUT` is in the formats' order. Kept xor `Text`, so an
                 // empty slot (0) reads back as the default with no `given`
@@ -438,9 +444,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
         // Objects, read above.
         _ => {}
     }
-    // Only numbers and slices have caps here, and only one of the two is set;
     // `NO_CAP` is u64::MAX, which no size is over.
-    let size = v.num + v.raw.map_or(0, <[u8]>::len) as u64;
     // One check for every way a size can be wrong: over its cap, and for a
     // `NONEMPTY` value (limits included) also 0, `low` then 1 for the range
     // 1..=max (such a value always has a cap). Which refusal it is, a limit's
