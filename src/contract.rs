@@ -745,14 +745,19 @@ pub fn migrate() {
             cfg
         }
         state::CONFIG_V1 => {
+            let mut cfg = Config::from_v1(&raw);
             let next = Config::v1_next_request_id(&raw);
-            let mut p = state::Pending { payments: 0, low: next, count: 0 };
             for id in (next.saturating_sub(MIGRATE_SCAN)..next).rev() {
                 if let Some(stored) = host::storage_read(&state::request_key(id)) {
-                    p.count_down(id, pending(&stored).payment());
+                    // Every record in the window is checked, whether or not
+                    // the config reads: a corrupt request is refused first.
+                    let payment = pending(&stored).payment();
+                    if let Some(c) = &mut cfg {
+                        c.count_down(id, payment);
+                    }
                 }
             }
-            Config::from_v1(&raw, &p)
+            cfg
         }
         _ => refuse(ERR_UNKNOWN_CONFIG_LAYOUT),
     };

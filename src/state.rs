@@ -152,15 +152,6 @@ pub struct Pending {
     pub count: u64,
 }
 
-impl Pending {
-    /// Counts a pending request found while scanning ids downwards (migrate).
-    pub fn count_down(&mut self, id: u64, payment: u128) {
-        self.payments = self.payments.saturating_add(payment);
-        self.count += 1;
-        self.low = id;
-    }
-}
-
 /// The accounts a config names.
 pub struct Accounts<'a> {
     pub owner: &'a [u8],
@@ -233,18 +224,19 @@ impl Config {
         o.0
     }
 
-    /// A version-1 record brought to the current layout, with what the pending
-    /// requests add up to (counted by `migrate`); `None` unless `b` is a
-    /// well-formed version-1 record. The fields version 1 lacks are put in
-    /// place and the result read as a current record, which checks the rest.
-    pub fn from_v1(b: &[u8], pending: &Pending) -> Option<Config> {
+    /// A version-1 record brought to the current layout, nothing pending yet
+    /// (`low` at the next id; `migrate` then counts the pending requests in
+    /// with `count_down`); `None` unless `b` is a well-formed version-1 record.
+    /// The fields version 1 lacks are put in place and the result read as a
+    /// current record, which checks the rest.
+    pub fn from_v1(b: &[u8]) -> Option<Config> {
         let (fixed, tail) = b.split_at_checked(V1_FIXED)?;
         let (&CONFIG_V1, fixed) = fixed.split_first()? else {
             return None;
         };
         let mut o = Out::with_capacity(b.len() + CONFIG_FIXED - V1_FIXED);
-        o.u8(CONFIG_VERSION).raw(fixed);
-        o.u128(pending.payments).u128(0).u64(pending.low).u64(pending.count).raw(tail);
+        o.u8(CONFIG_VERSION).raw(fixed).raw(&[0; PENDING_LOW]);
+        o.u64(Config::v1_next_request_id(b)).u64(0).raw(tail);
         Config::decode(&o.0)
     }
 
@@ -365,6 +357,13 @@ impl Config {
             // take u64::MAX is refused), so this cannot wrap.
             self.set_low(id + 1);
         }
+    }
+
+    /// Counts in a pending request found while scanning ids downwards
+    /// (`migrate`): `low` ends at the lowest found.
+    pub fn count_down(&mut self, id: u64, payment: u128) {
+        self.add_pending(payment);
+        self.set_low(id);
     }
 
     /// Takes the next request id: false once ids are exhausted.

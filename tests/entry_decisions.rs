@@ -76,8 +76,9 @@ fn request_ids_and_the_pending_windows() {
     assert_eq!(c.page_start(Some(950)), 950);
 
     // migrate's downward scan: the lowest id found becomes `low`.
-    let mut p = Pending { payments: 0, low: 50, count: 0 };
-    p.count_down(40, 7);
-    p.count_down(12, u128::MAX);
-    assert_eq!(p, Pending { payments: u128::MAX, low: 12, count: 2 });
+    let mut c = Config::new(b"owner.testnet", b"operator.testnet");
+    c.set_next_request_id(50);
+    c.count_down(40, 7);
+    c.count_down(12, u128::MAX);
+    assert_eq!(c.pending(), Pending { payments: u128::MAX, low: 12, count: 2 });
 }
