@@ -13,7 +13,7 @@
 set -euo pipefail
 
 # --- pins and limits ----------------------------------------------------------
-readonly SIZE_BUDGET=25411                 # bytes; --check fails above this. The aim is 16384 (16 KiB): see README "Size"
+readonly SIZE_BUDGET=24576                 # bytes (24 KiB, issue 9's target); --check fails above this. The aim is 16384 (16 KiB): see README "Size"
 readonly WASM_OPT_VERSION="108"            # `wasm-opt --version` must say this...
 readonly BINARYEN_DEB_VERSION="108-1"      # ...which Debian bookworm's binaryen is
 readonly TARGET=wasm32v1-none              # wasm 1.0 (MVP + mutable-globals), plus FEATURES below
