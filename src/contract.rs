@@ -282,16 +282,10 @@ pub fn on_execution_response() {
                 let error = p.error.filter(|e| crate::json::valid_utf8(e)).unwrap_or(b"execution failed");
                 break 'ended (Some(prices.base_fee), &p.usage, Some(error));
             }
-            // `settle` caps every charge at the payment (the base fee above
-            // too): capped here as well, the u128 compare would be made twice.
-            let cost = pricing::charge(
-                &prices,
-                &req.limits(),
-                u128::MAX,
-                p.usage.instructions,
-                p.usage.time_ms,
-                p.usage.memory_mb,
-            );
+            // Not capped at the payment here: `settle` caps every charge,
+            // the base fee above too.
+            let cost =
+                pricing::charge(&prices, &req.limits(), p.usage.instructions, p.usage.time_ms, p.usage.memory_mb);
             (Some(cost), &p.usage, None)
         };
         complete(req, charged, usage, error);

@@ -47,19 +47,20 @@ impl Pricing {
     }
 }
 
-/// What a finished request is charged: usage above the requested limits counts
-/// as the limit, a missing memory report counts as the requested memory, and the
-/// charge never exceeds the payment (which covers the estimate).
+/// What a finished request's usage costs: usage above the requested limits
+/// counts as the limit, a missing memory report counts as the requested memory,
+/// and a cost past u128 is u128::MAX. Not capped at the payment: the callback's
+/// `settle` caps every charge (`budget::split_payment`), the failure fee too.
 // Inlined by LLVM rather than later by wasm-opt: its result is then built in
 // place in its caller, with no copy of a returned value (measured smaller).
 #[inline(always)]
-pub fn charge(p: &Pricing, l: &Limits, payment: u128, instructions: u64, time_ms: u64, memory_mb: Option<u64>) -> u128 {
+pub fn charge(p: &Pricing, l: &Limits, instructions: u64, time_ms: u64, memory_mb: Option<u64>) -> u128 {
     let instructions = instructions.min(l.max_instructions);
     // A compare, not saturating_mul: a u64 overflow check is a 128-bit multiply in wasm.
     let s = l.max_execution_seconds;
     let time_ms = time_ms.min(if s > u64::MAX / 1000 { u64::MAX } else { s * 1000 });
     let memory_mb = memory_mb.unwrap_or(l.max_memory_mb).min(l.max_memory_mb);
-    p.cost(instructions, memory_mb, time_ms).unwrap_or(u128::MAX).min(payment)
+    p.cost(instructions, memory_mb, time_ms).unwrap_or(u128::MAX)
 }
 
 #[cfg(test)]
@@ -166,19 +167,25 @@ mod tests {
     }
 
     #[test]
-    fn charge_caps_usage_at_limits_and_payment() {
+    fn charge_caps_usage_at_limits_and_settling_caps_it_at_payment() {
+        use crate::budget::split_payment;
         let l = limits(10_000_000, 64, 5);
         let p = Pricing::DEFAULT;
         let est = p.estimate(&l).unwrap();
-        assert_eq!(charge(&p, &l, est, u64::MAX, u64::MAX, Some(u64::MAX)), est);
-        assert_eq!(charge(&p, &l, est - 1, u64::MAX, u64::MAX, Some(u64::MAX)), est - 1);
+        let over_limits = charge(&p, &l, u64::MAX, u64::MAX, Some(u64::MAX));
+        assert_eq!(over_limits, est);
+        // settled against a payment below it, the charge is the payment
+        assert_eq!(split_payment(est - 1, Some(over_limits)), (est - 1, 0));
         // memory not reported counts as the requested maximum
-        assert_eq!(charge(&p, &l, est, 0, 0, None), p.base_fee + 64 * p.per_mb_fee);
+        assert_eq!(charge(&p, &l, 0, 0, None), p.base_fee + 64 * p.per_mb_fee);
         assert_eq!(
-            charge(&p, &l, est, 1_000_000, 100, Some(1)),
+            charge(&p, &l, 1_000_000, 100, Some(1)),
             p.base_fee + p.per_instruction_fee + p.per_mb_fee + p.per_second_fee / 10
         );
+        // a cost past u128 saturates, and settles at the payment
         let huge = Pricing { base_fee: u128::MAX, ..p };
-        assert_eq!(charge(&huge, &l, 7, 1, 1, Some(1)), 7);
+        let past = charge(&huge, &l, 1, 1, Some(1));
+        assert_eq!(past, u128::MAX);
+        assert_eq!(split_payment(7, Some(past)), (7, 0));
     }
 }
