@@ -88,6 +88,9 @@ macro_rules! spec {
                 // A limit (`C_PAGE`, `C_BULK`) of 0 is refused as an empty
                 // value is (an id list's count is checked by `number_array`).
                 assert!($kind != kind::U64 || $cap < C_PAGE || $flags & NONEMPTY != 0);
+                // `read`'s one range check takes 1..=cap for a `NONEMPTY`
+                // value: with `NO_CAP` it would refuse u64::MAX.
+                assert!($flags & NONEMPTY == 0 || $cap != NO_CAP);
                 (at | $name.len() << 10) as u16
             },
             kind_flags: $kind | $flags,
@@ -447,7 +450,7 @@ fn read<'a>(r: &mut Reader<'a>, parent: &[u8], s: &Spec, got: &mut Got<'a>) {
     // `NO_CAP` is u64::MAX, which no size is over.
     // One check for every way a size can be wrong: over its cap, and for a
     // `NONEMPTY` value (limits included) also 0, `low` then 1 for the range
-    // 1..=max (such a value always has a cap). Which refusal it is, a limit's
+    // 1..=max (such a value always has a cap: `spec!` checks). Which refusal it is, a limit's
     // own, empty or over, is only worked out on the way out (-10 bytes).
     let low = (s.kind_flags & NONEMPTY != 0) as u64;
     if size.wrapping_sub(low) > max - low {
@@ -731,8 +734,10 @@ pub fn withdraw_fees(input: &[u8]) -> (Option<u128>, Option<Bytes>) {
     (g.given(0).then(|| g.amount(0)), g.opt_take(1))
 }
 
-static PAGE_FROM: [Spec; 2] =
-    [spec!(names::LIMIT, kind::U64, 0, NULLABLE | NONEMPTY, C_PAGE), spec!(names::FROM_ID, kind::U64, 1, NULLABLE, NO_CAP)];
+static PAGE_FROM: [Spec; 2] = [
+    spec!(names::LIMIT, kind::U64, 0, NULLABLE | NONEMPTY, C_PAGE),
+    spec!(names::FROM_ID, kind::U64, 1, NULLABLE, NO_CAP),
+];
 
 static PAGE_LIMIT: [Spec; 1] = [spec!(names::LIMIT, kind::U64, 0, NULLABLE | NONEMPTY, C_BULK)];
 

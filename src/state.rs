@@ -181,12 +181,16 @@ impl<'a> Accounts<'a> {
     }
 }
 
-
 impl Config {
     /// A fresh config: not paused, default pricing, no requests yet.
     #[inline(always)]
     pub fn new(owner: &[u8], operator: &[u8]) -> Config {
-        let mut c = Config { head: FRESH_HEAD, pricing: Pricing::DEFAULT, rest: [0; CONFIG_FIXED - V1_FIXED], tail: Bytes::new() };
+        let mut c = Config {
+            head: FRESH_HEAD,
+            pricing: Pricing::DEFAULT,
+            rest: [0; CONFIG_FIXED - V1_FIXED],
+            tail: Bytes::new(),
+        };
         c.set_accounts(&Accounts { owner, operator, keystore: None });
         c
     }
@@ -235,6 +239,7 @@ impl Config {
             return None;
         };
         let mut o = Out::with_capacity(b.len() + CONFIG_FIXED - V1_FIXED);
+        // pending_payments and total_withdrawn (the bytes before `low`): 0.
         o.u8(CONFIG_VERSION).raw(fixed).raw(&[0; PENDING_LOW]);
         o.u64(Config::v1_next_request_id(b)).u64(0).raw(tail);
         Config::decode(&o.0)
@@ -309,11 +314,7 @@ impl Config {
     }
 
     pub fn pending(&self) -> Pending {
-        Pending {
-            payments: u128_field(&self.rest, PENDING_PAYMENTS),
-            low: self.low(),
-            count: self.count(),
-        }
+        Pending { payments: u128_field(&self.rest, PENDING_PAYMENTS), low: self.low(), count: self.count() }
     }
 
     fn low(&self) -> u64 {
